@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Every setting of userpoold, validated once. Each option is a flag (`--data-dir`), an
+ * environment variable (`USERPOOLD_DATA_DIR`) and a key of the JSON config file (`dataDir`);
+ * flags win over the environment, which wins over the file, which wins over the default.
+ * Nothing else in the code reads process.env.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  region: string;
+  accountId: string;
+  logLevel: LogLevel;
+  /** Base URL that appears in token issuers; defaults to http://host:port. */
+  publicUrl: string | undefined;
+  /** argon2id parameters: memory in KiB, iterations, lanes. OWASP's minimum by default. */
+  argon2MemoryKib: number;
+  argon2Iterations: number;
+  argon2Parallelism: number;
+  /** Lifetime of forgot-password / reset codes. */
+  resetCodeTtlSeconds: number;
+  /** Code attempts allowed per user per hour before LimitExceededException. */
+  codeAttemptLimit: number;
+  /** Whether ConfirmForgotPassword revokes the user's refresh tokens. */
+  revokeTokensOnPasswordReset: boolean;
+  /** Whether the dev-only HTTP message view (/_dev/messages) is served. */
+  devMessages: boolean;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export class ConfigError extends Error {}
+
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'logLevel' | 'region' | 'accountId';
+
+interface OptionSpec {
+  key: keyof Config;
+  flag: string;
+  kind: Kind;
+  default: Config[keyof Config];
+  help: string;
+  min?: number;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'port', flag: 'port', kind: 'port', default: 9229, help: 'TCP port to listen on (0 picks a free one)' },
+  { key: 'host', flag: 'host', kind: 'string', default: '127.0.0.1', help: 'address to listen on' },
+  { key: 'dataDir', flag: 'data-dir', kind: 'string', default: '.userpoold', help: 'folder for the SQLite database and the server key' },
+  { key: 'region', flag: 'region', kind: 'region', default: 'us-east-1', help: 'AWS region the server claims to be (pool ids, ARNs, SigV4 scope)' },
+  { key: 'accountId', flag: 'account-id', kind: 'accountId', default: '000000000000', help: '12-digit account id used in ARNs' },
+  { key: 'logLevel', flag: 'log-level', kind: 'logLevel', default: 'info', help: 'debug, info, warn, error or silent' },
+  { key: 'publicUrl', flag: 'public-url', kind: 'string', default: undefined, help: 'external base URL, used as the token issuer prefix' },
+  { key: 'argon2MemoryKib', flag: 'argon2-memory-kib', kind: 'int', default: 19456, min: 8, help: 'argon2id memory cost in KiB' },
+  { key: 'argon2Iterations', flag: 'argon2-iterations', kind: 'int', default: 2, min: 1, help: 'argon2id time cost' },
+  { key: 'argon2Parallelism', flag: 'argon2-parallelism', kind: 'int', default: 1, min: 1, help: 'argon2id lanes' },
+  { key: 'resetCodeTtlSeconds', flag: 'reset-code-ttl', kind: 'int', default: 3600, min: 1, help: 'seconds a password-reset code stays valid' },
+  { key: 'codeAttemptLimit', flag: 'code-attempt-limit', kind: 'int', default: 5, min: 1, help: 'wrong code attempts per user per hour' },
+  { key: 'revokeTokensOnPasswordReset', flag: 'revoke-tokens-on-reset', kind: 'bool', default: true, help: 'revoke refresh tokens when a password reset completes' },
+  { key: 'devMessages', flag: 'dev-messages', kind: 'bool', default: false, help: 'serve queued messages (with codes) at GET /_dev/messages' },
+];
+
+const envName = (flag: string) => `USERPOOLD_${flag.toUpperCase().replace(/-/g, '_')}`;
+
+function parseValue(spec: OptionSpec, raw: unknown, source: string): Config[keyof Config] {
+  const fail = (why: string): never => {
+    throw new ConfigError(`${source}: ${why}`);
+  };
+  const text = typeof raw === 'string' ? raw : undefined;
+  switch (spec.kind) {
+    case 'string':
+      if (typeof raw !== 'string' || raw === '') fail('expected a non-empty string');
+      return raw as string;
+    case 'port':
+    case 'int': {
+      const n = typeof raw === 'number' ? raw : text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n)) fail('expected a whole number');
+      if (spec.kind === 'port' && (n < 0 || n > 65535)) fail('expected a port from 0 to 65535');
+      if (spec.min !== undefined && n < spec.min) fail(`expected at least ${spec.min}`);
+      return n;
+    }
+    case 'bool':
+      if (typeof raw === 'boolean') return raw;
+      if (text === 'true' || text === '1') return true;
+      if (text === 'false' || text === '0') return false;
+      return fail('expected true or false');
+    case 'logLevel':
+      if (!LOG_LEVELS.includes(raw as LogLevel)) fail(`expected one of ${LOG_LEVELS.join(', ')}`);
+      return raw as LogLevel;
+    case 'region':
+      if (typeof raw !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(raw)) fail('expected a region such as us-east-1');
+      return raw as string;
+    case 'accountId':
+      if (typeof raw !== 'string' || !/^\d{12}$/.test(raw)) fail('expected 12 digits');
+      return raw as string;
+  }
+}
+
+export function defaultConfig(): Config {
+  const config = {} as Record<string, unknown>;
+  for (const spec of OPTIONS) config[spec.key] = spec.default;
+  return config as unknown as Config;
+}
+
+/** Builds the configuration from flags, environment and an optional JSON file. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const flags = parseFlags(argv);
+  const configPath = flags.get('config') ?? env.USERPOOLD_CONFIG;
+  flags.delete('config');
+  const file = configPath === undefined ? {} : readConfigFile(configPath);
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  for (const spec of OPTIONS) {
+    if (spec.key in file) config[spec.key] = parseValue(spec, file[spec.key], `config file key "${spec.key}"`);
+    const fromEnv = env[envName(spec.flag)];
+    if (fromEnv !== undefined) config[spec.key] = parseValue(spec, fromEnv, envName(spec.flag));
+    const fromFlag = flags.get(spec.flag);
+    if (fromFlag !== undefined) config[spec.key] = parseValue(spec, fromFlag, `--${spec.flag}`);
+    flags.delete(spec.flag);
+  }
+  for (const key of Object.keys(file)) {
+    if (!OPTIONS.some((o) => o.key === key)) throw new ConfigError(`config file: unknown key "${key}"`);
+  }
+  const unknown = [...flags.keys()][0];
+  if (unknown !== undefined) throw new ConfigError(`unknown flag --${unknown} (see userpoold --help)`);
+  return config as unknown as Config;
+}
+
+function parseFlags(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (see userpoold --help)`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+      continue;
+    }
+    const name = arg.slice(2);
+    const spec = OPTIONS.find((o) => o.flag === name);
+    const next = argv[i + 1];
+    if (spec?.kind === 'bool' && (next === undefined || next.startsWith('--'))) {
+      flags.set(name, 'true');
+      continue;
+    }
+    if (next === undefined) throw new ConfigError(`--${name} needs a value`);
+    flags.set(name, next);
+    i++;
+  }
+  return flags;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`config file ${path} is not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function helpText(): string {
+  const lines = OPTIONS.map((o) => {
+    const def = o.default === undefined ? '' : ` (default ${String(o.default)})`;
+    return `  --${o.flag.padEnd(24)} ${o.help}${def}\n  ${''.padEnd(26)} env ${envName(o.flag)}, config key "${o.key}"`;
+  });
+  return [
+    'userpoold: a server for the Amazon Cognito user-pool API',
+    '',
+    'Usage:',
+    '  userpoold [serve] [options]          start the server (the default command)',
+    '  userpoold messages [options]         print queued messages (codes included), oldest first',
+    '      --pool ID  --user NAME  --limit N',
+    '  userpoold --help                     this text',
+    '',
+    'Options:',
+    '  --config PATH              JSON file whose keys are the option names below',
+    ...lines,
+  ].join('\n');
+}

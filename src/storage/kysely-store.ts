@@ -1,0 +1,506 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database, OutboxTable, UsersTable } from './schema.js';
+import {
+  UniqueViolation,
+  type AliasKind,
+  type ClientRecord,
+  type CodeRecord,
+  type MessageQuery,
+  type OutboxRecord,
+  type Page,
+  type PoolRecord,
+  type RefreshTokenRecord,
+  type SigningKeyRecord,
+  type Store,
+  type StoreTx,
+  type UserQuery,
+  type UserRecord,
+} from './store.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const ALIAS_COLUMN = {
+  email: 'alias_email',
+  phone_number: 'alias_phone',
+  preferred_username: 'alias_preferred_username',
+} as const satisfies Record<AliasKind, keyof UsersTable>;
+
+/** Attribute copies kept as columns for ListUsers filters. */
+const FILTER_COPIES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
+
+/**
+ * The one Store implementation. Dialect differences are limited to how a transaction begins
+ * (SQLite takes the write lock up front) and row locking (PostgreSQL's FOR UPDATE SKIP LOCKED).
+ */
+export function createKyselyStore(db: Kysely<Database>, dialect: DialectName): Store {
+  const repos = new Repos(db, dialect);
+  return Object.assign(Object.create(repos) as Repos, {
+    async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+      if (dialect === 'sqlite') {
+        // BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file
+        // serialize their read-modify-write transactions instead of failing at commit.
+        return db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          try {
+            const result = await fn(new Repos(conn as unknown as Transaction<Database>, dialect));
+            await sql`commit`.execute(conn);
+            return result;
+          } catch (err) {
+            await sql`rollback`.execute(conn);
+            throw err;
+          }
+        });
+      }
+      return db.transaction().execute((trx) => fn(new Repos(trx, dialect)));
+    },
+    close: () => db.destroy(),
+  }) as Store;
+}
+
+class Repos implements StoreTx {
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: DialectName,
+  ) {}
+
+  // ---- user pools
+  async insertPool(pool: PoolRecord): Promise<void> {
+    await this.db.insertInto('user_pools').values(poolRow(pool)).execute();
+  }
+  async getPool(id: string): Promise<PoolRecord | undefined> {
+    const row = await this.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && poolFromRow(row);
+  }
+  async updatePool(pool: PoolRecord): Promise<void> {
+    await this.db.updateTable('user_pools').set(poolRow(pool)).where('id', '=', pool.id).execute();
+  }
+  async deletePool(id: string): Promise<void> {
+    await this.db.deleteFrom('codes').where('pool_id', '=', id).execute();
+    await this.db.deleteFrom('refresh_tokens').where('pool_id', '=', id).execute();
+    await this.db.deleteFrom('outbox').where('pool_id', '=', id).where('state', '=', 'pending').execute();
+    await this.db.deleteFrom('users').where('pool_id', '=', id).execute();
+    await this.db.deleteFrom('user_pool_clients').where('pool_id', '=', id).execute();
+    await this.db.deleteFrom('signing_keys').where('pool_id', '=', id).execute();
+    await this.db.deleteFrom('user_pools').where('id', '=', id).execute();
+  }
+  async listPools(page: Page): Promise<PoolRecord[]> {
+    let q = this.db.selectFrom('user_pools').selectAll().orderBy('id').limit(page.limit);
+    if (page.after !== undefined) q = q.where('id', '>', page.after);
+    return (await q.execute()).map(poolFromRow);
+  }
+
+  // ---- app clients
+  async insertClient(client: ClientRecord): Promise<void> {
+    await this.db.insertInto('user_pool_clients').values(clientRow(client)).execute();
+  }
+  async getClient(id: string): Promise<ClientRecord | undefined> {
+    const row = await this.db.selectFrom('user_pool_clients').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && clientFromRow(row);
+  }
+  async updateClient(client: ClientRecord): Promise<void> {
+    await this.db.updateTable('user_pool_clients').set(clientRow(client)).where('id', '=', client.id).execute();
+  }
+  async deleteClient(id: string): Promise<void> {
+    await this.db.deleteFrom('user_pool_clients').where('id', '=', id).execute();
+  }
+  async listClients(poolId: string, page: Page): Promise<ClientRecord[]> {
+    let q = this.db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId).orderBy('id').limit(page.limit);
+    if (page.after !== undefined) q = q.where('id', '>', page.after);
+    return (await q.execute()).map(clientFromRow);
+  }
+
+  // ---- users
+  async insertUser(user: UserRecord): Promise<void> {
+    await this.unique(() => this.db.insertInto('users').values(userRow(user)).execute());
+  }
+  async getUserByUsernameKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .where('username_key', '=', usernameKey)
+      .executeTakeFirst();
+    return row && userFromRow(row);
+  }
+  async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('sub', '=', sub).where('pool_id', '=', poolId).executeTakeFirst();
+    return row && userFromRow(row);
+  }
+  async getUserByAlias(poolId: string, alias: AliasKind, key: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .where(ALIAS_COLUMN[alias], '=', key)
+      .executeTakeFirst();
+    return row && userFromRow(row);
+  }
+  async updateUser(user: UserRecord): Promise<void> {
+    const { sub: _sub, pool_id: _pool, created_at: _created, ...changes } = userRow(user);
+    await this.unique(() => this.db.updateTable('users').set(changes).where('sub', '=', user.sub).execute());
+  }
+  async deleteUser(poolId: string, sub: string): Promise<void> {
+    await this.db.deleteFrom('codes').where('user_sub', '=', sub).execute();
+    await this.db.deleteFrom('refresh_tokens').where('user_sub', '=', sub).execute();
+    await this.db.deleteFrom('users').where('pool_id', '=', poolId).where('sub', '=', sub).execute();
+  }
+  async listUsers(poolId: string, query: UserQuery): Promise<UserRecord[]> {
+    let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
+    const filter = query.filter;
+    if (filter !== undefined) {
+      const column = filter.column;
+      if (column === 'enabled') {
+        q = q.where('enabled', '=', filter.value === 'Enabled' ? 1 : 0);
+      } else if (filter.op === '=') {
+        q = q.where(column, '=', filter.value);
+      } else {
+        // A prefix as a range, so the (pool_id, column, username_key) index serves it on both dialects.
+        q = q.where(column, '>=', filter.value).where(column, '<', filter.value + '\u{10FFFF}');
+      }
+    }
+    if (query.after !== undefined) q = q.where('username_key', '>', query.after);
+    const rows = await q.orderBy('username_key').limit(query.limit).execute();
+    return rows.map(userFromRow);
+  }
+  async countUsers(poolId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('pool_id', '=', poolId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  // ---- codes
+  async putCode(code: CodeRecord): Promise<void> {
+    const row = {
+      user_sub: code.userSub,
+      purpose: code.purpose,
+      pool_id: code.poolId,
+      code_hash: code.codeHash,
+      expires_at: code.expiresAt,
+      created_at: code.createdAt,
+    };
+    await this.db
+      .insertInto('codes')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['user_sub', 'purpose']).doUpdateSet({ code_hash: row.code_hash, expires_at: row.expires_at, created_at: row.created_at }),
+      )
+      .execute();
+  }
+  async getCode(userSub: string, purpose: string): Promise<CodeRecord | undefined> {
+    const row = await this.db
+      .selectFrom('codes')
+      .selectAll()
+      .where('user_sub', '=', userSub)
+      .where('purpose', '=', purpose)
+      .executeTakeFirst();
+    return (
+      row && {
+        userSub: row.user_sub,
+        purpose: row.purpose,
+        poolId: row.pool_id,
+        codeHash: row.code_hash,
+        expiresAt: Number(row.expires_at),
+        createdAt: Number(row.created_at),
+      }
+    );
+  }
+  async consumeCode(userSub: string, purpose: string, codeHash: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('codes')
+      .where('user_sub', '=', userSub)
+      .where('purpose', '=', purpose)
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+  async deleteCodes(userSub: string): Promise<void> {
+    await this.db.deleteFrom('codes').where('user_sub', '=', userSub).execute();
+  }
+
+  // ---- counters
+  async incrementCounter(key: string, windowStart: number): Promise<number> {
+    const row = await this.db
+      .insertInto('counters')
+      .values({ key, window_start: windowStart, count: 1 })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          count: sql<number>`case when counters.window_start = ${windowStart} then counters.count + 1 else 1 end`,
+          window_start: windowStart,
+        }),
+      )
+      .returning('count')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+  async getCounter(key: string, windowStart: number): Promise<number> {
+    const row = await this.db.selectFrom('counters').selectAll().where('key', '=', key).executeTakeFirst();
+    return row !== undefined && Number(row.window_start) === windowStart ? Number(row.count) : 0;
+  }
+  async resetCounter(key: string): Promise<void> {
+    await this.db.deleteFrom('counters').where('key', '=', key).execute();
+  }
+
+  // ---- outbox
+  async enqueueMessage(message: OutboxRecord): Promise<void> {
+    await this.db.insertInto('outbox').values(outboxRow(message)).execute();
+  }
+  async listMessages(query: MessageQuery): Promise<OutboxRecord[]> {
+    let q = this.db.selectFrom('outbox').selectAll();
+    if (query.poolId !== undefined) q = q.where('pool_id', '=', query.poolId);
+    if (query.username !== undefined) q = q.where('username', '=', query.username);
+    if (query.afterId !== undefined) {
+      const after = await this.db.selectFrom('outbox').select(['created_at', 'id']).where('id', '=', query.afterId).executeTakeFirst();
+      if (after !== undefined) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_at', '>', after.created_at),
+            eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
+          ]),
+        );
+      }
+    }
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.reverse().map(outboxFromRow);
+  }
+  async claimMessages(worker: string, now: number, claimedUntil: number, limit: number): Promise<OutboxRecord[]> {
+    let due = this.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('next_attempt_at')
+      .limit(limit);
+    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    const ids = (await due.execute()).map((r) => r.id);
+    if (ids.length === 0) return [];
+    await this.db.updateTable('outbox').set({ claimed_by: worker, claimed_until: claimedUntil }).where('id', 'in', ids).execute();
+    const rows = await this.db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('created_at').execute();
+    return rows.map(outboxFromRow);
+  }
+  async updateMessage(message: OutboxRecord): Promise<void> {
+    const { id, ...changes } = outboxRow(message);
+    await this.db.updateTable('outbox').set(changes).where('id', '=', id).execute();
+  }
+
+  // ---- refresh tokens
+  async insertRefreshToken(token: RefreshTokenRecord): Promise<void> {
+    await this.db
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: token.tokenHash,
+        pool_id: token.poolId,
+        client_id: token.clientId,
+        user_sub: token.userSub,
+        origin_jti: token.originJti,
+        auth_time: token.authTime,
+        created_at: token.createdAt,
+        expires_at: token.expiresAt,
+        revoked_at: token.revokedAt,
+      })
+      .execute();
+  }
+  async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return (
+      row && {
+        tokenHash: row.token_hash,
+        poolId: row.pool_id,
+        clientId: row.client_id,
+        userSub: row.user_sub,
+        originJti: row.origin_jti,
+        authTime: Number(row.auth_time),
+        createdAt: Number(row.created_at),
+        expiresAt: Number(row.expires_at),
+        revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      }
+    );
+  }
+  async revokeRefreshToken(tokenHash: string, at: number): Promise<void> {
+    await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+  }
+  async revokeUserRefreshTokens(userSub: string, at: number): Promise<number> {
+    const result = await this.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: at })
+      .where('user_sub', '=', userSub)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  // ---- signing keys
+  async getSigningKey(poolId: string): Promise<SigningKeyRecord | undefined> {
+    const row = await this.db.selectFrom('signing_keys').selectAll().where('pool_id', '=', poolId).executeTakeFirst();
+    return (
+      row && {
+        poolId: row.pool_id,
+        kid: row.kid,
+        privateJwkSealed: row.private_jwk_sealed,
+        publicJwk: row.public_jwk,
+        createdAt: Number(row.created_at),
+      }
+    );
+  }
+  async putSigningKeyIfAbsent(key: SigningKeyRecord): Promise<SigningKeyRecord> {
+    await this.db
+      .insertInto('signing_keys')
+      .values({
+        pool_id: key.poolId,
+        kid: key.kid,
+        private_jwk_sealed: key.privateJwkSealed,
+        public_jwk: key.publicJwk,
+        created_at: key.createdAt,
+      })
+      .onConflict((oc) => oc.column('pool_id').doNothing())
+      .execute();
+    return (await this.getSigningKey(key.poolId)) as SigningKeyRecord;
+  }
+
+  /** Runs a write, turning the database's unique-constraint error into UniqueViolation. */
+  private async unique<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      const violation = uniqueViolationOf(err);
+      if (violation) throw violation;
+      throw err;
+    }
+  }
+}
+
+function uniqueViolationOf(err: unknown): UniqueViolation | undefined {
+  const e = err as { code?: string; message?: string; constraint?: string };
+  const isUnique = e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === '23505';
+  if (!isUnique) return undefined;
+  const where = `${e.constraint ?? ''} ${e.message ?? ''}`;
+  if (where.includes('alias_email')) return new UniqueViolation('email');
+  if (where.includes('alias_phone')) return new UniqueViolation('phone_number');
+  if (where.includes('alias_preferred_username')) return new UniqueViolation('preferred_username');
+  if (where.includes('username_key') || where.includes('users_username')) return new UniqueViolation('username');
+  return new UniqueViolation('other');
+}
+
+// ---- row mapping
+
+function poolRow(pool: PoolRecord) {
+  return { id: pool.id, name: pool.name, settings: JSON.stringify(pool.settings), created_at: pool.createdAt, updated_at: pool.updatedAt };
+}
+function poolFromRow(row: Selectable<Database['user_pools']>): PoolRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    settings: JSON.parse(row.settings) as PoolRecord['settings'],
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function clientRow(client: ClientRecord) {
+  return {
+    id: client.id,
+    pool_id: client.poolId,
+    name: client.name,
+    secret_sealed: client.secretSealed,
+    settings: JSON.stringify(client.settings),
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+function clientFromRow(row: Selectable<Database['user_pool_clients']>): ClientRecord {
+  return {
+    id: row.id,
+    poolId: row.pool_id,
+    name: row.name,
+    secretSealed: row.secret_sealed,
+    settings: JSON.parse(row.settings) as ClientRecord['settings'],
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function userRow(user: UserRecord): UsersTable {
+  const copies = Object.fromEntries(FILTER_COPIES.map((name) => [name, user.attributes[name] ?? null])) as Pick<
+    UsersTable,
+    (typeof FILTER_COPIES)[number]
+  >;
+  return {
+    sub: user.sub,
+    pool_id: user.poolId,
+    username: user.username,
+    username_key: user.usernameKey,
+    status: user.status,
+    enabled: user.enabled ? 1 : 0,
+    password_hash: user.passwordHash,
+    password_updated_at: user.passwordUpdatedAt,
+    attributes: JSON.stringify(user.attributes),
+    alias_email: user.aliases.email,
+    alias_phone: user.aliases.phone_number,
+    alias_preferred_username: user.aliases.preferred_username,
+    ...copies,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+function userFromRow(row: Selectable<UsersTable>): UserRecord {
+  return {
+    poolId: row.pool_id,
+    sub: row.sub,
+    username: row.username,
+    usernameKey: row.username_key,
+    status: row.status as UserRecord['status'],
+    enabled: Number(row.enabled) === 1,
+    passwordHash: row.password_hash,
+    passwordUpdatedAt: row.password_updated_at === null ? null : Number(row.password_updated_at),
+    attributes: JSON.parse(row.attributes) as Record<string, string>,
+    aliases: { email: row.alias_email, phone_number: row.alias_phone, preferred_username: row.alias_preferred_username },
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function outboxRow(m: OutboxRecord): OutboxTable {
+  return {
+    id: m.id,
+    pool_id: m.poolId,
+    user_sub: m.userSub,
+    username: m.username,
+    trigger: m.trigger,
+    channel: m.channel,
+    destination: m.destination,
+    payload_sealed: m.payloadSealed,
+    state: m.state,
+    attempts: m.attempts,
+    next_attempt_at: m.nextAttemptAt,
+    claimed_by: m.claimedBy,
+    claimed_until: m.claimedUntil,
+    last_error: m.lastError,
+    created_at: m.createdAt,
+    delivered_at: m.deliveredAt,
+  };
+}
+function outboxFromRow(row: Selectable<OutboxTable>): OutboxRecord {
+  return {
+    id: row.id,
+    poolId: row.pool_id,
+    userSub: row.user_sub,
+    username: row.username,
+    trigger: row.trigger,
+    channel: row.channel as OutboxRecord['channel'],
+    destination: row.destination,
+    payloadSealed: row.payload_sealed,
+    state: row.state as OutboxRecord['state'],
+    attempts: Number(row.attempts),
+    nextAttemptAt: Number(row.next_attempt_at),
+    claimedBy: row.claimed_by,
+    claimedUntil: row.claimed_until === null ? null : Number(row.claimed_until),
+    lastError: row.last_error,
+    createdAt: Number(row.created_at),
+    deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+  };
+}

@@ -1,0 +1,34 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKyselyStore } from './kysely-store.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+/**
+ * The embedded default: one SQLite file in the data folder. WAL with synchronous=FULL makes
+ * every acknowledged commit survive a killed process or a power loss; busy_timeout lets a second
+ * process on the same file wait for the write lock instead of failing.
+ */
+export async function openSqliteStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  return openSqliteFile(join(dataDir, 'userpoold.sqlite'));
+}
+
+export async function openSqliteFile(path: string): Promise<Store> {
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  await migrate(db);
+  return createKyselyStore(db, 'sqlite');
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) throw error;
+}

@@ -1,0 +1,214 @@
+/**
+ * The narrow persistence interface the operations depend on. One implementation
+ * (kysely-store.ts) serves SQLite and PostgreSQL. Every method is usable directly (its own
+ * implicit transaction) or inside `transaction`, where all calls commit or roll back together.
+ */
+export interface Store extends StoreTx {
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreTx {
+  // user pools
+  insertPool(pool: PoolRecord): Promise<void>;
+  getPool(id: string): Promise<PoolRecord | undefined>;
+  updatePool(pool: PoolRecord): Promise<void>;
+  /** Deletes the pool and everything in it (clients, users, codes, tokens, keys, queued messages). */
+  deletePool(id: string): Promise<void>;
+  listPools(page: Page): Promise<PoolRecord[]>;
+
+  // app clients
+  insertClient(client: ClientRecord): Promise<void>;
+  getClient(id: string): Promise<ClientRecord | undefined>;
+  updateClient(client: ClientRecord): Promise<void>;
+  deleteClient(id: string): Promise<void>;
+  listClients(poolId: string, page: Page): Promise<ClientRecord[]>;
+
+  // users
+  /** Throws UniqueViolation when the username or an alias is taken in the pool. */
+  insertUser(user: UserRecord): Promise<void>;
+  getUserByUsernameKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
+  getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
+  getUserByAlias(poolId: string, alias: AliasKind, key: string): Promise<UserRecord | undefined>;
+  /** Throws UniqueViolation when an alias is taken by another user of the pool. */
+  updateUser(user: UserRecord): Promise<void>;
+  deleteUser(poolId: string, sub: string): Promise<void>;
+  listUsers(poolId: string, query: UserQuery): Promise<UserRecord[]>;
+  countUsers(poolId: string): Promise<number>;
+
+  // one-time codes (stored as keyed hashes)
+  putCode(code: CodeRecord): Promise<void>;
+  getCode(userSub: string, purpose: string): Promise<CodeRecord | undefined>;
+  /** Deletes the code only if it still has this hash; true when this call consumed it. */
+  consumeCode(userSub: string, purpose: string, codeHash: string): Promise<boolean>;
+  deleteCodes(userSub: string): Promise<void>;
+
+  // rate counters in fixed windows
+  /** Adds one to the counter of `key` in the window starting at `windowStart`; returns the new count. */
+  incrementCounter(key: string, windowStart: number): Promise<number>;
+  getCounter(key: string, windowStart: number): Promise<number>;
+  resetCounter(key: string): Promise<void>;
+
+  // messages waiting for delivery
+  enqueueMessage(message: OutboxRecord): Promise<void>;
+  listMessages(query: MessageQuery): Promise<OutboxRecord[]>;
+  /** Claims up to `limit` due messages for `worker` until `claimedUntil`. */
+  claimMessages(worker: string, now: number, claimedUntil: number, limit: number): Promise<OutboxRecord[]>;
+  updateMessage(message: OutboxRecord): Promise<void>;
+
+  // refresh tokens (stored as keyed hashes)
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  revokeRefreshToken(tokenHash: string, at: number): Promise<void>;
+  /** Revokes every refresh token of the user; returns how many were live. */
+  revokeUserRefreshTokens(userSub: string, at: number): Promise<number>;
+
+  // per-pool token signing keys
+  getSigningKey(poolId: string): Promise<SigningKeyRecord | undefined>;
+  /** Inserts the key unless the pool has one; returns the pool's key either way. */
+  putSigningKeyIfAbsent(key: SigningKeyRecord): Promise<SigningKeyRecord>;
+}
+
+export class UniqueViolation extends Error {
+  constructor(readonly constraint: 'username' | AliasKind | 'other') {
+    super(`unique constraint: ${constraint}`);
+  }
+}
+
+export type AliasKind = 'email' | 'phone_number' | 'preferred_username';
+
+export interface Page {
+  limit: number;
+  /** Exclusive lower bound in the listing's order (an id, or a username key). */
+  after?: string | undefined;
+}
+
+/** JSON object settings as the API shapes them; the store keeps them opaque. */
+export type JsonObject = Record<string, unknown>;
+
+export interface PoolRecord {
+  id: string;
+  name: string;
+  settings: JsonObject;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ClientRecord {
+  id: string;
+  poolId: string;
+  name: string;
+  /** The client secret sealed with the server key, or null for public clients. */
+  secretSealed: string | null;
+  settings: JsonObject;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type UserStatus =
+  | 'UNCONFIRMED'
+  | 'CONFIRMED'
+  | 'ARCHIVED'
+  | 'COMPROMISED'
+  | 'UNKNOWN'
+  | 'RESET_REQUIRED'
+  | 'FORCE_CHANGE_PASSWORD'
+  | 'EXTERNAL_PROVIDER';
+
+export interface UserRecord {
+  poolId: string;
+  sub: string;
+  username: string;
+  /** The username as looked up: lower-cased in case-insensitive pools. */
+  usernameKey: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** argon2id PHC string; null when the user has no usable password (e.g. RESET_REQUIRED). */
+  passwordHash: string | null;
+  passwordUpdatedAt: number | null;
+  /** Every attribute, `sub` included, as Cognito reports them: name to string value. */
+  attributes: Record<string, string>;
+  /** Lookup keys of the active sign-in aliases (null when not an active alias). */
+  aliases: Record<AliasKind, string | null>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const FILTERABLE = [
+  'username',
+  'email',
+  'phone_number',
+  'name',
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'status',
+  'enabled',
+  'sub',
+] as const;
+export type FilterColumn = (typeof FILTERABLE)[number];
+
+export interface UserQuery extends Page {
+  filter?: { column: FilterColumn; op: '=' | '^='; value: string } | undefined;
+}
+
+export interface CodeRecord {
+  userSub: string;
+  purpose: string;
+  poolId: string;
+  codeHash: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export type MessageState = 'pending' | 'delivered' | 'failed';
+
+export interface OutboxRecord {
+  id: string;
+  poolId: string;
+  userSub: string;
+  username: string;
+  /** The CustomMessage trigger source suffix, e.g. ForgotPassword, AdminCreateUser, SignUp. */
+  trigger: string;
+  channel: 'EMAIL' | 'SMS';
+  destination: string;
+  /** JSON of MessagePayload, sealed: it carries the code. */
+  payloadSealed: string;
+  state: MessageState;
+  attempts: number;
+  nextAttemptAt: number;
+  claimedBy: string | null;
+  claimedUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+export interface MessageQuery {
+  poolId?: string | undefined;
+  username?: string | undefined;
+  /** Only messages created after this one (by creation order). */
+  afterId?: string | undefined;
+  /** The newest `limit` messages, returned oldest first. */
+  limit: number;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  poolId: string;
+  clientId: string;
+  userSub: string;
+  originJti: string;
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface SigningKeyRecord {
+  poolId: string;
+  kid: string;
+  privateJwkSealed: string;
+  publicJwk: string;
+  createdAt: number;
+}
