@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { buildHandlers } from './operations/index.js';
 import type { Deps } from './operations/deps.js';
+import { devMessagesRoute } from './protocol/dev-messages-route.js';
 import { createHttpServer, type GetRoute } from './protocol/http-server.js';
 import { systemClock, type Clock } from './services/clock.js';
+import { createCodes } from './services/codes.js';
 import { createLogger, type Logger } from './services/logger.js';
 import { createArgon2Hasher, type PasswordHasher } from './services/password-hasher.js';
 import { cryptoRandom, type Random } from './services/random.js';
@@ -40,9 +42,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const hasher =
     overrides.hasher ??
     createArgon2Hasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations, parallelism: config.argon2Parallelism });
-  const deps: Deps = { config, store, clock, random, hasher, secrets, logger };
+  const codes = createCodes(clock, random, secrets);
+  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes };
 
-  const getRoutes: GetRoute[] = [async (path) => (path === '/health' ? { status: 200, body: { status: 'ok' } } : undefined)];
+  const getRoutes: GetRoute[] = [
+    async (path) => (path === '/health' ? { status: 200, body: { status: 'ok' } } : undefined),
+    devMessagesRoute(deps),
+  ];
   const server = createHttpServer({ handlers: buildHandlers(deps), getRoutes, logger, random });
 
   return {

@@ -30,6 +30,9 @@ export const passwordResetRequired = make('PasswordResetRequiredException');
 export const userNotConfirmed = make('UserNotConfirmedException');
 export const serialization = make('SerializationException');
 export const unsupportedOperation = make('UnsupportedOperationException');
+export const unsupportedUserState = make('UnsupportedUserStateException');
+export const unauthorized = make('UnauthorizedException');
+export const unsupportedTokenType = make('UnsupportedTokenTypeException');
 
 /** AWS's exact texts, in one place (see cognito-facts.md sections 4 and 8). */
 export const MESSAGES = {

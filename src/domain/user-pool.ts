@@ -30,6 +30,7 @@ export function poolSettingsFromRequest(req: Omit<CreateUserPoolRequest, 'PoolNa
     throw invalidParameter('Only one of the aliasAttributes or usernameAttributes can be set in a User Pool');
   }
   checkRecovery(rest);
+  checkAttributeUpdateSettings(rest);
   return {
     ...rest,
     Policies: { ...rest.Policies, PasswordPolicy: { ...DEFAULT_PASSWORD_POLICY, ...rest.Policies?.PasswordPolicy } },
@@ -54,6 +55,15 @@ function checkRecovery(req: Omit<CreateUserPoolRequest, 'PoolName'>): void {
   }
   const priorities = mechanisms.map((m) => m.Priority);
   if (new Set(priorities).size !== priorities.length) throw invalidParameter('Recovery mechanism priorities must be unique.');
+}
+
+/** Only attributes Cognito verifies automatically can wait for verification before an update. */
+function checkAttributeUpdateSettings(req: Omit<CreateUserPoolRequest, 'PoolName'>): void {
+  const waiting = req.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate ?? [];
+  const verified: readonly string[] = req.AutoVerifiedAttributes ?? [];
+  if (waiting.some((name) => !verified.includes(name))) {
+    throw invalidParameter('All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes');
+  }
 }
 
 /**

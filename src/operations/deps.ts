@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../services/clock.js';
+import type { Codes } from '../services/codes.js';
 import type { Logger } from '../services/logger.js';
 import type { PasswordHasher } from '../services/password-hasher.js';
 import type { Random } from '../services/random.js';
@@ -17,6 +18,7 @@ export interface Deps {
   hasher: PasswordHasher;
   secrets: SecretBox;
   logger: Logger;
+  codes: Codes;
 }
 
 /** What the protocol layer knows about the request beyond its body. */

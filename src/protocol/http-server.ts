@@ -6,9 +6,14 @@ import type { Logger } from '../services/logger.js';
 import type { Random } from '../services/random.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ERROR_HEADER_CHARS = 1024;
 
 /** Routes other than the API itself (JWKS, discovery, health, dev views) register here. */
-export type GetRoute = (path: string, ctx: RequestContext) => Promise<{ status: number; body: unknown; contentType?: string } | undefined>;
+export type GetRoute = (
+  path: string,
+  ctx: RequestContext,
+  query?: URLSearchParams,
+) => Promise<{ status: number; body: unknown; contentType?: string } | undefined>;
 
 export interface HttpServerDeps {
   handlers: Handlers;
@@ -44,7 +49,8 @@ async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerRes
   };
   res.setHeader('x-amzn-RequestId', requestId);
   for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
 
   if (req.method === 'OPTIONS') {
     res.writeHead(200, {
@@ -59,7 +65,7 @@ async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerRes
 
   if (req.method === 'GET' || req.method === 'HEAD') {
     for (const route of deps.getRoutes) {
-      const answer = await route(path, ctx);
+      const answer = await route(path, ctx, url.searchParams);
       if (answer) {
         const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
         res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'application/json' });
@@ -130,7 +136,9 @@ function sendResult(res: ServerResponse, status: number, body: string, errorType
   if (errorType !== undefined) {
     headers['x-amzn-ErrorType'] = errorType;
     // Header values must be Latin-1 without line breaks; AWS sends the message here too.
-    if (errorMessage) headers['x-amzn-ErrorMessage'] = errorMessage.replace(/[^\x20-\x7e]/g, '?');
+    // Kept short: a validation message can quote a 128 KiB value, and HTTP clients refuse
+    // responses whose headers exceed 16 KiB. The body carries the whole message.
+    if (errorMessage) headers['x-amzn-ErrorMessage'] = errorMessage.slice(0, MAX_ERROR_HEADER_CHARS).replace(/[^\x20-\x7e]/g, '?');
   }
   res.writeHead(status, headers);
   res.end(body);

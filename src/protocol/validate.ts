@@ -151,8 +151,13 @@ function checkValue(name: string, value: unknown, path: string, out: Violation[]
 
 function javaString(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  if (typeof v !== 'object') return String(v);
+  // Members the model does not know are not checked, so they may nest deeper than the stack.
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return '{...}';
+  }
 }
 
 function add(out: Violation[], path: string, order: number, text: string): void {

@@ -149,19 +149,37 @@ class Repos implements StoreTx {
   async listUsers(poolId: string, query: UserQuery): Promise<UserRecord[]> {
     let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
     const filter = query.filter;
-    if (filter !== undefined) {
-      const column = filter.column;
+    // Username filters compare lookup keys (the caller folds the value for case-insensitive pools).
+    const column = filter === undefined ? undefined : filter.column === 'username' ? 'username_key' : filter.column;
+    let byValue: Exclude<typeof column, 'username_key' | 'enabled' | undefined> | undefined;
+    if (filter !== undefined && column !== undefined) {
       if (column === 'enabled') {
         q = q.where('enabled', '=', filter.value === 'Enabled' ? 1 : 0);
       } else if (filter.op === '=') {
         q = q.where(column, '=', filter.value);
       } else {
-        // A prefix as a range, so the (pool_id, column, username_key) index serves it on both dialects.
-        q = q.where(column, '>=', filter.value).where(column, '<', filter.value + '\u{10FFFF}');
+        // A prefix as a range, so the (pool_id, column, username_key) index serves it. The range
+        // is exact in code-point (byte) order; substr guards collations that order otherwise.
+        // A later page starts the range at the last value seen, so deep pages do not rescan.
+        const from = column !== 'username_key' && query.afterValue !== undefined && query.afterValue > filter.value ? query.afterValue : filter.value;
+        q = q.where(column, '>=', from);
+        const upper = prefixUpperBound(filter.value);
+        if (upper !== undefined) q = q.where(column, '<', upper);
+        q = q.where(sql<string>`substr(${sql.ref(column)}, 1, ${[...filter.value].length})`, '=', filter.value);
+        if (column !== 'username_key') byValue = column;
       }
     }
-    if (query.after !== undefined) q = q.where('username_key', '>', query.after);
-    const rows = await q.orderBy('username_key').limit(query.limit).execute();
+    if (byValue !== undefined) {
+      if (query.after !== undefined && query.afterValue !== undefined) {
+        const [value, key] = [query.afterValue, query.after];
+        q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(byValue, 'username_key'), '>', tuple(value, key)));
+      }
+      q = q.orderBy(byValue).orderBy('username_key');
+    } else {
+      if (query.after !== undefined) q = q.where('username_key', '>', query.after);
+      q = q.orderBy('username_key');
+    }
+    const rows = await q.limit(query.limit).execute();
     return rows.map(userFromRow);
   }
   async countUsers(poolId: string): Promise<number> {
@@ -240,6 +258,10 @@ class Repos implements StoreTx {
   async getCounter(key: string, windowStart: number): Promise<number> {
     const row = await this.db.selectFrom('counters').selectAll().where('key', '=', key).executeTakeFirst();
     return row !== undefined && Number(row.window_start) === windowStart ? Number(row.count) : 0;
+  }
+  async readCounter(key: string): Promise<{ windowStart: number; count: number } | undefined> {
+    const row = await this.db.selectFrom('counters').selectAll().where('key', '=', key).executeTakeFirst();
+    return row && { windowStart: Number(row.window_start), count: Number(row.count) };
   }
   async resetCounter(key: string): Promise<void> {
     await this.db.deleteFrom('counters').where('key', '=', key).execute();
@@ -321,6 +343,10 @@ class Repos implements StoreTx {
       }
     );
   }
+  async getRefreshTokenByOrigin(originJti: string): Promise<RefreshTokenRecord | undefined> {
+    const row = await this.db.selectFrom('refresh_tokens').select('token_hash').where('origin_jti', '=', originJti).executeTakeFirst();
+    return row && this.getRefreshToken(row.token_hash);
+  }
   async revokeRefreshToken(tokenHash: string, at: number): Promise<void> {
     await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   }
@@ -372,6 +398,18 @@ class Repos implements StoreTx {
       throw err;
     }
   }
+}
+
+/** The least string greater than every string starting with `prefix`, in code-point order. */
+function prefixUpperBound(prefix: string): string | undefined {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = (points.pop() as string).codePointAt(0) as number;
+    let next = last + 1;
+    if (next >= 0xd800 && next <= 0xdfff) next = 0xe000;
+    if (next <= 0x10ffff) return points.join('') + String.fromCodePoint(next);
+  }
+  return undefined;
 }
 
 function uniqueViolationOf(err: unknown): UniqueViolation | undefined {

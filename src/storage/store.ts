@@ -47,6 +47,8 @@ export interface StoreTx {
   /** Adds one to the counter of `key` in the window starting at `windowStart`; returns the new count. */
   incrementCounter(key: string, windowStart: number): Promise<number>;
   getCounter(key: string, windowStart: number): Promise<number>;
+  /** The counter of `key` whatever its window, for callers whose window start is itself data. */
+  readCounter(key: string): Promise<{ windowStart: number; count: number } | undefined>;
   resetCounter(key: string): Promise<void>;
 
   // messages waiting for delivery
@@ -59,6 +61,8 @@ export interface StoreTx {
   // refresh tokens (stored as keyed hashes)
   insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** The refresh token a sign-in issued, found by the origin_jti its access tokens carry. */
+  getRefreshTokenByOrigin(originJti: string): Promise<RefreshTokenRecord | undefined>;
   revokeRefreshToken(tokenHash: string, at: number): Promise<void>;
   /** Revokes every refresh token of the user; returns how many were live. */
   revokeUserRefreshTokens(userSub: string, at: number): Promise<number>;
@@ -148,8 +152,14 @@ export const FILTERABLE = [
 ] as const;
 export type FilterColumn = (typeof FILTERABLE)[number];
 
+/**
+ * Users in username-key order; with a prefix filter on any column but username, in
+ * (column value, username key) order, so the column's index serves both the range and the order.
+ */
 export interface UserQuery extends Page {
   filter?: { column: FilterColumn; op: '=' | '^='; value: string } | undefined;
+  /** With a prefix filter: the filter column's value of the last user seen (`after` is its username key). */
+  afterValue?: string | undefined;
 }
 
 export interface CodeRecord {

@@ -1,5 +1,16 @@
 import type { OperationName } from '../../protocol/generated/operations.js';
 import type { Operation } from '../deps.js';
+import { createUserPoolClient } from '../create-user-pool-client.js';
+import { deleteUserPoolClient } from '../delete-user-pool-client.js';
+import { describeUserPoolClient } from '../describe-user-pool-client.js';
+import { listUserPoolClients } from '../list-user-pool-clients.js';
+import { updateUserPoolClient } from '../update-user-pool-client.js';
 
 /** Operations of this group, merged into the registry by operations/index.ts. */
-export const clientsOperations = {} satisfies { [N in OperationName]?: Operation<N> };
+export const clientsOperations = {
+  CreateUserPoolClient: createUserPoolClient,
+  DescribeUserPoolClient: describeUserPoolClient,
+  UpdateUserPoolClient: updateUserPoolClient,
+  DeleteUserPoolClient: deleteUserPoolClient,
+  ListUserPoolClients: listUserPoolClients,
+} satisfies { [N in OperationName]?: Operation<N> };

@@ -1,5 +1,12 @@
 import type { OperationName } from '../../protocol/generated/operations.js';
 import type { Operation } from '../deps.js';
+import { adminResetUserPassword } from '../admin-reset-user-password.js';
+import { confirmForgotPassword } from '../confirm-forgot-password.js';
+import { forgotPassword } from '../forgot-password.js';
 
-/** Operations of this group, merged into the registry by operations/index.ts. */
-export const recoveryOperations = {} satisfies { [N in OperationName]?: Operation<N> };
+/** Password recovery: the administrator's reset and the user's forgot-password flow. */
+export const recoveryOperations = {
+  AdminResetUserPassword: adminResetUserPassword,
+  ForgotPassword: forgotPassword,
+  ConfirmForgotPassword: confirmForgotPassword,
+} satisfies { [N in OperationName]?: Operation<N> };

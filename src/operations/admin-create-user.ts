@@ -1,0 +1,93 @@
+import type { Deps, Input, Operation, Output } from './deps.js';
+import { loadPool, loadUser } from './lookups.js';
+import { claimAliases, enqueueInvitations, uniquely } from './user-writes.js';
+import { checkAttributeWrites, initialAttributes } from '../domain/attributes.js';
+import { invitationDestinations, newUsername } from '../domain/new-user.js';
+import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
+import { generateTemporaryPassword } from '../domain/temporary-password.js';
+import type { PoolSettings } from '../domain/user-pool.js';
+import { userType } from '../domain/user-view.js';
+import { activeAliases, lookupKey } from '../domain/username.js';
+import { MESSAGES, unsupportedUserState, userNotFound, usernameExists } from '../errors.js';
+import type { PoolRecord, UserRecord } from '../storage/store.js';
+
+/**
+ * Creates a user with a temporary password (FORCE_CHANGE_PASSWORD) and queues the invitation,
+ * or with MessageAction RESEND gives an existing invited user a new temporary password and
+ * invitation. ValidationData only feeds Lambda triggers, which userpoold does not run.
+ */
+export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (input) => {
+  const { pool, settings } = await loadPool(deps.store, input.UserPoolId);
+  if (input.MessageAction === 'RESEND') return resend(deps, pool, settings, input);
+
+  const sub = deps.random.uuid();
+  const { username, attribute } = newUsername(settings, input.Username, sub);
+  const writes = input.UserAttributes ?? [];
+  checkAttributeWrites(settings, writes, 'create');
+  const attributes = { ...initialAttributes(settings, writes), ...(attribute && { [attribute.name]: attribute.value }) };
+  const temporaryPassword = chooseTemporaryPassword(deps, settings, input.TemporaryPassword);
+  const invitations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
+  const passwordHash = await deps.hasher.hash(temporaryPassword);
+
+  const now = deps.clock.nowMs();
+  const user: UserRecord = {
+    poolId: pool.id,
+    sub,
+    username,
+    usernameKey: lookupKey(settings, username),
+    status: 'FORCE_CHANGE_PASSWORD',
+    enabled: true,
+    passwordHash,
+    passwordUpdatedAt: now,
+    attributes: { sub, ...attributes },
+    aliases: activeAliases(settings, attributes),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.store.transaction(async (tx) => {
+    await loadPool(tx, pool.id);
+    if (await tx.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists('User account already exists');
+    await claimAliases(tx, settings, user, input.ForceAliasCreation === true, 'create', now);
+    await uniquely(settings, 'create', () => tx.insertUser(user));
+    await enqueueInvitations(deps, tx, user, invitations, temporaryPassword, input.ClientMetadata, now);
+  });
+  return { User: userType(user) };
+};
+
+function chooseTemporaryPassword(deps: Deps, settings: PoolSettings, given: string | undefined): string {
+  if (given === undefined) return generateTemporaryPassword(settings, deps.random);
+  assertPasswordMeetsPolicy(settings, given);
+  return given;
+}
+
+/** Only a user still waiting for its first sign-in can be invited again. */
+function assertInvited(user: UserRecord): void {
+  if (user.status !== 'FORCE_CHANGE_PASSWORD') {
+    throw unsupportedUserState(`Resend not possible. ${user.sub} status is not FORCE_CHANGE_PASSWORD`);
+  }
+}
+
+async function resend(
+  deps: Deps,
+  pool: PoolRecord,
+  settings: PoolSettings,
+  input: Input<'AdminCreateUser'>,
+): Promise<Output<'AdminCreateUser'>> {
+  const found = await loadUser(deps.store, pool, input.Username);
+  assertInvited(found);
+  const temporaryPassword = chooseTemporaryPassword(deps, settings, input.TemporaryPassword);
+  const invitations = invitationDestinations(found.attributes, input.DesiredDeliveryMediums);
+  const passwordHash = await deps.hasher.hash(temporaryPassword);
+
+  const now = deps.clock.nowMs();
+  const updated = await deps.store.transaction(async (tx) => {
+    const user = await tx.getUserBySub(pool.id, found.sub);
+    if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
+    assertInvited(user);
+    const next: UserRecord = { ...user, passwordHash, passwordUpdatedAt: now, updatedAt: now };
+    await tx.updateUser(next);
+    await enqueueInvitations(deps, tx, next, invitations, temporaryPassword, input.ClientMetadata, now);
+    return next;
+  });
+  return { User: userType(updated) };
+}

@@ -1,0 +1,40 @@
+import type { Operation } from './deps.js';
+import { authenticateAccessToken } from './access-token.js';
+import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
+import { settingsOf } from '../domain/user-pool.js';
+import { MESSAGES, limitExceeded, notAuthorized } from '../errors.js';
+
+const HOUR_MS = 3_600_000;
+/** Cognito's documented quota: five ChangePassword attempts per user per hour. */
+const ATTEMPTS_PER_HOUR = 5;
+
+/**
+ * The signed-in user changes their password: the previous one must match (a wrong one is
+ * counted against the hourly attempt quota), the new one must meet the policy.
+ */
+export const changePassword: Operation<'ChangePassword'> = (deps) => async (input) => {
+  const { pool, user } = await authenticateAccessToken(deps, input.AccessToken);
+  const settings = settingsOf(pool);
+  assertPasswordMeetsPolicy(settings, input.ProposedPassword);
+
+  const now = deps.clock.nowMs();
+  const counter = `change-password:${user.sub}`;
+  const window = Math.floor(now / HOUR_MS) * HOUR_MS;
+  if ((await deps.store.getCounter(counter, window)) >= ATTEMPTS_PER_HOUR) throw limitExceeded(MESSAGES.attemptLimit);
+  const previousMatches =
+    user.passwordHash !== null && input.PreviousPassword !== undefined && (await deps.hasher.verify(user.passwordHash, input.PreviousPassword));
+  if (!previousMatches) {
+    await deps.store.incrementCounter(counter, window);
+    throw notAuthorized(MESSAGES.incorrectCredentials);
+  }
+  const passwordHash = await deps.hasher.hash(input.ProposedPassword);
+
+  await deps.store.transaction(async (tx) => {
+    const current = await tx.getUserBySub(pool.id, user.sub);
+    // The password changed under us (a concurrent change or reset): the proof no longer holds.
+    if (!current || current.passwordHash !== user.passwordHash) throw notAuthorized(MESSAGES.incorrectCredentials);
+    const at = deps.clock.nowMs();
+    await tx.updateUser({ ...current, passwordHash, passwordUpdatedAt: at, updatedAt: at });
+  });
+  return {};
+};

@@ -1,0 +1,48 @@
+import type { Operation } from './deps.js';
+import { loadPublicClient } from './recovery-client.js';
+import { clientSettingsOf, preventsUserExistenceErrors } from '../domain/app-client.js';
+import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
+import { findUser } from '../domain/username.js';
+import { MESSAGES, codeMismatch, expiredCode, notAuthorized, userNotFound } from '../errors.js';
+import { codeError, type CodeTarget } from '../services/codes.js';
+
+/**
+ * Completes a reset with the code and a new password. The attempt is counted and committed
+ * before anything else; the password is hashed outside any transaction; then one transaction
+ * consumes the code (only if it is still the same one), sets the password, makes the user
+ * CONFIRMED and revokes their refresh tokens.
+ */
+export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) => async (input) => {
+  const checked = await deps.store.transaction(async (tx) => {
+    const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
+    const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
+    const user = await findUser(tx, pool.id, settings, input.Username);
+    if (!user) {
+      if (hideExistence) throw codeMismatch(MESSAGES.codeMismatch);
+      throw userNotFound(MESSAGES.usernameClientNotFound);
+    }
+    if (!user.enabled) {
+      if (hideExistence) throw codeMismatch(MESSAGES.codeMismatch);
+      throw notAuthorized(MESSAGES.userDisabled);
+    }
+    assertPasswordMeetsPolicy(settings, input.Password);
+    const target: CodeTarget = { poolId: pool.id, userSub: user.sub, purpose: 'reset_password' };
+    const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, deps.config.codeAttemptLimit);
+    return { outcome, target, sub: user.sub };
+  });
+  if (checked.outcome !== 'ok') throw codeError(checked.outcome);
+
+  const passwordHash = await deps.hasher.hash(input.Password);
+
+  await deps.store.transaction(async (tx) => {
+    // The user may have changed while the password was hashed: reload, and let the code decide.
+    const user = await tx.getUserBySub(checked.target.poolId, checked.sub);
+    if (!user || !(await deps.codes.consume(tx, checked.target, input.ConfirmationCode))) {
+      throw expiredCode(MESSAGES.expiredCode);
+    }
+    const now = deps.clock.nowMs();
+    await tx.updateUser({ ...user, status: 'CONFIRMED', passwordHash, passwordUpdatedAt: now, updatedAt: now });
+    if (deps.config.revokeTokensOnPasswordReset) await tx.revokeUserRefreshTokens(user.sub, now);
+  });
+  return {};
+};

@@ -1,0 +1,50 @@
+import type { Operation } from './deps.js';
+import { loadPublicClient } from './recovery-client.js';
+import { claimAliases, uniquely } from './user-writes.js';
+import { clientSettingsOf, preventsUserExistenceErrors } from '../domain/app-client.js';
+import { activeAliases, findUser } from '../domain/username.js';
+import { CONFIRM_ATTEMPTS_PER_HOUR, assertUnconfirmed, signUpChannel } from '../domain/verification.js';
+import { settingsOf } from '../domain/user-pool.js';
+import { MESSAGES, codeMismatch, expiredCode, userNotFound } from '../errors.js';
+import { codeError, type CodeTarget } from '../services/codes.js';
+
+/**
+ * The user proves the sign-up code. The attempt is counted and committed on its own; a good
+ * code then, in one transaction, is consumed, makes the user CONFIRMED and marks the contact the
+ * code went to as verified, which can make it a sign-in alias. An alias another user holds is
+ * refused unless ForceAliasCreation moves it here.
+ */
+export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input) => {
+  const checked = await deps.store.transaction(async (tx) => {
+    const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
+    const user = await findUser(tx, pool.id, settings, input.Username);
+    if (!user) {
+      if (preventsUserExistenceErrors(clientSettingsOf(client))) throw codeMismatch(MESSAGES.codeMismatch);
+      throw userNotFound(MESSAGES.usernameClientNotFound);
+    }
+    assertUnconfirmed(user.status);
+    const target: CodeTarget = { poolId: pool.id, userSub: user.sub, purpose: 'confirm_sign_up' };
+    const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, CONFIRM_ATTEMPTS_PER_HOUR);
+    return { outcome, target };
+  });
+  if (checked.outcome !== 'ok') throw codeError(checked.outcome);
+
+  await deps.store.transaction(async (tx) => {
+    const pool = await tx.getPool(checked.target.poolId);
+    const user = await tx.getUserBySub(checked.target.poolId, checked.target.userSub);
+    if (!pool || !user) throw expiredCode(MESSAGES.expiredCode);
+    assertUnconfirmed(user.status);
+    if (!(await deps.codes.consume(tx, checked.target, input.ConfirmationCode))) throw expiredCode(MESSAGES.expiredCode);
+
+    const settings = settingsOf(pool);
+    // The code went where the sign-up rule sends it; an unconfirmed user cannot have changed
+    // that attribute since, so the same rule names the attribute it proves.
+    const channel = signUpChannel(settings, user.attributes);
+    const attributes = channel ? { ...user.attributes, [`${channel.attribute}_verified`]: 'true' } : user.attributes;
+    const now = deps.clock.nowMs();
+    const confirmed = { ...user, status: 'CONFIRMED' as const, attributes, aliases: activeAliases(settings, attributes), updatedAt: now };
+    await claimAliases(tx, settings, confirmed, input.ForceAliasCreation ?? false, 'update', now);
+    await uniquely(settings, 'update', () => tx.updateUser(confirmed));
+  });
+  return {};
+};

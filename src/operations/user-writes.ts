@@ -1,0 +1,103 @@
+import type { Deps } from './deps.js';
+import { aliasExists, usernameExists } from '../errors.js';
+import type { Invitation } from '../domain/new-user.js';
+import type { MessagePayload } from '../services/delivery/message-view.js';
+import type { PoolSettings } from '../domain/user-pool.js';
+import { UniqueViolation, type AliasKind, type StoreTx, type UserRecord } from '../storage/store.js';
+
+/**
+ * Writes shared by the user operations: alias ownership, the store's unique-index conflicts
+ * in AWS's words, and the invitation outbox rows.
+ */
+
+/** Whether creating a user (its username is taken) or changing one (only aliases can clash). */
+export type WriteKind = 'create' | 'update';
+
+const isUsernameAttribute = (settings: PoolSettings, kind: AliasKind) =>
+  ((settings.UsernameAttributes as readonly string[] | undefined) ?? []).includes(kind);
+
+/**
+ * The error for an alias held by someone else. Where the email or phone is the sign-in name,
+ * a new user clashes on its username; otherwise the alias itself clashes.
+ */
+export function aliasConflict(settings: PoolSettings, kind: AliasKind, write: WriteKind) {
+  if (isUsernameAttribute(settings, kind)) {
+    const message = `An account with the given ${kind} already exists.`;
+    return write === 'create' ? usernameExists(message) : aliasExists(message);
+  }
+  return aliasExists(`An account with the ${kind} already exists.`);
+}
+
+/**
+ * Makes sure the user's active aliases are free. With `force` (AdminCreateUser's
+ * ForceAliasCreation) an email or phone alias moves here: its previous holder loses it and
+ * the attribute stops counting as verified for them.
+ */
+export async function claimAliases(
+  tx: StoreTx,
+  settings: PoolSettings,
+  user: UserRecord,
+  force: boolean,
+  write: WriteKind,
+  now: number,
+): Promise<void> {
+  for (const kind of Object.keys(user.aliases) as AliasKind[]) {
+    const key = user.aliases[kind];
+    if (key === null) continue;
+    const holder = await tx.getUserByAlias(user.poolId, kind, key);
+    if (!holder || holder.sub === user.sub) continue;
+    const movable = force && kind !== 'preferred_username' && !isUsernameAttribute(settings, kind);
+    if (!movable) throw aliasConflict(settings, kind, write);
+    await tx.updateUser({
+      ...holder,
+      attributes: { ...holder.attributes, [`${kind}_verified`]: 'false' },
+      aliases: { ...holder.aliases, [kind]: null },
+      updatedAt: now,
+    });
+  }
+}
+
+/** Runs a user write, turning a unique-index conflict (a concurrent writer) into AWS's error. */
+export async function uniquely<T>(settings: PoolSettings, write: WriteKind, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof UniqueViolation)) throw err;
+    if (err.constraint === 'username') throw usernameExists('User account already exists');
+    if (err.constraint === 'other') throw err;
+    throw aliasConflict(settings, err.constraint, write);
+  }
+}
+
+/** Queues the AdminCreateUser invitation (temporary password sealed) in the caller's transaction. */
+export async function enqueueInvitations(
+  deps: Deps,
+  tx: StoreTx,
+  user: UserRecord,
+  invitations: readonly Invitation[],
+  temporaryPassword: string,
+  clientMetadata: Record<string, string> | undefined,
+  now: number,
+): Promise<void> {
+  const payload: MessagePayload = clientMetadata === undefined ? { temporaryPassword } : { temporaryPassword, clientMetadata };
+  for (const { channel, destination } of invitations) {
+    await tx.enqueueMessage({
+      id: deps.random.uuid(),
+      poolId: user.poolId,
+      userSub: user.sub,
+      username: user.username,
+      trigger: 'AdminCreateUser',
+      channel,
+      destination,
+      payloadSealed: deps.secrets.seal(JSON.stringify(payload)),
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      claimedBy: null,
+      claimedUntil: null,
+      lastError: null,
+      createdAt: now,
+      deliveredAt: null,
+    });
+  }
+}

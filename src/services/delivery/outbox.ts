@@ -1,0 +1,59 @@
+import type { Clock } from '../clock.js';
+import type { Random } from '../random.js';
+import type { SecretBox } from '../secret-box.js';
+import type { OutboxRecord, StoreTx, UserRecord } from '../../storage/store.js';
+import type { MessagePayload } from './message-view.js';
+
+export interface QueuedMessage {
+  user: UserRecord;
+  /** The CustomMessage trigger source suffix: ForgotPassword, AdminCreateUser, SignUp, ... */
+  trigger: string;
+  channel: 'EMAIL' | 'SMS';
+  destination: string;
+  payload: MessagePayload;
+}
+
+/**
+ * Writes a message to the outbox inside the caller's transaction, so the state change and
+ * the message it causes commit together. The payload (code, temporary password, client
+ * metadata) is sealed: the database alone does not reveal it.
+ */
+export async function queueMessage(
+  tx: StoreTx,
+  deps: { clock: Clock; random: Random; secrets: SecretBox },
+  message: QueuedMessage,
+): Promise<OutboxRecord> {
+  const now = deps.clock.nowMs();
+  const record: OutboxRecord = {
+    id: outboxId(now, deps.random),
+    poolId: message.user.poolId,
+    userSub: message.user.sub,
+    username: message.user.username,
+    trigger: message.trigger,
+    channel: message.channel,
+    destination: message.destination,
+    payloadSealed: deps.secrets.seal(JSON.stringify(message.payload)),
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    claimedBy: null,
+    claimedUntil: null,
+    lastError: null,
+    createdAt: now,
+    deliveredAt: null,
+  };
+  await tx.enqueueMessage(record);
+  return record;
+}
+
+let sequence = 0;
+
+/**
+ * Message ids sort in creation order (time, then a per-process sequence for messages of the
+ * same millisecond) and stay unique across instances (a random suffix). The id is also the
+ * idempotency key of the delivery.
+ */
+export function outboxId(now: number, random: Random): string {
+  sequence = (sequence + 1) % 36 ** 4;
+  return `${now.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}-${random.uuid()}`;
+}

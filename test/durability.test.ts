@@ -1,0 +1,106 @@
+import { CreateUserPoolCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { sdkClient } from './support/server.js';
+
+const ENTRY = fileURLToPath(new URL('./support/run-server.ts', import.meta.url));
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the server as a separate process on the given data folder and waits for its port. */
+async function startChild(dataDir: string): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    void exited.then(({ code, signal }) => reject(new Error(`server exited before listening (code ${code}, signal ${signal})`)));
+  });
+  return { process: child, url: `http://127.0.0.1:${port}`, exited };
+}
+
+describe('durability', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-durability-'));
+  const children: Child[] = [];
+  after(() => {
+    for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged write when the process is killed with SIGKILL mid-stream', async (t) => {
+    const first = await startChild(dataDir);
+    children.push(first);
+    const client = sdkClient(first.url);
+
+    const WORKERS = 8;
+    const KILL_AFTER = 60;
+    const acknowledged = new Map<string, string>(); // pool id -> name
+    let inFlight = 0;
+    let inFlightAtKill = -1;
+    let failedAfterKill = 0;
+    let killed = false;
+
+    const worker = async (w: number) => {
+      for (let i = 0; ; i++) {
+        const name = `w${w}-${i}`;
+        inFlight++;
+        try {
+          const res = await client.send(new CreateUserPoolCommand({ PoolName: name }));
+          acknowledged.set(res.UserPool?.Id as string, name);
+        } catch {
+          // After the kill every outstanding or new request fails: that ends this writer.
+          assert.ok(killed, 'a write failed before the kill');
+          failedAfterKill++;
+          return;
+        } finally {
+          inFlight--;
+        }
+        if (!killed && acknowledged.size >= KILL_AFTER) {
+          killed = true;
+          inFlightAtKill = inFlight;
+          first.process.kill('SIGKILL');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+    client.destroy();
+
+    const { signal } = await first.exited;
+    assert.equal(signal, 'SIGKILL');
+    assert.ok(inFlightAtKill > 0, `no request was in flight at the kill (${inFlightAtKill})`);
+    assert.equal(failedAfterKill, WORKERS, 'every writer should have seen a failure after the kill');
+    assert.ok(acknowledged.size >= KILL_AFTER);
+    t.diagnostic(`${acknowledged.size} acknowledged, ${inFlightAtKill} in flight at the kill, ${failedAfterKill} failed after it`);
+
+    const second = await startChild(dataDir);
+    children.push(second);
+    const again = sdkClient(second.url);
+    try {
+      for (const [id, name] of acknowledged) {
+        const described = await again.send(new DescribeUserPoolCommand({ UserPoolId: id }));
+        assert.equal(described.UserPool?.Name, name, `pool ${id}`);
+      }
+    } finally {
+      again.destroy();
+      second.process.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+});

@@ -1,0 +1,12 @@
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+/**
+ * The real server in its own process, for tests that must kill it: takes the CLI's flags and
+ * prints `listening <port>` on stdout once it accepts requests. The environment is not read, so
+ * a developer's USERPOOLD_* settings cannot leak into a test.
+ */
+const config = loadConfig(process.argv.slice(2), {});
+const app = await createApp(config);
+const port = await app.listen();
+process.stdout.write(`listening ${port}\n`);
