@@ -3,32 +3,45 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { buildHandlers } from './operations/index.js';
 import type { Deps } from './operations/deps.js';
+import { wellKnownRoute } from './operations/well-known.js';
 import { devMessagesRoute } from './protocol/dev-messages-route.js';
 import { createHttpServer, type GetRoute } from './protocol/http-server.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createCodes } from './services/codes.js';
+import { createSmsTransport } from './services/delivery/sms-transport-factory.js';
+import { createSmtpTransport } from './services/delivery/smtp-transport.js';
+import type { EmailTransport, SmsTransport } from './services/delivery/transport.js';
+import { createDeliveryWorker, type DeliveryWorker } from './services/delivery/worker.js';
+import { createLambdaInvoker } from './services/triggers/invoker-registry.js';
+import type { LambdaInvoker } from './services/triggers/custom-message.js';
 import { createLogger, type Logger } from './services/logger.js';
 import { createArgon2Hasher, type PasswordHasher } from './services/password-hasher.js';
 import { cryptoRandom, type Random } from './services/random.js';
 import { createSecretBox, loadOrCreateServerKey } from './services/secret-box.js';
-import { openSqliteStore } from './storage/sqlite.js';
+import { openStore } from './storage/dialects.js';
 import type { Store } from './storage/store.js';
 
 /** Replaceable parts, for tests: pin the clock, share a store, silence the log. */
 export interface AppOverrides {
+  lambda?: LambdaInvoker;
   clock?: Clock;
   random?: Random;
   logger?: Logger;
   store?: Store;
   hasher?: PasswordHasher;
+  /** Replace the transports the configuration would choose (smtpUrl, smsTransport). */
+  email?: EmailTransport;
+  sms?: SmsTransport;
 }
 
 export interface App {
   deps: Deps;
   server: Server;
+  /** The outbox delivery worker: started by listen(), drained by close(). */
+  delivery: DeliveryWorker;
   /** Starts listening; resolves to the bound port. */
   listen(): Promise<number>;
-  /** Stops accepting requests, finishes those in flight, closes the store. */
+  /** Stops accepting requests, finishes those in flight and the sends in flight, closes the store. */
   close(): Promise<void>;
 }
 
@@ -37,28 +50,40 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const random = overrides.random ?? cryptoRandom;
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const store = overrides.store ?? (await openSqliteStore(config.dataDir));
+  const store = overrides.store ?? (await openStore(config));
   const secrets = createSecretBox(loadOrCreateServerKey(config.dataDir, random), random);
   const hasher =
     overrides.hasher ??
     createArgon2Hasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations, parallelism: config.argon2Parallelism });
   const codes = createCodes(clock, random, secrets);
-  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes };
+  const email =
+    overrides.email ??
+    (config.smtpUrl === undefined
+      ? undefined
+      : createSmtpTransport({ url: config.smtpUrl, defaultFrom: config.emailFrom, rejectUnauthorized: config.smtpTlsRejectUnauthorized }));
+  const sms = overrides.sms ?? createSmsTransport(config, logger);
+  const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, workerId: `worker-${random.uuid()}` });
+  const lambda = overrides.lambda ?? createLambdaInvoker(config, logger);
+  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda };
+  deps.onMessageQueued = () => delivery.wake();
 
   const getRoutes: GetRoute[] = [
     async (path) => (path === '/health' ? { status: 200, body: { status: 'ok' } } : undefined),
     devMessagesRoute(deps),
+    wellKnownRoute(deps),
   ];
   const server = createHttpServer({ handlers: buildHandlers(deps), getRoutes, logger, random });
 
   return {
     deps,
     server,
+    delivery,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
+          delivery.start();
           resolve((server.address() as AddressInfo).port);
         });
       }),
@@ -67,6 +92,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await delivery.stop();
+      await lambda.close?.();
       await store.close();
     },
   };

@@ -1,27 +1,42 @@
-import { ConfigError, defaultConfig } from './config.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
 import { cryptoRandom } from './services/random.js';
 import { createSecretBox, loadOrCreateServerKey } from './services/secret-box.js';
 import { openSqliteStore } from './storage/sqlite.js';
 import { formatMessageLine } from './services/delivery/message-view.js';
 
-/** `userpoold messages [--data-dir DIR] [--pool ID] [--user NAME] [--limit N]` */
-export async function messagesCommand(args: readonly string[]): Promise<void> {
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 2) {
-    const flag = args[i] as string;
-    const value = args[i + 1];
-    if (!['--data-dir', '--pool', '--user', '--limit'].includes(flag) || value === undefined) {
-      throw new ConfigError(`messages: unexpected argument "${flag}" (see userpoold --help)`);
+const OWN_FLAGS = ['pool', 'user', 'limit'] as const;
+type OwnFlag = (typeof OWN_FLAGS)[number];
+
+/**
+ * `userpoold messages [--pool ID] [--user NAME] [--limit N] [server options]`: the queued
+ * messages of the data folder the server uses (same --data-dir, --config, USERPOOLD_*).
+ */
+export async function messagesCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const own = new Map<OwnFlag, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg.slice(2), undefined];
+    if (!arg.startsWith('--') || !OWN_FLAGS.includes(flag as OwnFlag)) {
+      rest.push(arg);
+      continue;
     }
-    options.set(flag.slice(2), value);
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new ConfigError(`messages: --${flag} needs a value`);
+    own.set(flag as OwnFlag, value);
   }
-  const limit = Number(options.get('limit') ?? '50');
+  const limitText = own.get('limit') ?? '50';
+  const limit = /^\d+$/.test(limitText) ? Number(limitText) : NaN;
   if (!Number.isSafeInteger(limit) || limit < 1) throw new ConfigError('messages: --limit expects a positive whole number');
-  const dataDir = options.get('data-dir') ?? process.env.USERPOOLD_DATA_DIR ?? defaultConfig().dataDir;
+  const { dataDir } = loadConfig(rest, env);
+  // Reading must not create an empty database (and a key) in a mistyped folder.
+  if (!existsSync(join(dataDir, 'userpoold.sqlite'))) throw new ConfigError(`messages: no userpoold database in ${dataDir}`);
   const store = await openSqliteStore(dataDir);
   const secrets = createSecretBox(loadOrCreateServerKey(dataDir, cryptoRandom), cryptoRandom);
   try {
-    const rows = await store.listMessages({ poolId: options.get('pool'), username: options.get('user'), limit });
+    const rows = await store.listMessages({ poolId: own.get('pool'), username: own.get('user'), limit });
     for (const row of rows) process.stdout.write(formatMessageLine(row, secrets) + '\n');
   } finally {
     await store.close();

@@ -1,41 +1,50 @@
 import { ConfigError, helpText, loadConfig } from './config.js';
-import { createApp } from './app.js';
 
 /**
- * `userpoold [serve|messages] [flags]`. Bad flags or configuration print one line and exit 2.
+ * `userpoold [serve|messages] [flags]`, as the bin script runs it. Never rejects: bad flags or
+ * configuration print one line and exit 2; any other failure to start prints one line and
+ * exits 1.
  */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    await main(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`userpoold: ${err.message}\n`);
+      process.exit(2);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`userpoold: ${message.split('\n')[0]}\n`);
+    process.exit(1);
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
     process.stdout.write(helpText() + '\n');
     return;
   }
   const [first, ...rest] = argv;
-  const command = first === undefined || first.startsWith('--') ? 'serve' : first;
+  const command = first === undefined || first.startsWith('-') ? 'serve' : first;
   const args = command === first ? rest : argv;
-  try {
-    switch (command) {
-      case 'serve':
-        await serve(args);
-        return;
-      case 'messages': {
-        const { messagesCommand } = await import('./cli-messages.js');
-        await messagesCommand(args);
-        return;
-      }
-      default:
-        throw new ConfigError(`unknown command "${command}" (see userpoold --help)`);
+  switch (command) {
+    case 'serve':
+      await serve(args);
+      return;
+    case 'messages': {
+      const { messagesCommand } = await import('./cli-messages.js');
+      await messagesCommand(args, process.env);
+      return;
     }
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`userpoold: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    default:
+      throw new ConfigError(`unknown command "${command}" (see userpoold --help)`);
   }
 }
 
 async function serve(args: readonly string[]): Promise<void> {
   const config = loadConfig(args, process.env);
+  // Loaded only once the configuration is known to be good, so a typo fails fast.
+  const { createApp } = await import('./app.js');
   const app = await createApp(config);
   const port = await app.listen();
   app.deps.logger.info('userpoold listening', { url: `http://${config.host}:${port}`, dataDir: config.dataDir, region: config.region });
@@ -46,7 +55,10 @@ async function serve(args: readonly string[]): Promise<void> {
     app.deps.logger.info('shutting down', { signal });
     app.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: unknown) => {
+        app.deps.logger.error('shutdown failed', { error: String(err) });
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -10,6 +10,12 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://user:pass@host:port/db to keep data in PostgreSQL (several instances may share it); unset: SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL connections each instance may hold. */
+  databasePoolSize: number;
+  /** PostgreSQL cancels a statement running longer than this. */
+  databaseStatementTimeoutMs: number;
   region: string;
   accountId: string;
   logLevel: LogLevel;
@@ -27,6 +33,33 @@ export interface Config {
   revokeTokensOnPasswordReset: boolean;
   /** Whether the dev-only HTTP message view (/_dev/messages) is served. */
   devMessages: boolean;
+  /** Outgoing mail: smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (implicit TLS). Unset: email stays in the outbox. */
+  smtpUrl: string | undefined;
+  /** Whether the mail server's TLS certificate must be valid; false only for test servers with self-signed certificates. */
+  smtpTlsRejectUnauthorized: boolean;
+  /** Sender when the pool's EmailConfiguration names none. */
+  emailFrom: string;
+  /** How SMS leave: outbox (kept for `userpoold messages`), webhook, or sns. */
+  smsTransport: 'outbox' | 'webhook' | 'sns';
+  smsWebhookUrl: string | undefined;
+  /** Sent as the X-Userpoold-Secret header on webhook calls. */
+  smsWebhookSecret: string | undefined;
+  /** SNS endpoint override (e.g. a local SNS emulator); unset uses AWS. */
+  snsEndpoint: string | undefined;
+  /** Lambda endpoint override for the Invoke API; unset uses AWS. */
+  lambdaEndpoint: string | undefined;
+  /** JSON file mapping Lambda ARNs to invokers ({"arn:...": {"url": "http://..."} | {"module": "./fn.mjs"} | {"lambda": {}}}). */
+  triggersFile: string | undefined;
+  /** Milliseconds a CustomMessage function may run. */
+  triggerTimeoutMs: number;
+  /** Delivery tries before a message is marked failed. */
+  deliveryMaxAttempts: number;
+  /** First retry delay; it doubles with every failed try (capped at one hour). */
+  deliveryBackoffMs: number;
+  /** How often the delivery worker looks for due messages when it was not woken. */
+  deliveryPollMs: number;
+  /** How long a worker's claim on a message lasts; a message whose worker died is retried after it. */
+  deliveryClaimTtlMs: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -34,7 +67,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 export class ConfigError extends Error {}
 
-type Kind = 'string' | 'port' | 'int' | 'bool' | 'logLevel' | 'region' | 'accountId';
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'logLevel' | 'region' | 'accountId' | 'smsTransport';
 
 interface OptionSpec {
   key: keyof Config;
@@ -49,6 +82,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'port', flag: 'port', kind: 'port', default: 9229, help: 'TCP port to listen on (0 picks a free one)' },
   { key: 'host', flag: 'host', kind: 'string', default: '127.0.0.1', help: 'address to listen on' },
   { key: 'dataDir', flag: 'data-dir', kind: 'string', default: '.userpoold', help: 'folder for the SQLite database and the server key' },
+  { key: 'databaseUrl', flag: 'database-url', kind: 'string', default: undefined, help: 'postgres:// URL to store data in PostgreSQL instead of SQLite' },
+  { key: 'databasePoolSize', flag: 'database-pool-size', kind: 'int', default: 10, min: 1, help: 'PostgreSQL connections per instance' },
+  { key: 'databaseStatementTimeoutMs', flag: 'database-statement-timeout-ms', kind: 'int', default: 5000, min: 0, help: 'PostgreSQL statement timeout in milliseconds (0: none)' },
   { key: 'region', flag: 'region', kind: 'region', default: 'us-east-1', help: 'AWS region the server claims to be (pool ids, ARNs, SigV4 scope)' },
   { key: 'accountId', flag: 'account-id', kind: 'accountId', default: '000000000000', help: '12-digit account id used in ARNs' },
   { key: 'logLevel', flag: 'log-level', kind: 'logLevel', default: 'info', help: 'debug, info, warn, error or silent' },
@@ -60,6 +96,20 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'codeAttemptLimit', flag: 'code-attempt-limit', kind: 'int', default: 5, min: 1, help: 'wrong code attempts per user per hour' },
   { key: 'revokeTokensOnPasswordReset', flag: 'revoke-tokens-on-reset', kind: 'bool', default: true, help: 'revoke refresh tokens when a password reset completes' },
   { key: 'devMessages', flag: 'dev-messages', kind: 'bool', default: false, help: 'serve queued messages (with codes) at GET /_dev/messages' },
+  { key: 'smtpUrl', flag: 'smtp-url', kind: 'string', default: undefined, help: 'smtp:// or smtps:// URL of the mail server; unset keeps email in the outbox' },
+  { key: 'smtpTlsRejectUnauthorized', flag: 'smtp-tls-reject-unauthorized', kind: 'bool', default: true, help: "refuse a mail server whose TLS certificate does not verify (false: accept self-signed, tests only)" },
+  { key: 'emailFrom', flag: 'email-from', kind: 'string', default: 'no-reply@verificationemail.com', help: "sender address when the pool's EmailConfiguration has none" },
+  { key: 'smsTransport', flag: 'sms-transport', kind: 'smsTransport', default: 'outbox', help: 'outbox, webhook or sns' },
+  { key: 'smsWebhookUrl', flag: 'sms-webhook-url', kind: 'string', default: undefined, help: 'URL that receives SMS as a JSON POST (sms-transport webhook)' },
+  { key: 'smsWebhookSecret', flag: 'sms-webhook-secret', kind: 'string', default: undefined, help: 'value of the X-Userpoold-Secret header on webhook calls' },
+  { key: 'snsEndpoint', flag: 'sns-endpoint', kind: 'string', default: undefined, help: 'SNS endpoint override (sms-transport sns)' },
+  { key: 'lambdaEndpoint', flag: 'lambda-endpoint', kind: 'string', default: undefined, help: 'Lambda endpoint override for triggers invoked through the Invoke API' },
+  { key: 'triggersFile', flag: 'triggers-file', kind: 'string', default: undefined, help: 'JSON file mapping Lambda ARNs to invokers (url, module or lambda)' },
+  { key: 'triggerTimeoutMs', flag: 'trigger-timeout-ms', kind: 'int', default: 5000, min: 1, help: 'milliseconds a CustomMessage function may run' },
+  { key: 'deliveryMaxAttempts', flag: 'delivery-max-attempts', kind: 'int', default: 8, min: 1, help: 'delivery tries before a message is marked failed' },
+  { key: 'deliveryBackoffMs', flag: 'delivery-backoff-ms', kind: 'int', default: 1000, min: 1, help: 'first retry delay, doubling per failed try (capped at 1 hour)' },
+  { key: 'deliveryPollMs', flag: 'delivery-poll-ms', kind: 'int', default: 500, min: 10, help: 'how often the delivery worker looks for due messages' },
+  { key: 'deliveryClaimTtlMs', flag: 'delivery-claim-ttl-ms', kind: 'int', default: 300000, min: 1000, help: 'how long a worker holds a message it is sending; a crashed worker\'s messages are retried after it' },
 ];
 
 const envName = (flag: string) => `USERPOOLD_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -92,6 +142,9 @@ function parseValue(spec: OptionSpec, raw: unknown, source: string): Config[keyo
     case 'region':
       if (typeof raw !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(raw)) fail('expected a region such as us-east-1');
       return raw as string;
+    case 'smsTransport':
+      if (raw !== 'outbox' && raw !== 'webhook' && raw !== 'sns') fail('expected outbox, webhook or sns');
+      return raw as string;
     case 'accountId':
       if (typeof raw !== 'string' || !/^\d{12}$/.test(raw)) fail('expected 12 digits');
       return raw as string;
@@ -118,6 +171,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     const fromFlag = flags.get(spec.flag);
     if (fromFlag !== undefined) config[spec.key] = parseValue(spec, fromFlag, `--${spec.flag}`);
     flags.delete(spec.flag);
+  }
+  for (const name of Object.keys(env)) {
+    // A mistyped variable would otherwise be ignored without a word.
+    // USERPOOLD_TEST_* belong to the test suite (e.g. USERPOOLD_TEST_DATABASE_URL), not the server.
+    if (name.startsWith('USERPOOLD_') && !name.startsWith('USERPOOLD_TEST_') && name !== 'USERPOOLD_CONFIG' && !OPTIONS.some((o) => envName(o.flag) === name)) {
+      throw new ConfigError(`unknown environment variable ${name} (see userpoold --help)`);
+    }
   }
   for (const key of Object.keys(file)) {
     if (!OPTIONS.some((o) => o.key === key)) throw new ConfigError(`config file: unknown key "${key}"`);
@@ -173,19 +233,21 @@ function readConfigFile(path: string): Record<string, unknown> {
 export function helpText(): string {
   const lines = OPTIONS.map((o) => {
     const def = o.default === undefined ? '' : ` (default ${String(o.default)})`;
-    return `  --${o.flag.padEnd(24)} ${o.help}${def}\n  ${''.padEnd(26)} env ${envName(o.flag)}, config key "${o.key}"`;
+    const value = { string: 'TEXT', port: 'PORT', int: 'N', bool: '[true|false]', logLevel: 'LEVEL', region: 'REGION', accountId: 'ID', smsTransport: 'outbox|webhook|sns' }[o.kind];
+    return `  ${`--${o.flag} ${value}`.padEnd(36)} ${o.help}${def}\n  ${''.padEnd(36)} env ${envName(o.flag)}, config key "${o.key}"`;
   });
   return [
     'userpoold: a server for the Amazon Cognito user-pool API',
     '',
     'Usage:',
     '  userpoold [serve] [options]          start the server (the default command)',
-    '  userpoold messages [options]         print queued messages (codes included), oldest first',
-    '      --pool ID  --user NAME  --limit N',
+    '  userpoold messages [options]         print queued messages (codes included), oldest first;',
+    '      --pool ID  --user NAME  --limit N (default 50)   reads the database of --data-dir',
     '  userpoold --help                     this text',
     '',
-    'Options:',
-    '  --config PATH              JSON file whose keys are the option names below',
+    'Options (a flag wins over its environment variable, which wins over the config file):',
+    `  ${'--config PATH'.padEnd(36)} JSON file whose keys are the config keys below`,
+    `  ${''.padEnd(36)} env USERPOOLD_CONFIG`,
     ...lines,
   ].join('\n');
 }

@@ -33,6 +33,9 @@ export const unsupportedOperation = make('UnsupportedOperationException');
 export const unsupportedUserState = make('UnsupportedUserStateException');
 export const unauthorized = make('UnauthorizedException');
 export const unsupportedTokenType = make('UnsupportedTokenTypeException');
+export const userLambdaValidation = make('UserLambdaValidationException');
+export const unexpectedLambda = make('UnexpectedLambdaException');
+export const invalidLambdaResponse = make('InvalidLambdaResponseException');
 
 /** AWS's exact texts, in one place (see cognito-facts.md sections 4 and 8). */
 export const MESSAGES = {

@@ -64,9 +64,9 @@ describe('durability', () => {
         try {
           const res = await client.send(new CreateUserPoolCommand({ PoolName: name }));
           acknowledged.set(res.UserPool?.Id as string, name);
-        } catch {
+        } catch (err) {
           // After the kill every outstanding or new request fails: that ends this writer.
-          assert.ok(killed, 'a write failed before the kill');
+          assert.ok(killed, `a write failed before the kill: ${String(err)}`);
           failedAfterKill++;
           return;
         } finally {

@@ -8,7 +8,7 @@ import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../src/protocol
 import { SHAPES } from '../src/protocol/generated/shapes.js';
 import { validateInput } from '../src/protocol/validate.js';
 import { createLogger } from '../src/services/logger.js';
-import { PROTOTYPE_KEYS, structureMembers, typedValue, validValue, violationFor, wrongTypeValue } from './support/model-values.js';
+import { structureMembers, typedValue, validValue, violationFor, wrongTypeValue } from './support/model-values.js';
 import { startServer, type RawResponse, type TestServer } from './support/server.js';
 
 /**
@@ -23,6 +23,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const fcParams = { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true };
 
+/** Deeper than JSON.stringify's recursion allows, to catch code that echoes input back. */
+const NESTING = 20_000;
 const PROTOCOL_ERRORS = ['SerializationException', 'UnknownOperationException', 'UnsupportedOperationException'];
 const MODEL_ERRORS = new Set(Object.entries(SHAPES).filter(([, f]) => f.type === 'structure' && f.error).map(([n]) => n));
 const serverLog: string[] = [];
@@ -215,12 +217,12 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
       );
 
       // Deep nesting in every member.
-      for (const [name] of members) {
-        for (const deep of [deepArray(20_000), deepObject(20_000)]) {
-          const text = `{"${name}":${deep}}`;
-          const res = await server.raw(op, text);
-          assertClientError(op, `{"${name}": <${deep.length} chars of nesting>}`, res);
-        }
+      for (const [name, member] of members) {
+        const kind = SHAPES[member.target]?.type;
+        const deep = kind === 'structure' || kind === 'map' ? deepObject(NESTING) : deepArray(NESTING);
+        const text = `{"${name}":${deep}}`;
+        const res = await server.raw(op, text);
+        assertClientError(op, `{"${name}": <${deep.length} chars of nesting>}`, res);
       }
 
       const health = await fetch(`${server.url}/health`);
@@ -331,7 +333,6 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
   it('logged no internal error during the run', () => {
     const internal = serverLog.filter((line) => line.includes('"level":"error"'));
     assert.deepEqual(internal, [], 'the server logged internal errors');
-    assert.ok(PROTOTYPE_KEYS.length > 0);
   });
 });
 

@@ -3,7 +3,6 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DeleteUserPoolCommand,
-  DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   ListUserPoolsCommand,
   UpdateUserPoolCommand,

@@ -49,7 +49,7 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
     if (await tx.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists('User account already exists');
     await claimAliases(tx, settings, user, input.ForceAliasCreation === true, 'create', now);
     await uniquely(settings, 'create', () => tx.insertUser(user));
-    await enqueueInvitations(deps, tx, user, invitations, temporaryPassword, input.ClientMetadata, now);
+    await enqueueInvitations(deps, tx, user, invitations, temporaryPassword, input.ClientMetadata);
   });
   return { User: userType(user) };
 };
@@ -86,7 +86,7 @@ async function resend(
     assertInvited(user);
     const next: UserRecord = { ...user, passwordHash, passwordUpdatedAt: now, updatedAt: now };
     await tx.updateUser(next);
-    await enqueueInvitations(deps, tx, next, invitations, temporaryPassword, input.ClientMetadata, now);
+    await enqueueInvitations(deps, tx, next, invitations, temporaryPassword, input.ClientMetadata);
     return next;
   });
   return { User: userType(updated) };

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../services/clock.js';
 import type { Codes } from '../services/codes.js';
+import type { LambdaInvoker } from '../services/triggers/custom-message.js';
 import type { Logger } from '../services/logger.js';
 import type { PasswordHasher } from '../services/password-hasher.js';
 import type { Random } from '../services/random.js';
@@ -19,6 +20,10 @@ export interface Deps {
   secrets: SecretBox;
   logger: Logger;
   codes: Codes;
+  /** Runs Lambda triggers (CustomMessage); absent when no invoker is configured. */
+  lambda?: LambdaInvoker | undefined;
+  /** Called after a transaction that queued a message commits, to wake the delivery worker. */
+  onMessageQueued?: (() => void) | undefined;
 }
 
 /** What the protocol layer knows about the request beyond its body. */

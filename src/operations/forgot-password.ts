@@ -1,12 +1,14 @@
-import type { Operation } from './deps.js';
+import type { Deps, Operation } from './deps.js';
 import { loadPublicClient } from './recovery-client.js';
+import { prepareRecoveryMessage, queueRecoveryCode } from './recovery-message.js';
 import { clientSettingsOf, preventsUserExistenceErrors } from '../domain/app-client.js';
 import { maskDestination } from '../domain/mask-destination.js';
-import { isAdminOnlyRecovery, recoveryChannel, resetRefusal } from '../domain/recovery.js';
+import { isAdminOnlyRecovery, resetRefusal } from '../domain/recovery.js';
+import type { PoolSettings } from '../domain/user-pool.js';
 import { findUser } from '../domain/username.js';
 import { MESSAGES, limitExceeded, notAuthorized, userNotFound } from '../errors.js';
-import { queueMessage } from '../services/delivery/outbox.js';
 import type { CodeDeliveryDetailsType } from '../protocol/generated/types.js';
+import type { PoolRecord, StoreTx } from '../storage/store.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -17,59 +19,64 @@ const HOUR_MS = 3_600_000;
  * same shape and nothing is sent.
  */
 export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (input) => {
+  const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
+  if (isAdminOnlyRecovery(settings)) throw notAuthorized('Contact administrator to reset password.');
+  const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
+  const simulated = () => ({ CodeDeliveryDetails: simulatedDelivery(settings, input.Username) });
+
+  const user = await resettableUser(deps.store, pool, settings, input.Username, hideExistence);
+  if (!user) return simulated();
+  const prepared = await prepareRecoveryMessage(deps, pool, settings, user, client.id, input.ClientMetadata);
+  if (!prepared) throw new Error('resetRefusal let through a user without a recovery channel');
+
   const outcome = await deps.store.transaction(async (tx) => {
-    const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
-    const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
-    if (isAdminOnlyRecovery(settings)) throw notAuthorized('Contact administrator to reset password.');
-
-    const simulated = (): CodeDeliveryDetailsType => simulatedDelivery(settings.AccountRecoverySetting?.RecoveryMechanisms?.[0]?.Name, input.Username);
-    const user = await findUser(tx, pool.id, settings, input.Username);
-    if (!user) {
-      if (hideExistence) return { details: simulated() };
-      throw userNotFound(MESSAGES.usernameClientNotFound);
-    }
-    const refusal = resetRefusal(settings, user);
-    if (refusal) {
-      if (hideExistence && refusal.name !== 'NotAuthorizedException') return { details: simulated() };
-      if (hideExistence && refusal.message === MESSAGES.userDisabled) return { details: simulated() };
-      throw refusal;
-    }
-
-    // Code requests count against the same hourly budget that limits code guesses.
-    const now = deps.clock.nowMs();
-    const window = Math.floor(now / HOUR_MS) * HOUR_MS;
-    const sendKey = `code-sends:${user.sub}:reset_password`;
-    if ((await tx.getCounter(sendKey, window)) >= deps.config.codeAttemptLimit) return { limited: true as const };
-    await tx.incrementCounter(sendKey, window);
-
-    const channel = recoveryChannel(settings, user);
-    if (!channel) throw new Error('resetRefusal let through a user without a channel');
-    const code = await deps.codes.issue(tx, { poolId: pool.id, userSub: user.sub, purpose: 'reset_password' }, deps.config.resetCodeTtlSeconds * 1000);
-    await queueMessage(tx, deps, {
-      user,
-      trigger: 'ForgotPassword',
-      channel: channel.medium,
-      destination: channel.destination,
-      payload: { code, clientMetadata: input.ClientMetadata, clientId: client.id },
-    });
-    return {
-      details: { Destination: maskDestination(channel.medium, channel.destination), DeliveryMedium: channel.medium, AttributeName: channel.attribute },
-    };
+    // Checked again: the user may have changed while the message was rendered.
+    const current = await resettableUser(tx, pool, settings, input.Username, hideExistence);
+    if (!current) return { simulated: true as const };
+    if (!(await countCodeRequest(deps, tx, current.sub))) return { limited: true as const };
+    const channel = await queueRecoveryCode(tx, deps, settings, current, prepared);
+    if (!channel) throw new Error('resetRefusal let through a user without a recovery channel');
+    return { details: { Destination: maskDestination(channel.medium, channel.destination), DeliveryMedium: channel.medium, AttributeName: channel.attribute } };
   });
   // Thrown after the transaction, so the counted request commits.
   if ('limited' in outcome) throw limitExceeded(MESSAGES.attemptLimit);
+  if ('simulated' in outcome) return simulated();
+  deps.onMessageQueued?.();
   return { CodeDeliveryDetails: outcome.details };
 };
 
-/** What a hidden user's answer looks like: a masked destination of the expected kind. */
-function simulatedDelivery(firstMechanism: string | undefined, username: string): CodeDeliveryDetailsType {
-  if (firstMechanism === 'verified_phone_number') {
-    return { Destination: '+*******' + '0000', DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+/** The user whose password may be reset, or undefined when existence errors are hidden. */
+async function resettableUser(tx: StoreTx, pool: PoolRecord, settings: PoolSettings, username: string, hideExistence: boolean) {
+  const user = await findUser(tx, pool.id, settings, username);
+  if (!user) {
+    if (hideExistence) return undefined;
+    throw userNotFound(MESSAGES.usernameClientNotFound);
   }
-  const looksLikeEmail = username.includes('@');
-  return {
-    Destination: looksLikeEmail ? maskDestination('EMAIL', username) : `${[...username][0] ?? 'x'}***@e***`,
-    DeliveryMedium: 'EMAIL',
-    AttributeName: 'email',
-  };
+  const refusal = resetRefusal(settings, user);
+  if (refusal) {
+    // Hidden: a disabled user or one without a verified destination. A user whose state
+    // forbids a reset (FORCE_CHANGE_PASSWORD) is told so, as AWS does.
+    if (hideExistence && refusal.message !== 'User password cannot be reset in the current state.') return undefined;
+    throw refusal;
+  }
+  return user;
+}
+
+/** Code requests share the hourly budget of the user's code attempts; false past it. */
+async function countCodeRequest(deps: Deps, tx: StoreTx, userSub: string): Promise<boolean> {
+  const now = deps.clock.nowMs();
+  const window = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const key = `code-sends:${userSub}:reset_password`;
+  if ((await tx.getCounter(key, window)) >= deps.config.codeAttemptLimit) return false;
+  await tx.incrementCounter(key, window);
+  return true;
+}
+
+/** What a hidden user's answer looks like: a masked destination of the kind the pool would use. */
+function simulatedDelivery(settings: PoolSettings, username: string): CodeDeliveryDetailsType {
+  const mechanisms = settings.AccountRecoverySetting?.RecoveryMechanisms;
+  const first = mechanisms ? [...mechanisms].sort((a, b) => a.Priority - b.Priority)[0]?.Name : undefined;
+  if (first === 'verified_phone_number') return { Destination: '+*******0000', DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+  const destination = username.includes('@') ? maskDestination('EMAIL', username) : `${[...username][0] ?? 'x'}***@e***`;
+  return { Destination: destination, DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }

@@ -1,40 +1,52 @@
 import type { Operation } from './deps.js';
 import { loadPublicClient } from './recovery-client.js';
-import { countCodeRequest, sendVerificationCode } from './verification-delivery.js';
+import { countCodeRequest, prepareCodeMessage, sendVerificationCode } from './verification-delivery.js';
 import { clientSettingsOf, preventsUserExistenceErrors } from '../domain/app-client.js';
+import type { PoolSettings } from '../domain/user-pool.js';
 import { findUser } from '../domain/username.js';
-import { signUpChannel, simulatedSignUpDelivery } from '../domain/verification.js';
+import { signUpChannel, simulatedSignUpDelivery, type CodeChannel } from '../domain/verification.js';
 import { MESSAGES, invalidParameter, userNotFound } from '../errors.js';
+import type { UserRecord } from '../storage/store.js';
 
 const NO_AUTO_VERIFICATION = 'Cannot resend codes. Auto verification not turned on.';
 
 /**
  * A new sign-up code for an unconfirmed user, by the same delivery rule as SignUp; it replaces
  * the earlier code. Requests are limited per user and hour. With PreventUserExistenceErrors an
- * unknown user gets a simulated delivery and nothing is sent.
+ * unknown user gets a simulated delivery and nothing is sent. The message is rendered before
+ * the write transaction (it may run the CustomMessage trigger), so the checks run twice.
  */
 export const resendConfirmationCode: Operation<'ResendConfirmationCode'> = (deps) => async (input) => {
+  const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
+  const found = await findUser(deps.store, pool.id, settings, input.Username);
+  if (!found) {
+    if (!preventsUserExistenceErrors(clientSettingsOf(client))) throw userNotFound(MESSAGES.usernameClientNotFound);
+    if (!settings.AutoVerifiedAttributes?.length) throw invalidParameter(NO_AUTO_VERIFICATION);
+    return { CodeDeliveryDetails: simulatedSignUpDelivery(settings, input.Username) };
+  }
+  const first = resendChannel(settings, found);
+  await countCodeRequest(deps, deps.store, found, 'confirm_sign_up', false);
+  const prepared = await prepareCodeMessage(deps, pool, found, {
+    channel: first,
+    trigger: 'ResendCode',
+    clientId: client.id,
+    clientMetadata: input.ClientMetadata,
+  });
+
   const details = await deps.store.transaction(async (tx) => {
-    const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
-    const user = await findUser(tx, pool.id, settings, input.Username);
-    if (!user) {
-      if (!preventsUserExistenceErrors(clientSettingsOf(client))) throw userNotFound(MESSAGES.usernameClientNotFound);
-      if (!settings.AutoVerifiedAttributes?.length) throw invalidParameter(NO_AUTO_VERIFICATION);
-      return simulatedSignUpDelivery(settings, input.Username);
-    }
-    if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
-    const channel = signUpChannel(settings, user.attributes);
-    // Also when the pool auto-verifies a contact this user lacks (the exact text there is unverified).
-    if (!channel) throw invalidParameter(NO_AUTO_VERIFICATION);
+    const user = await tx.getUserBySub(pool.id, found.sub);
+    if (!user) throw userNotFound(MESSAGES.usernameClientNotFound);
+    const channel = resendChannel(settings, user);
     await countCodeRequest(deps, tx, user, 'confirm_sign_up');
-    return sendVerificationCode(deps, tx, {
-      user,
-      purpose: 'confirm_sign_up',
-      channel,
-      trigger: 'ResendCode',
-      clientMetadata: input.ClientMetadata,
-      clientId: client.id,
-    });
+    return sendVerificationCode(deps, tx, settings, user, 'confirm_sign_up', channel, prepared);
   });
   return { CodeDeliveryDetails: details };
 };
+
+function resendChannel(settings: PoolSettings, user: UserRecord): CodeChannel {
+  if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
+  const channel = signUpChannel(settings, user.attributes);
+  // Also when the pool auto-verifies a contact this user lacks (the exact text there is unverified).
+  if (!channel) throw invalidParameter(NO_AUTO_VERIFICATION);
+  return channel;
+}

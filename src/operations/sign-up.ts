@@ -1,7 +1,6 @@
 import type { Operation } from './deps.js';
 import { loadPublicClient } from './recovery-client.js';
-import { aliasConflict } from './user-writes.js';
-import { sendVerificationCode } from './verification-delivery.js';
+import { prepareCodeMessage, sendVerificationCode } from './verification-delivery.js';
 import { clientSettingsOf } from '../domain/app-client.js';
 import { assertRequiredAttributes, checkAttributeWrites, initialAttributes } from '../domain/attributes.js';
 import { newUsername } from '../domain/new-user.js';
@@ -32,43 +31,38 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   assertPasswordMeetsPolicy(settings, input.Password);
 
   const passwordHash = await deps.hasher.hash(input.Password);
+  const now = deps.clock.nowMs();
+  const user: UserRecord = {
+    poolId: pool.id,
+    sub,
+    username,
+    usernameKey: lookupKey(settings, username),
+    status: 'UNCONFIRMED',
+    enabled: true,
+    passwordHash,
+    passwordUpdatedAt: now,
+    attributes,
+    aliases: activeAliases(settings, attributes),
+    createdAt: now,
+    updatedAt: now,
+  };
+  // Checked again by the insert; here so a taken name does not run the CustomMessage trigger.
+  if (await deps.store.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists(MESSAGES.usernameExists);
+  const channel = signUpChannel(settings, attributes);
+  const prepared =
+    channel && (await prepareCodeMessage(deps, pool, user, { channel, trigger: 'SignUp', clientId: client.id, clientMetadata: input.ClientMetadata }));
 
   return deps.store.transaction(async (tx) => {
-    const now = deps.clock.nowMs();
-    const user: UserRecord = {
-      poolId: pool.id,
-      sub,
-      username,
-      usernameKey: lookupKey(settings, username),
-      status: 'UNCONFIRMED',
-      enabled: true,
-      passwordHash,
-      passwordUpdatedAt: now,
-      attributes,
-      aliases: activeAliases(settings, attributes),
-      createdAt: now,
-      updatedAt: now,
-    };
     try {
       await tx.insertUser(user);
     } catch (err) {
       if (!(err instanceof UniqueViolation) || err.constraint === 'other') throw err;
-      // Only sign-in names are unique for a new user: the username, or the email or phone
-      // standing for it; verified aliases are claimed at confirmation.
+      // Only sign-in names are unique for a new user (verified aliases are claimed at
+      // confirmation); SignUp reports every clash as UsernameExistsException, the only one it has.
       if (err.constraint === 'username') throw usernameExists(MESSAGES.usernameExists);
-      throw aliasConflict(settings, err.constraint, 'create');
+      throw usernameExists(`An account with the given ${err.constraint} already exists.`);
     }
-    const channel = signUpChannel(settings, attributes);
-    const details =
-      channel &&
-      (await sendVerificationCode(deps, tx, {
-        user,
-        purpose: 'confirm_sign_up',
-        channel,
-        trigger: 'SignUp',
-        clientMetadata: input.ClientMetadata,
-        clientId: client.id,
-      }));
+    const details = channel && prepared && (await sendVerificationCode(deps, tx, settings, user, 'confirm_sign_up', channel, prepared));
     return { UserConfirmed: false, UserSub: sub, ...(details && { CodeDeliveryDetails: details }) };
   });
 };

@@ -1,14 +1,15 @@
 import { authenticateAccessToken } from './access-token.js';
-import type { Operation } from './deps.js';
+import type { Deps, Operation } from './deps.js';
 import { claimAliases, uniquely } from './user-writes.js';
-import { invalidateCode, sendVerificationCode } from './verification-delivery.js';
+import { invalidateCode, prepareCodeMessage, sendVerificationCode, type PreparedCodeMessage } from './verification-delivery.js';
 import { clientSettingsOf } from '../domain/app-client.js';
 import { CONTACTS, checkAttributeWrites, updatedAttributes } from '../domain/attributes.js';
-import { settingsOf } from '../domain/user-pool.js';
+import { settingsOf, type PoolSettings } from '../domain/user-pool.js';
 import { activeAliases } from '../domain/username.js';
-import { assertClientMayWrite, channelFor, isAutoVerified } from '../domain/verification.js';
-import { MESSAGES, notAuthorized } from '../errors.js';
-import type { CodeDeliveryDetailsType } from '../protocol/generated/types.js';
+import { assertClientMayWrite, channelFor, isAutoVerified, type CodeChannel, type ContactAttribute } from '../domain/verification.js';
+import { MESSAGES, userNotFound } from '../errors.js';
+import type { CodeDeliveryDetailsType, UpdateUserAttributesRequest } from '../protocol/generated/types.js';
+import type { PoolRecord, UserRecord } from '../storage/store.js';
 
 /**
  * A signed-in user changes their own attributes. A new email or phone number replaces the old
@@ -26,9 +27,16 @@ export const updateUserAttributes: Operation<'UpdateUserAttributes'> = (deps) =>
   const client = await deps.store.getClient(claims.client_id);
   if (client) assertClientMayWrite(clientSettingsOf(client), settings, writes.map((w) => w.Name));
 
+  // Rendered before the write transaction: the CustomMessage trigger may run.
+  const prepared = new Map<ContactAttribute, PreparedCodeMessage>();
+  const planned = { ...caller, attributes: updatedAttributes(settings, caller.attributes, writes) };
+  for (const [attribute, channel] of codeChannels(settings, caller, planned)) {
+    prepared.set(attribute, await prepareCodeMessage(deps, pool, planned, messageFor(channel, claims.client_id, input)));
+  }
+
   const details = await deps.store.transaction(async (tx) => {
     const user = await tx.getUserBySub(pool.id, caller.sub);
-    if (!user) throw notAuthorized(MESSAGES.userDoesNotExist);
+    if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
     const attributes = updatedAttributes(settings, user.attributes, writes);
     const now = deps.clock.nowMs();
     const updated = { ...user, attributes, aliases: activeAliases(settings, attributes), updatedAt: now };
@@ -36,21 +44,14 @@ export const updateUserAttributes: Operation<'UpdateUserAttributes'> = (deps) =>
     await uniquely(settings, 'update', () => tx.updateUser(updated));
 
     const sent: CodeDeliveryDetailsType[] = [];
+    const channels = codeChannels(settings, user, updated);
     for (const { name } of CONTACTS) {
-      const value = attributes[name];
-      if (value === user.attributes[name]) continue;
+      if (attributes[name] === user.attributes[name]) continue;
       const purpose = `verify_${name}` as const;
-      if (value !== undefined && isAutoVerified(settings, name)) {
-        sent.push(
-          await sendVerificationCode(deps, tx, {
-            user: updated,
-            purpose,
-            channel: channelFor(name, value),
-            trigger: 'UpdateUserAttribute',
-            clientMetadata: input.ClientMetadata,
-            clientId: claims.client_id,
-          }),
-        );
+      const channel = channels.get(name);
+      if (channel) {
+        const message = prepared.get(name) ?? (await preparedLate(deps, pool, updated, channel, claims.client_id, input));
+        sent.push(await sendVerificationCode(deps, tx, settings, updated, purpose, channel, message));
       } else {
         await invalidateCode(deps, tx, updated, purpose);
       }
@@ -59,3 +60,32 @@ export const updateUserAttributes: Operation<'UpdateUserAttributes'> = (deps) =>
   });
   return details.length > 0 ? { CodeDeliveryDetailsList: details } : {};
 };
+
+/** The contacts that change to a new value the pool auto-verifies: each gets a code there. */
+function codeChannels(settings: PoolSettings, before: UserRecord, after: Pick<UserRecord, 'attributes'>): Map<ContactAttribute, CodeChannel> {
+  const result = new Map<ContactAttribute, CodeChannel>();
+  for (const { name } of CONTACTS) {
+    const value = after.attributes[name];
+    if (value !== undefined && value !== before.attributes[name] && isAutoVerified(settings, name)) result.set(name, channelFor(name, value));
+  }
+  return result;
+}
+
+function messageFor(channel: CodeChannel, clientId: string, input: UpdateUserAttributesRequest): Omit<PreparedCodeMessage, 'text'> {
+  return { channel, trigger: 'UpdateUserAttribute', clientId, clientMetadata: input.ClientMetadata };
+}
+
+/**
+ * A contact that changed only because another write landed meanwhile has no rendered message;
+ * the pool's template serves (sendVerificationCode falls back to it for a different channel).
+ */
+async function preparedLate(
+  _deps: Deps,
+  _pool: PoolRecord,
+  _user: UserRecord,
+  channel: CodeChannel,
+  clientId: string,
+  input: UpdateUserAttributesRequest,
+): Promise<PreparedCodeMessage> {
+  return { ...messageFor({ ...channel, destination: '' }, clientId, input), text: { body: '' } };
+}

@@ -1,3 +1,4 @@
+import { queueMessage } from '../services/delivery/outbox.js';
 import type { Deps } from './deps.js';
 import { aliasExists, usernameExists } from '../errors.js';
 import type { Invitation } from '../domain/new-user.js';
@@ -77,27 +78,9 @@ export async function enqueueInvitations(
   invitations: readonly Invitation[],
   temporaryPassword: string,
   clientMetadata: Record<string, string> | undefined,
-  now: number,
 ): Promise<void> {
   const payload: MessagePayload = clientMetadata === undefined ? { temporaryPassword } : { temporaryPassword, clientMetadata };
   for (const { channel, destination } of invitations) {
-    await tx.enqueueMessage({
-      id: deps.random.uuid(),
-      poolId: user.poolId,
-      userSub: user.sub,
-      username: user.username,
-      trigger: 'AdminCreateUser',
-      channel,
-      destination,
-      payloadSealed: deps.secrets.seal(JSON.stringify(payload)),
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      claimedBy: null,
-      claimedUntil: null,
-      lastError: null,
-      createdAt: now,
-      deliveredAt: null,
-    });
+    await queueMessage(tx, deps, { user, trigger: 'AdminCreateUser', channel, destination, payload });
   }
 }

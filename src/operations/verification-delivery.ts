@@ -1,36 +1,71 @@
 import type { Deps } from './deps.js';
+import { emailSender, messageText } from '../domain/message-templates.js';
+import { settingsOf, type PoolSettings } from '../domain/user-pool.js';
 import { CODE_SENDS_PER_HOUR, VERIFICATION_CODE_TTL_MS, deliveryDetails, type CodeChannel } from '../domain/verification.js';
 import { MESSAGES, limitExceeded } from '../errors.js';
 import type { CodeDeliveryDetailsType } from '../protocol/generated/types.js';
 import type { CodePurpose } from '../services/codes.js';
 import { queueMessage } from '../services/delivery/outbox.js';
-import type { StoreTx, UserRecord } from '../storage/store.js';
+import { renderMessage, type RenderedText } from '../services/delivery/render.js';
+import type { PoolRecord, StoreTx, UserRecord } from '../storage/store.js';
 
 const HOUR_MS = 3_600_000;
 
-export interface CodeDelivery {
-  user: UserRecord;
-  purpose: CodePurpose;
+/** A verification message rendered before the write transaction (it may run the CustomMessage trigger). */
+export interface PreparedCodeMessage {
   channel: CodeChannel;
   /** The CustomMessage trigger source suffix: SignUp, ResendCode, UpdateUserAttribute, VerifyUserAttribute. */
   trigger: string;
-  clientMetadata: Record<string, string> | undefined;
+  text: RenderedText;
   clientId: string | undefined;
+  clientMetadata: Record<string, string> | undefined;
+}
+
+export async function prepareCodeMessage(
+  deps: Deps,
+  pool: PoolRecord,
+  user: UserRecord,
+  message: Omit<PreparedCodeMessage, 'text'>,
+): Promise<PreparedCodeMessage> {
+  const settings = settingsOf(pool);
+  const text = await renderMessage(deps, {
+    pool,
+    settings,
+    user,
+    trigger: message.trigger,
+    channel: message.channel.medium,
+    clientId: message.clientId,
+    clientMetadata: message.clientMetadata,
+  });
+  return { ...message, text };
 }
 
 /**
- * Issues a 24-hour code (replacing the user's earlier one for the same purpose) and queues its
- * message in the caller's transaction, so the code exists exactly when its message does.
+ * Inside the write transaction: issues a 24-hour code (replacing the user's earlier one for the
+ * purpose) and queues the prepared message, so the code exists exactly when its message does.
+ * `channel` is where the code goes as the user is now stored; should that differ from where the
+ * message was rendered for, the pool's template for the new channel is used instead.
  */
-export async function sendVerificationCode(deps: Deps, tx: StoreTx, delivery: CodeDelivery): Promise<CodeDeliveryDetailsType> {
-  const { user, purpose, channel } = delivery;
+export async function sendVerificationCode(
+  deps: Deps,
+  tx: StoreTx,
+  settings: PoolSettings,
+  user: UserRecord,
+  purpose: CodePurpose,
+  channel: CodeChannel,
+  prepared: PreparedCodeMessage,
+): Promise<CodeDeliveryDetailsType> {
+  const same = channel.medium === prepared.channel.medium && channel.destination === prepared.channel.destination;
+  const text = same
+    ? prepared.text
+    : { ...messageText(settings, prepared.trigger, channel.medium), ...(channel.medium === 'EMAIL' ? emailSender(settings) : {}) };
   const code = await deps.codes.issue(tx, { poolId: user.poolId, userSub: user.sub, purpose }, VERIFICATION_CODE_TTL_MS);
   await queueMessage(tx, deps, {
     user,
-    trigger: delivery.trigger,
+    trigger: prepared.trigger,
     channel: channel.medium,
     destination: channel.destination,
-    payload: { code, clientMetadata: delivery.clientMetadata, clientId: delivery.clientId },
+    payload: { code, clientMetadata: prepared.clientMetadata, clientId: prepared.clientId, ...text },
   });
   return deliveryDetails(channel);
 }
@@ -38,14 +73,15 @@ export async function sendVerificationCode(deps: Deps, tx: StoreTx, delivery: Co
 /**
  * Counts one code request of the user for this purpose in the current hour, refusing (without
  * counting) past the limit. Call it in the transaction that sends the code: a refused request
- * rolls back and sends nothing.
+ * rolls back and sends nothing. Also callable on the store alone with `count: false`, to refuse
+ * early, before a CustomMessage trigger runs for nothing.
  */
-export async function countCodeRequest(deps: Deps, tx: StoreTx, user: UserRecord, purpose: CodePurpose): Promise<void> {
+export async function countCodeRequest(deps: Deps, tx: StoreTx, user: UserRecord, purpose: CodePurpose, count = true): Promise<void> {
   const now = deps.clock.nowMs();
   const window = Math.floor(now / HOUR_MS) * HOUR_MS;
   const key = `code-sends:${user.sub}:${purpose}`;
   if ((await tx.getCounter(key, window)) >= CODE_SENDS_PER_HOUR) throw limitExceeded(MESSAGES.attemptLimit);
-  await tx.incrementCounter(key, window);
+  if (count) await tx.incrementCounter(key, window);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SignJWT, decodeJwt, decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { Deps } from '../operations/deps.js';
 import type { AuthenticationResultType } from '../protocol/generated/types.js';
 import { clientSettingsOf, tokenValiditySeconds } from '../domain/app-client.js';

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { dialectSql, type DialectName, type DialectSql } from './dialect-sql.js';
 import type { Database, OutboxTable, UsersTable } from './schema.js';
 import {
   UniqueViolation,
@@ -17,7 +18,7 @@ import {
   type UserRecord,
 } from './store.js';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName } from './dialect-sql.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -31,30 +32,14 @@ const ALIAS_COLUMN = {
 const FILTER_COPIES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
 
 /**
- * The one Store implementation. Dialect differences are limited to how a transaction begins
- * (SQLite takes the write lock up front) and row locking (PostgreSQL's FOR UPDATE SKIP LOCKED).
+ * The one Store implementation. How a transaction begins and isolates, and row locking, differ
+ * between the dialects: dialect-sql.ts holds those differences.
  */
 export function createKyselyStore(db: Kysely<Database>, dialect: DialectName): Store {
-  const repos = new Repos(db, dialect);
+  const sqlDialect = dialectSql(dialect);
+  const repos = new Repos(db, sqlDialect);
   return Object.assign(Object.create(repos) as Repos, {
-    async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-      if (dialect === 'sqlite') {
-        // BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file
-        // serialize their read-modify-write transactions instead of failing at commit.
-        return db.connection().execute(async (conn) => {
-          await sql`begin immediate`.execute(conn);
-          try {
-            const result = await fn(new Repos(conn as unknown as Transaction<Database>, dialect));
-            await sql`commit`.execute(conn);
-            return result;
-          } catch (err) {
-            await sql`rollback`.execute(conn);
-            throw err;
-          }
-        });
-      }
-      return db.transaction().execute((trx) => fn(new Repos(trx, dialect)));
-    },
+    transaction: <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> => sqlDialect.transaction(db, (trx) => fn(new Repos(trx, sqlDialect))),
     close: () => db.destroy(),
   }) as Store;
 }
@@ -62,7 +47,7 @@ export function createKyselyStore(db: Kysely<Database>, dialect: DialectName): S
 class Repos implements StoreTx {
   constructor(
     private readonly db: Db,
-    private readonly dialect: DialectName,
+    private readonly dialect: DialectSql,
   ) {}
 
   // ---- user pools
@@ -289,7 +274,14 @@ class Repos implements StoreTx {
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return rows.reverse().map(outboxFromRow);
   }
-  async claimMessages(worker: string, now: number, claimedUntil: number, limit: number): Promise<OutboxRecord[]> {
+  async claimMessages(
+    worker: string,
+    now: number,
+    claimedUntil: number,
+    limit: number,
+    channels?: readonly OutboxRecord['channel'][],
+  ): Promise<OutboxRecord[]> {
+    if (channels !== undefined && channels.length === 0) return [];
     let due = this.db
       .selectFrom('outbox')
       .select('id')
@@ -298,12 +290,17 @@ class Repos implements StoreTx {
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .orderBy('next_attempt_at')
       .limit(limit);
-    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const ids = (await due.execute()).map((r) => r.id);
-    if (ids.length === 0) return [];
-    await this.db.updateTable('outbox').set({ claimed_by: worker, claimed_until: claimedUntil }).where('id', 'in', ids).execute();
-    const rows = await this.db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('created_at').execute();
-    return rows.map(outboxFromRow);
+    if (channels !== undefined) due = due.where('channel', 'in', [...channels]);
+    if (this.dialect.skipsLockedRows) due = due.forUpdate().skipLocked();
+    // One statement, so that even outside a transaction two claimers cannot both pick a row
+    // between one's select and its update.
+    const rows = await this.db
+      .updateTable('outbox')
+      .set({ claimed_by: worker, claimed_until: claimedUntil })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows.map(outboxFromRow).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
   async updateMessage(message: OutboxRecord): Promise<void> {
     const { id, ...changes } = outboxRow(message);
@@ -391,7 +388,7 @@ class Repos implements StoreTx {
   /** Runs a write, turning the database's unique-constraint error into UniqueViolation. */
   private async unique<T>(write: () => Promise<T>): Promise<T> {
     try {
-      return await write();
+      return await this.dialect.recoverable(this.db as Kysely<Database>, write);
     } catch (err) {
       const violation = uniqueViolationOf(err);
       if (violation) throw violation;

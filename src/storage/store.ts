@@ -54,8 +54,8 @@ export interface StoreTx {
   // messages waiting for delivery
   enqueueMessage(message: OutboxRecord): Promise<void>;
   listMessages(query: MessageQuery): Promise<OutboxRecord[]>;
-  /** Claims up to `limit` due messages for `worker` until `claimedUntil`. */
-  claimMessages(worker: string, now: number, claimedUntil: number, limit: number): Promise<OutboxRecord[]>;
+  /** Claims up to `limit` due messages for `worker` until `claimedUntil`, only of `channels` when given. */
+  claimMessages(worker: string, now: number, claimedUntil: number, limit: number, channels?: readonly OutboxRecord['channel'][]): Promise<OutboxRecord[]>;
   updateMessage(message: OutboxRecord): Promise<void>;
 
   // refresh tokens (stored as keyed hashes)

@@ -1,12 +1,23 @@
 import type { OutboxRecord } from '../../storage/store.js';
 import type { SecretBox } from '../secret-box.js';
 
-/** What a queued message carries, sealed in the outbox row. */
+/**
+ * What a queued message carries, sealed in the outbox row. The text is rendered when the
+ * message is queued (templates, CustomMessage trigger) and keeps its placeholders: `{####}`
+ * becomes the code (or the temporary password of an invitation) and `{username}` the
+ * username only when the worker sends it, so the code is never part of a stored text.
+ */
 export interface MessagePayload {
   code?: string;
   temporaryPassword?: string;
   clientMetadata?: Record<string, string>;
   clientId?: string;
+  /** Email subject (EMAIL only). */
+  subject?: string;
+  /** Email body or SMS text, with placeholders. Absent on rows queued before rendering existed. */
+  body?: string;
+  from?: string;
+  replyTo?: string;
 }
 
 export function openPayload(row: OutboxRecord, secrets: SecretBox): MessagePayload {

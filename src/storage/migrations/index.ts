@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001-initial.js';
 import { refreshTokenOrigin } from './002-refresh-token-origin.js';
 import { usersSubFilter } from './003-users-sub-filter.js';
+import { postgresBytewiseText } from './004-postgres-bytewise-text.js';
 
 /** Migrations in order; names sort lexically, which is the order Kysely applies them. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-refresh-token-origin': refreshTokenOrigin,
   '003-users-sub-filter': usersSubFilter,
+  '004-postgres-bytewise-text': postgresBytewiseText,
 };
 
 export const migrationProvider: MigrationProvider = {

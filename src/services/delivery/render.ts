@@ -1,0 +1,48 @@
+import type { Deps } from '../../operations/deps.js';
+import { emailSender, messageText } from '../../domain/message-templates.js';
+import type { PoolSettings } from '../../domain/user-pool.js';
+import type { PoolRecord, UserRecord } from '../../storage/store.js';
+import type { CustomMessageTriggerSource } from '../triggers/custom-message.js';
+import { buildCustomMessageEvent, runCustomMessage } from '../triggers/custom-message-runner.js';
+import type { MessagePayload } from './message-view.js';
+
+export interface RenderRequest {
+  pool: PoolRecord;
+  settings: PoolSettings;
+  user: UserRecord;
+  /** CustomMessage trigger source suffix: ForgotPassword, AdminCreateUser, SignUp, ... */
+  trigger: string;
+  channel: 'EMAIL' | 'SMS';
+  /** The app client of a public operation; admin operations have none. */
+  clientId?: string | undefined;
+  clientMetadata?: Record<string, string> | undefined;
+}
+
+export type RenderedText = Pick<MessagePayload, 'subject' | 'body' | 'from' | 'replyTo'>;
+
+/**
+ * The text of a message as it will be queued: the pool's template, then, when the pool names a
+ * CustomMessage function, whatever that function answers. Runs before the operation's write
+ * transaction, so a failing function fails the operation with AWS's error and nothing is
+ * committed, and no database lock is held while the function runs.
+ */
+export async function renderMessage(deps: Deps, request: RenderRequest): Promise<RenderedText> {
+  const { settings, channel } = request;
+  const base = messageText(settings, request.trigger, channel);
+  const sender = channel === 'EMAIL' ? emailSender(settings) : {};
+  const functionArn = settings.LambdaConfig?.CustomMessage;
+  if (functionArn === undefined || deps.lambda === undefined) return { ...base, ...sender };
+
+  const event = buildCustomMessageEvent({
+    triggerSource: `CustomMessage_${request.trigger}` as CustomMessageTriggerSource,
+    region: deps.config.region,
+    poolId: request.pool.id,
+    user: request.user,
+    clientId: request.clientId ?? 'CLIENT_ID_NOT_APPLICABLE',
+    clientMetadata: request.clientMetadata,
+    usernameParameter: request.trigger === 'AdminCreateUser' ? '{username}' : null,
+  });
+  const custom = await runCustomMessage(deps.lambda, functionArn, event, channel, settings.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT');
+  if (custom === undefined) return { ...base, ...sender };
+  return { subject: custom.subject ?? base.subject, body: custom.body, ...sender };
+}

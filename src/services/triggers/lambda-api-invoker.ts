@@ -1,0 +1,84 @@
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import type { CustomMessageEvent, LambdaInvoker } from './custom-message.js';
+import { TIMEOUT_CAUSE, functionFailed, invocationFailed, isTimeout, parseLambdaOutput, transportCause } from './lambda-outcome.js';
+
+export interface LambdaApiOptions {
+  /** Endpoint override (a local Lambda emulator); unset uses AWS. */
+  endpoint?: string | undefined;
+  /** Region for function names that are not ARNs. */
+  defaultRegion: string;
+  timeoutMs: number;
+  /** Credentials for the Invoke call; unset uses the SDK's default chain (or placeholders with an endpoint override). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+}
+
+/**
+ * Invokes functions through the Lambda Invoke API (RequestResponse), one client per region
+ * because a function ARN names its region. Local emulators accept any signature, so an
+ * endpoint override without credentials signs with placeholders instead of looking for real ones.
+ */
+export function createLambdaApiInvoker(options: LambdaApiOptions): LambdaInvoker {
+  const clients = new Map<string, LambdaClient>();
+  const credentials = options.credentials ?? (options.endpoint !== undefined ? { accessKeyId: 'userpoold', secretAccessKey: 'userpoold' } : undefined);
+  const clientFor = (region: string): LambdaClient => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new LambdaClient({
+        region,
+        maxAttempts: 1,
+        ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+        ...(credentials !== undefined ? { credentials } : {}),
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+
+  return {
+    async invoke(functionArn: string, event: CustomMessageEvent): Promise<CustomMessageEvent> {
+      const command = new InvokeCommand({
+        FunctionName: functionArn,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      });
+      let out: InvokeCommandOutput;
+      try {
+        out = await clientFor(regionOf(functionArn) ?? options.defaultRegion).send(command, {
+          abortSignal: AbortSignal.timeout(options.timeoutMs),
+        });
+      } catch (err) {
+        throw invocationFailed(event, isTimeout(err) ? TIMEOUT_CAUSE : serviceCause(err));
+      }
+      const text = out.Payload === undefined ? '' : new TextDecoder().decode(out.Payload);
+      if (out.FunctionError !== undefined && out.FunctionError !== '') throw functionFailed(event, errorMessageOf(text, out.FunctionError));
+      return parseLambdaOutput(text);
+    },
+    async close() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
+  };
+}
+
+/** `arn:aws:lambda:eu-west-1:123456789012:function:name[:qualifier]` -> eu-west-1. */
+export function regionOf(functionArn: string): string | undefined {
+  const parts = functionArn.split(':');
+  return parts[0] === 'arn' && parts[2] === 'lambda' && parts[3] ? parts[3] : undefined;
+}
+
+/** Service errors (AccessDeniedException, TooManyRequestsException, ...) are named by their error code. */
+function serviceCause(err: unknown): string {
+  const meta = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
+  if (err instanceof Error && meta?.httpStatusCode !== undefined && err.name !== 'Error') return err.name;
+  return transportCause(err);
+}
+
+function errorMessageOf(text: string, functionError: string): string {
+  try {
+    const body = JSON.parse(text) as { errorMessage?: unknown };
+    if (typeof body.errorMessage === 'string') return body.errorMessage;
+  } catch {
+    // A payload that is not JSON says nothing more than the FunctionError header.
+  }
+  return functionError;
+}

@@ -1,0 +1,12 @@
+import { ConfigError, type Config } from '../config.js';
+import { openPostgresStore } from './postgres.js';
+import { openSqliteStore } from './sqlite.js';
+import type { Store } from './store.js';
+
+/** The store the configuration asks for: PostgreSQL when a database URL is given, else SQLite in the data folder. */
+export async function openStore(config: Config): Promise<Store> {
+  const url = config.databaseUrl;
+  if (url === undefined) return openSqliteStore(config.dataDir);
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('database-url: expected a postgres:// or postgresql:// URL');
+  return openPostgresStore(url, { poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs });
+}

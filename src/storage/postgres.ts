@@ -1,0 +1,68 @@
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { createKyselyStore } from './kysely-store.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+export interface PostgresOptions {
+  /** Connections this instance may hold at once. */
+  poolSize: number;
+  /** The server cancels any statement running longer than this (0: never). */
+  statementTimeoutMs: number;
+}
+
+const INT8_OID = 20;
+
+/**
+ * The store on PostgreSQL, for several instances sharing one database. Every instance migrates
+ * on start; the first one does the work and the others find it done.
+ */
+export async function openPostgresStore(url: string, options: PostgresOptions): Promise<Store> {
+  const connection: pg.ClientConfig = {
+    connectionString: url,
+    statement_timeout: options.statementTimeoutMs,
+    // Times are bigint epoch milliseconds; pg returns int8 as strings unless told otherwise.
+    // Set on this store's connections only, so other users of pg in the process are unaffected.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    },
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize });
+  // An idle connection the server dropped is removed from the pool; without a listener the
+  // error event would end the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateOnce(db, connection);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return createKyselyStore(db, 'postgres');
+}
+
+/**
+ * Runs the migrations under a session advisory lock held on a connection of its own (not one
+ * from the pool, which may have a single connection), so instances starting together migrate
+ * one at a time, Kysely's bookkeeping tables included. The lock is per schema, so databases
+ * holding several schemas (tests) do not wait on each other.
+ */
+async function migrateOnce(db: Kysely<Database>, connection: pg.ClientConfig): Promise<void> {
+  const lockHolder = new pg.Client(connection);
+  lockHolder.on('error', () => undefined);
+  await lockHolder.connect();
+  try {
+    const lockKey = "hashtext('userpoold.migrate.' || current_schema())";
+    await lockHolder.query(`select pg_advisory_lock(${lockKey})`);
+    try {
+      const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+      if (error) throw error;
+    } finally {
+      await lockHolder.query(`select pg_advisory_unlock(${lockKey})`);
+    }
+  } finally {
+    await lockHolder.end();
+  }
+}
