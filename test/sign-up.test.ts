@@ -13,9 +13,13 @@ import {
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { maskDestination } from '../src/domain/mask-destination.js';
 import { secretHash } from '../src/domain/secret-hash.js';
+import { startFunctionEndpoint, type FunctionEndpoint } from './support/lambda-http.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
@@ -106,6 +110,8 @@ describe('SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp', ()
     assert.equal(message.userSub, res.UserSub);
     assert.deepEqual(message.payload.clientMetadata, { campaign: 'spring' });
     assert.equal(message.payload.clientId, clientId);
+    assert.equal(message.payload.subject, 'Your verification code');
+    assert.equal(message.payload.body, 'Your verification code is {####}. ');
     const code = message.payload.code ?? '';
     assert.match(code, /^\d{6}$/);
     assert.ok(!JSON.stringify(res).includes(code), 'the code must not be in the response');
@@ -372,5 +378,83 @@ describe('SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp', ()
     assert.equal((await getUser(poolId, 'second')).UserStatus, 'CONFIRMED');
     assert.equal((await getUser(poolId, 'shared@example.com')).Username, 'second');
     assert.equal((await attributesOf(poolId, 'first')).email_verified, 'false');
+  });
+});
+
+describe('sign-up messages with a CustomMessage trigger', () => {
+  const SHAPING_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:shape-sign-up';
+  const FAILING_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:broken-sign-up';
+  let server: TestServer;
+  let shaping: FunctionEndpoint;
+  let failing: FunctionEndpoint;
+
+  before(async () => {
+    shaping = await startFunctionEndpoint((event) => {
+      event.response.smsMessage = `${event.triggerSource} ${event.request.clientMetadata?.locale ?? '-'} ${event.request.codeParameter}`;
+      return event;
+    });
+    failing = await startFunctionEndpoint(() => {
+      throw new Error('No sign-ups today');
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'userpoold-signup-triggers-'));
+    const triggersFile = join(dir, 'triggers.json');
+    writeFileSync(triggersFile, JSON.stringify({ [SHAPING_ARN]: { url: shaping.url }, [FAILING_ARN]: { url: failing.url } }));
+    server = await startServer({ config: { triggersFile } });
+  });
+  after(async () => {
+    await server.close();
+    await shaping.close();
+    await failing.close();
+  });
+
+  async function pool(functionArn: string) {
+    const created = await server.client.send(
+      new CreateUserPoolCommand({ PoolName: 'signup-trigger', AutoVerifiedAttributes: ['phone_number'], LambdaConfig: { CustomMessage: functionArn } }),
+    );
+    const poolId = created.UserPool?.Id as string;
+    const made = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app' }));
+    return { poolId, clientId: made.UserPoolClient?.ClientId as string };
+  }
+
+  const signUp = (clientId: string, username: string) =>
+    server.client.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: username,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'phone_number', Value: '+15555559876' }],
+        ClientMetadata: { locale: 'fr' },
+      }),
+    );
+
+  it('queues the text the function shaped, for SignUp and ResendCode, with the client and metadata', async () => {
+    const { poolId, clientId } = await pool(SHAPING_ARN);
+    await signUp(clientId, 'tina');
+    await server.client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: 'tina', ClientMetadata: { locale: 'de' } }));
+    const messages = await messagesFor(server, poolId, 'tina');
+    assert.deepEqual(
+      messages.map((m) => m.payload.body),
+      ['CustomMessage_SignUp fr {####}', 'CustomMessage_ResendCode de {####}'],
+    );
+    const events = shaping.events.filter((e) => e.userPoolId === poolId);
+    assert.deepEqual(
+      events.map((e) => [e.triggerSource, e.callerContext.clientId, e.userName]),
+      [
+        ['CustomMessage_SignUp', clientId, 'tina'],
+        ['CustomMessage_ResendCode', clientId, 'tina'],
+      ],
+    );
+    await server.client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'tina', ConfirmationCode: messages[1]?.payload.code ?? '' }));
+  });
+
+  it('fails the sign-up with AWS\'s error when the function fails, and creates nobody', async () => {
+    const { poolId, clientId } = await pool(FAILING_ARN);
+    await expectAwsError(() => signUp(clientId, 'ursula'), 'UserLambdaValidationException', 'CustomMessage failed with error No sign-ups today.');
+    await expectAwsError(
+      () => server.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'ursula' })),
+      'UserNotFoundException',
+      'User does not exist.',
+    );
+    assert.equal((await messagesFor(server, poolId, 'ursula')).length, 0);
   });
 });

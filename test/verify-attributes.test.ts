@@ -104,6 +104,7 @@ describe('UpdateUserAttributes, GetUserAttributeVerificationCode, VerifyUserAttr
     assert.equal(message.destination, 'new.alice@example.org');
     assert.deepEqual(message.payload.clientMetadata, { reason: 'moved' });
     assert.equal(message.payload.clientId, clientId);
+    assert.equal(message.payload.body, 'Your verification code is {####}. ');
     const code = message.payload.code ?? '';
     assert.ok(!JSON.stringify(res).includes(code));
 

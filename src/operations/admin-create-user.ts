@@ -1,6 +1,6 @@
 import type { Deps, Input, Operation, Output } from './deps.js';
 import { loadPool, loadUser } from './lookups.js';
-import { claimAliases, enqueueInvitations, uniquely } from './user-writes.js';
+import { claimAliases, enqueueInvitations, renderInvitations, uniquely } from './user-writes.js';
 import { checkAttributeWrites, initialAttributes } from '../domain/attributes.js';
 import { invitationDestinations, newUsername } from '../domain/new-user.js';
 import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
@@ -44,13 +44,15 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
     createdAt: now,
     updatedAt: now,
   };
+  const rendered = await renderInvitations(deps, pool, settings, user, invitations, input.ClientMetadata);
   await deps.store.transaction(async (tx) => {
     await loadPool(tx, pool.id);
     if (await tx.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists('User account already exists');
     await claimAliases(tx, settings, user, input.ForceAliasCreation === true, 'create', now);
     await uniquely(settings, 'create', () => tx.insertUser(user));
-    await enqueueInvitations(deps, tx, user, invitations, temporaryPassword, input.ClientMetadata);
+    await enqueueInvitations(deps, tx, user, rendered, temporaryPassword, input.ClientMetadata);
   });
+  if (rendered.length > 0) deps.onMessageQueued?.();
   return { User: userType(user) };
 };
 
@@ -80,14 +82,16 @@ async function resend(
   const passwordHash = await deps.hasher.hash(temporaryPassword);
 
   const now = deps.clock.nowMs();
+  const rendered = await renderInvitations(deps, pool, settings, found, invitations, input.ClientMetadata);
   const updated = await deps.store.transaction(async (tx) => {
     const user = await tx.getUserBySub(pool.id, found.sub);
     if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
     assertInvited(user);
     const next: UserRecord = { ...user, passwordHash, passwordUpdatedAt: now, updatedAt: now };
     await tx.updateUser(next);
-    await enqueueInvitations(deps, tx, next, invitations, temporaryPassword, input.ClientMetadata);
+    await enqueueInvitations(deps, tx, next, rendered, temporaryPassword, input.ClientMetadata);
     return next;
   });
+  if (rendered.length > 0) deps.onMessageQueued?.();
   return { User: userType(updated) };
 }

@@ -14,7 +14,7 @@ import { UniqueViolation, type UserRecord } from '../storage/store.js';
  * A user registers through an app client. The account starts UNCONFIRMED; when the pool
  * auto-verifies the user's phone or email, a confirmation code goes there (ConfirmSignUp),
  * otherwise only an administrator can confirm it (AdminConfirmSignUp). ValidationData is for
- * Lambda triggers, which userpoold does not run, so it is ignored.
+ * the PreSignUp trigger, which userpoold does not run, so it is ignored.
  */
 export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);

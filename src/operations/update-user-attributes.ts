@@ -1,5 +1,5 @@
 import { authenticateAccessToken } from './access-token.js';
-import type { Deps, Operation } from './deps.js';
+import type { Operation } from './deps.js';
 import { claimAliases, uniquely } from './user-writes.js';
 import { invalidateCode, prepareCodeMessage, sendVerificationCode, type PreparedCodeMessage } from './verification-delivery.js';
 import { clientSettingsOf } from '../domain/app-client.js';
@@ -9,7 +9,7 @@ import { activeAliases } from '../domain/username.js';
 import { assertClientMayWrite, channelFor, isAutoVerified, type CodeChannel, type ContactAttribute } from '../domain/verification.js';
 import { MESSAGES, userNotFound } from '../errors.js';
 import type { CodeDeliveryDetailsType, UpdateUserAttributesRequest } from '../protocol/generated/types.js';
-import type { PoolRecord, UserRecord } from '../storage/store.js';
+import type { UserRecord } from '../storage/store.js';
 
 /**
  * A signed-in user changes their own attributes. A new email or phone number replaces the old
@@ -50,7 +50,8 @@ export const updateUserAttributes: Operation<'UpdateUserAttributes'> = (deps) =>
       const purpose = `verify_${name}` as const;
       const channel = channels.get(name);
       if (channel) {
-        const message = prepared.get(name) ?? (await preparedLate(deps, pool, updated, channel, claims.client_id, input));
+        // A contact changed only by a concurrent write has no rendered message: the template serves.
+        const message = prepared.get(name) ?? { trigger: 'UpdateUserAttribute', clientId: claims.client_id, clientMetadata: input.ClientMetadata };
         sent.push(await sendVerificationCode(deps, tx, settings, updated, purpose, channel, message));
       } else {
         await invalidateCode(deps, tx, updated, purpose);
@@ -73,19 +74,4 @@ function codeChannels(settings: PoolSettings, before: UserRecord, after: Pick<Us
 
 function messageFor(channel: CodeChannel, clientId: string, input: UpdateUserAttributesRequest): Omit<PreparedCodeMessage, 'text'> {
   return { channel, trigger: 'UpdateUserAttribute', clientId, clientMetadata: input.ClientMetadata };
-}
-
-/**
- * A contact that changed only because another write landed meanwhile has no rendered message;
- * the pool's template serves (sendVerificationCode falls back to it for a different channel).
- */
-async function preparedLate(
-  _deps: Deps,
-  _pool: PoolRecord,
-  _user: UserRecord,
-  channel: CodeChannel,
-  clientId: string,
-  input: UpdateUserAttributesRequest,
-): Promise<PreparedCodeMessage> {
-  return { ...messageFor({ ...channel, destination: '' }, clientId, input), text: { body: '' } };
 }

@@ -1,10 +1,11 @@
 import { queueMessage } from '../services/delivery/outbox.js';
 import type { Deps } from './deps.js';
+import { renderMessage, type RenderedText } from '../services/delivery/render.js';
 import { aliasExists, usernameExists } from '../errors.js';
 import type { Invitation } from '../domain/new-user.js';
 import type { MessagePayload } from '../services/delivery/message-view.js';
 import type { PoolSettings } from '../domain/user-pool.js';
-import { UniqueViolation, type AliasKind, type StoreTx, type UserRecord } from '../storage/store.js';
+import { UniqueViolation, type AliasKind, type PoolRecord, type StoreTx, type UserRecord } from '../storage/store.js';
 
 /**
  * Writes shared by the user operations: alias ownership, the store's unique-index conflicts
@@ -70,17 +71,42 @@ export async function uniquely<T>(settings: PoolSettings, write: WriteKind, fn: 
   }
 }
 
-/** Queues the AdminCreateUser invitation (temporary password sealed) in the caller's transaction. */
+/** An invitation with its text rendered (pool template, CustomMessage_AdminCreateUser). */
+export interface RenderedInvitation extends Invitation {
+  text: RenderedText;
+}
+
+/**
+ * Renders the invitations before the write transaction: the CustomMessage trigger may run,
+ * and a failing function must fail the request before anything is committed.
+ */
+export async function renderInvitations(
+  deps: Deps,
+  pool: PoolRecord,
+  settings: PoolSettings,
+  user: UserRecord,
+  invitations: readonly Invitation[],
+  clientMetadata: Record<string, string> | undefined,
+): Promise<RenderedInvitation[]> {
+  const rendered: RenderedInvitation[] = [];
+  for (const invitation of invitations) {
+    const text = await renderMessage(deps, { pool, settings, user, trigger: 'AdminCreateUser', channel: invitation.channel, clientMetadata });
+    rendered.push({ ...invitation, text });
+  }
+  return rendered;
+}
+
+/** Queues the AdminCreateUser invitations (temporary password sealed) in the caller's transaction. */
 export async function enqueueInvitations(
   deps: Deps,
   tx: StoreTx,
   user: UserRecord,
-  invitations: readonly Invitation[],
+  invitations: readonly RenderedInvitation[],
   temporaryPassword: string,
   clientMetadata: Record<string, string> | undefined,
 ): Promise<void> {
-  const payload: MessagePayload = clientMetadata === undefined ? { temporaryPassword } : { temporaryPassword, clientMetadata };
-  for (const { channel, destination } of invitations) {
+  for (const { channel, destination, text } of invitations) {
+    const payload: MessagePayload = { temporaryPassword, ...(clientMetadata !== undefined && { clientMetadata }), ...text };
     await queueMessage(tx, deps, { user, trigger: 'AdminCreateUser', channel, destination, payload });
   }
 }

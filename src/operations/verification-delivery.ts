@@ -21,6 +21,9 @@ export interface PreparedCodeMessage {
   clientMetadata: Record<string, string> | undefined;
 }
 
+/** What a message needs when none was rendered for its channel: the pool's template serves. */
+export type UnrenderedCodeMessage = Omit<PreparedCodeMessage, 'channel' | 'text'>;
+
 export async function prepareCodeMessage(
   deps: Deps,
   pool: PoolRecord,
@@ -44,7 +47,7 @@ export async function prepareCodeMessage(
  * Inside the write transaction: issues a 24-hour code (replacing the user's earlier one for the
  * purpose) and queues the prepared message, so the code exists exactly when its message does.
  * `channel` is where the code goes as the user is now stored; should that differ from where the
- * message was rendered for, the pool's template for the new channel is used instead.
+ * message was rendered for (or nothing was rendered), the pool's template is used instead.
  */
 export async function sendVerificationCode(
   deps: Deps,
@@ -53,9 +56,9 @@ export async function sendVerificationCode(
   user: UserRecord,
   purpose: CodePurpose,
   channel: CodeChannel,
-  prepared: PreparedCodeMessage,
+  prepared: PreparedCodeMessage | UnrenderedCodeMessage,
 ): Promise<CodeDeliveryDetailsType> {
-  const same = channel.medium === prepared.channel.medium && channel.destination === prepared.channel.destination;
+  const same = 'text' in prepared && channel.medium === prepared.channel.medium && channel.destination === prepared.channel.destination;
   const text = same
     ? prepared.text
     : { ...messageText(settings, prepared.trigger, channel.medium), ...(channel.medium === 'EMAIL' ? emailSender(settings) : {}) };

@@ -55,9 +55,14 @@ async function migrateOnce(db: Kysely<Database>, connection: pg.ClientConfig): P
   await lockHolder.connect();
   try {
     const lockKey = "hashtext('userpoold.migrate.' || current_schema())";
-    await lockHolder.query(`select pg_advisory_lock(${lockKey})`);
+    const { rows } = await lockHolder.query<{ schema: string | null }>(`select current_schema() as schema, pg_advisory_lock(${lockKey})`);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('PostgreSQL: no schema of the search_path exists to hold the tables');
     try {
-      const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+      // Named, because Kysely looks for its bookkeeping table in every schema of the database
+      // and would take another schema's for ours.
+      const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
+      const { error } = await migrator.migrateToLatest();
       if (error) throw error;
     } finally {
       await lockHolder.query(`select pg_advisory_unlock(${lockKey})`);

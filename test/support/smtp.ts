@@ -55,7 +55,7 @@ export interface TestSmtp {
   readonly recipientsSeen: number;
   /** Changes the refusal rule (undefined: accept everything). */
   failFor(rule: FailRule | undefined): void;
-  /** While on, recipients get no answer at all: a send hangs mid-way. */
+  /** While on, recipients get no answer at all: a send hangs mid-way. Turned off, the waiting ones are accepted. */
   hang(on: boolean): void;
   /** Resolves once `predicate` holds, checking every 20 ms, or rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
@@ -69,6 +69,7 @@ export async function startSmtp(options: SmtpStartOptions = {}): Promise<TestSmt
   let rule = options.failFor;
   let refused = 0;
   let hanging = false;
+  const held: ((err: null) => void)[] = [];
   let recipientsSeen = 0;
 
   /** The error for this try when the rule applies to `stage`, counting it. */
@@ -98,7 +99,7 @@ export async function startSmtp(options: SmtpStartOptions = {}): Promise<TestSmt
     },
     onRcptTo(_address, _session, callback) {
       recipientsSeen++;
-      if (hanging) return; // no answer: the client waits until it gives up or dies
+      if (hanging) return void held.push(callback); // no answer: the client waits until it gives up or dies
       callback(refusal('rcpt') ?? null);
     },
     onData(stream, session, callback) {
@@ -151,6 +152,7 @@ export async function startSmtp(options: SmtpStartOptions = {}): Promise<TestSmt
     },
     hang(on) {
       hanging = on;
+      if (!on) for (const callback of held.splice(0)) callback(null);
     },
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,13 +1,13 @@
+import {
+  DEFAULT_INVITATION_MESSAGE as DEFAULT_INVITATION_BODY,
+  DEFAULT_INVITATION_SUBJECT,
+  DEFAULT_VERIFICATION_MESSAGE as DEFAULT_CODE_BODY,
+  DEFAULT_VERIFICATION_SUBJECT as DEFAULT_CODE_SUBJECT,
+} from '../../domain/message-templates.js';
 import type { MessagePayload } from './message-view.js';
 
-/**
- * Texts for rows queued before messages were rendered at queue time. They match the service's
- * default messages, so an old row reads as it would have read from Cognito.
- */
-const DEFAULT_CODE_SUBJECT = 'Your verification code';
-const DEFAULT_CODE_BODY = 'Your verification code is {####}. ';
-const DEFAULT_INVITATION_SUBJECT = 'Your temporary password';
-const DEFAULT_INVITATION_BODY = 'Your username is {username} and temporary password is {####}. ';
+// Rows queued before messages were rendered at queue time carry no text: they get the
+// service's default messages, as they would have from Cognito.
 
 const INVITATION_TRIGGER = 'AdminCreateUser';
 

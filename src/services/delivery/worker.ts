@@ -24,8 +24,7 @@ export interface DeliveryWorkerOptions {
   workerId: string;
   /** A send that takes longer counts as a failed try; by default half the claim, so it ends inside it. */
   sendTimeoutMs?: number;
-  /** Rows claimed at once, and sends running at once. */
-  batchSize?: number;
+  /** Sends running at once (and so rows claimed at once). */
   concurrency?: number;
 }
 
@@ -37,16 +36,15 @@ export interface DeliveryWorker {
   start(): void;
   /** A message was queued: look now rather than at the next poll. */
   wake(): void;
-  /** Delivers everything due now (after any pass already running); resolves to the number of tries made. */
+  /** Delivers everything due now and waits for every send in flight; resolves to the number of tries it began. */
   runOnce(): Promise<number>;
-  /** Stops claiming, lets sends in flight finish (up to `timeoutMs`), hands back rows claimed but not begun. */
+  /** Stops claiming and lets the sends in flight finish (waiting up to `timeoutMs`). */
   drain(timeoutMs?: number): Promise<void>;
   /** drain(), then closes the transports. */
   stop(timeoutMs?: number): Promise<void>;
 }
 
 const MAX_SEND_TIMEOUT_MS = 60_000;
-const DEFAULT_BATCH_SIZE = 20;
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 const MAX_ERROR_LENGTH = 200;
@@ -63,7 +61,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const { store, clock, random, secrets, logger, config, email, sms, workerId } = options;
   const claimTtlMs = config.deliveryClaimTtlMs;
   const sendTimeoutMs = options.sendTimeoutMs ?? Math.min(MAX_SEND_TIMEOUT_MS, Math.floor(claimTtlMs / 2));
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const channels: Channel[] = [];
   if (email) channels.push('EMAIL');
@@ -72,23 +69,55 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let started = false;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
-  // Passes run one after another, so runOnce() in a test and the poll never race each other.
-  let chain: Promise<unknown> = Promise.resolve();
-  let queued: Promise<number> | undefined;
+  // Sends in flight, at most `concurrency`: a slow or hanging one holds its lane only, and a
+  // lane that frees up is refilled without waiting for the others.
+  const active = new Set<Promise<void>>();
+  // One claim query at a time, shared by whoever asks while it runs.
+  let claiming: Promise<number> | undefined;
 
-  function enqueuePass(): Promise<number> {
-    if (queued) return queued;
-    const pass = chain.then(() => {
-      queued = undefined;
-      return deliverDue();
-    });
-    queued = pass;
-    chain = pass.catch(() => undefined);
-    return pass;
+  function fillLanes(): Promise<number> {
+    claiming ??= (async () => {
+      let begun = 0;
+      try {
+        while (!stopping && channels.length > 0 && active.size < concurrency) {
+          const free = concurrency - active.size;
+          const now = clock.nowMs();
+          const rows = await store.transaction((tx) => tx.claimMessages(workerId, now, now + claimTtlMs, free, channels));
+          for (const row of rows) begin(row);
+          begun += rows.length;
+          if (rows.length < free) break;
+        }
+      } finally {
+        claiming = undefined;
+      }
+      return begun;
+    })();
+    return claiming;
+  }
+
+  function begin(row: OutboxRecord): void {
+    const send = deliverOne(row)
+      .catch((err: unknown) => logger.warn('delivery failed unexpectedly', { id: row.id, error: errorText(err) }))
+      .finally(() => {
+        active.delete(send);
+        // A free lane: there may be more waiting.
+        schedule(0);
+      });
+    active.add(send);
+  }
+
+  /** Everything due now, tried, and each try recorded. */
+  async function runOnce(): Promise<number> {
+    let tries = 0;
+    for (;;) {
+      tries += await fillLanes();
+      if (active.size === 0) return tries;
+      await Promise.all([...active]);
+    }
   }
 
   function schedule(delayMs: number): void {
-    if (!started || stopping) return;
+    if (!started || stopping || channels.length === 0) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(tick, delayMs);
     // The outbox is durable: a pending poll is no reason to keep the process alive.
@@ -97,49 +126,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   function tick(): void {
     timer = undefined;
-    enqueuePass()
-      .catch((err: unknown) => logger.warn('delivery pass failed', { error: errorText(err) }))
+    fillLanes()
+      .catch((err: unknown) => logger.warn('delivery poll failed', { error: errorText(err) }))
       .finally(() => {
-        // A wake() during the pass has already set a sooner timer; keep it.
+        // A wake() or a finished send meanwhile has already set a sooner timer; keep it.
         if (timer === undefined) schedule(config.deliveryPollMs);
       });
-  }
-
-  async function deliverDue(): Promise<number> {
-    let tries = 0;
-    if (channels.length === 0) return tries;
-    while (!stopping) {
-      const now = clock.nowMs();
-      const rows = await store.transaction((tx) => tx.claimMessages(workerId, now, now + claimTtlMs, batchSize, channels));
-      if (rows.length === 0) break;
-      tries += await deliverBatch(rows);
-      if (rows.length < batchSize) break;
-    }
-    return tries;
-  }
-
-  async function deliverBatch(rows: OutboxRecord[]): Promise<number> {
-    let next = 0;
-    let tries = 0;
-    const lane = async () => {
-      for (let row = rows[next++]; row !== undefined; row = rows[next++]) {
-        if (stopping) {
-          await release(row);
-          continue;
-        }
-        await deliverOne(row);
-        tries++;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
-    return tries;
-  }
-
-  /** Hands a claimed row back untried, so a restarted server need not wait for the claim to lapse. */
-  async function release(row: OutboxRecord): Promise<void> {
-    await store.updateMessage({ ...row, claimedBy: null, claimedUntil: null }).catch((err: unknown) => {
-      logger.warn('could not release a claimed message', { id: row.id, error: errorText(err) });
-    });
   }
 
   async function deliverOne(row: OutboxRecord): Promise<void> {
@@ -213,9 +205,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       schedule(0);
     },
     wake() {
-      if (channels.length > 0) schedule(0);
+      schedule(0);
     },
-    runOnce: enqueuePass,
+    runOnce,
     drain,
     async stop(timeoutMs) {
       await drain(timeoutMs);
@@ -234,7 +226,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       deadline = setTimeout(() => resolve('timeout'), timeoutMs);
       deadline.unref();
     });
-    const result = await Promise.race([chain.then(() => 'done' as const), timedOut]);
+    const settled = (async () => {
+      await claiming?.catch(() => undefined);
+      await Promise.all([...active]);
+      return 'done' as const;
+    })();
+    const result = await Promise.race([settled, timedOut]);
     clearTimeout(deadline);
     // Whatever is still sending keeps its claim; another worker takes the row when it lapses.
     if (result === 'timeout') logger.warn('delivery drain timed out; unfinished sends will be retried', { workerId });
