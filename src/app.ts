@@ -5,7 +5,9 @@ import { buildHandlers } from './operations/index.js';
 import type { Deps } from './operations/deps.js';
 import { wellKnownRoute } from './operations/well-known.js';
 import { devMessagesRoute } from './protocol/dev-messages-route.js';
+import { createGuards } from './protocol/guards.js';
 import { createHttpServer, type GetRoute } from './protocol/http-server.js';
+import { createAuditLog, type AuditLog } from './services/audit.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createCodes } from './services/codes.js';
 import { createSmsTransport } from './services/delivery/sms-transport-factory.js';
@@ -16,6 +18,8 @@ import { createLambdaInvoker } from './services/triggers/invoker-registry.js';
 import type { LambdaInvoker } from './services/triggers/custom-message.js';
 import { createLogger, type Logger } from './services/logger.js';
 import { createArgon2Hasher, type PasswordHasher } from './services/password-hasher.js';
+import { createAdmission } from './services/quotas/admission.js';
+import { createAuthenticator } from './services/credentials/authenticator.js';
 import { cryptoRandom, type Random } from './services/random.js';
 import { createSecretBox, loadOrCreateServerKey } from './services/secret-box.js';
 import { openStore } from './storage/dialects.js';
@@ -39,6 +43,8 @@ export interface App {
   server: Server;
   /** The outbox delivery worker: started by listen(), drained by close(). */
   delivery: DeliveryWorker;
+  /** The audit log's writer: flushed in batches, and by close(). */
+  audit: AuditLog;
   /** Starts listening; resolves to the bound port. */
   listen(): Promise<number>;
   /** Stops accepting requests, finishes those in flight and the sends in flight, closes the store. */
@@ -72,12 +78,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     devMessagesRoute(deps),
     wellKnownRoute(deps),
   ];
-  const server = createHttpServer({ handlers: buildHandlers(deps), getRoutes, logger, random });
+  const audit = createAuditLog({ store, clock, logger });
+  const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
+  const guards = createGuards({ authenticate, admit: createAdmission({ config, store, clock }), audit });
+  const server = createHttpServer({ handlers: buildHandlers(deps), guards, getRoutes, logger, random });
 
   return {
     deps,
     server,
     delivery,
+    audit,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -92,6 +102,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await audit.close();
       await delivery.stop();
       await lambda.close?.();
       await store.close();

@@ -36,6 +36,16 @@ export async function main(argv: readonly string[]): Promise<void> {
       await messagesCommand(args, process.env);
       return;
     }
+    case 'credentials': {
+      const { credentialsCommand } = await import('./cli-credentials.js');
+      await credentialsCommand(args, process.env);
+      return;
+    }
+    case 'audit': {
+      const { auditCommand } = await import('./cli-audit.js');
+      await auditCommand(args, process.env);
+      return;
+    }
     default:
       throw new ConfigError(`unknown command "${command}" (see userpoold --help)`);
   }

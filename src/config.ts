@@ -60,6 +60,16 @@ export interface Config {
   deliveryPollMs: number;
   /** How long a worker's claim on a message lasts; a message whose worker died is retried after it. */
   deliveryClaimTtlMs: number;
+  /** JSON or YAML file of developer credentials (access keys and IAM-style policies) for the signed operations. */
+  credentialsFile: string | undefined;
+  /** Serve the signed operations without credentials on a non-loopback address (otherwise refused at start). */
+  insecureOpen: boolean;
+  /** How far a SigV4 request date may be from the server clock. */
+  sigv4ClockSkewSeconds: number;
+  /** Request-rate quotas per category: off, aws (AWS's default rates) or a JSON file of per-category rates over AWS's. */
+  quotas: string;
+  /** Requests per minute one source address may make to the public (unsigned) sign-in, sign-up and recovery operations; 0: no limit. */
+  publicRateLimitPerIp: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -110,6 +120,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'deliveryBackoffMs', flag: 'delivery-backoff-ms', kind: 'int', default: 1000, min: 1, help: 'first retry delay, doubling per failed try (capped at 1 hour)' },
   { key: 'deliveryPollMs', flag: 'delivery-poll-ms', kind: 'int', default: 500, min: 10, help: 'how often the delivery worker looks for due messages' },
   { key: 'deliveryClaimTtlMs', flag: 'delivery-claim-ttl-ms', kind: 'int', default: 300000, min: 1000, help: 'how long a worker holds a message it is sending; a crashed worker\'s messages are retried after it' },
+  { key: 'credentialsFile', flag: 'credentials-file', kind: 'string', default: undefined, help: 'JSON or YAML file of developer credentials and their policies; with none (and none stored) signed operations are open, on loopback only' },
+  { key: 'insecureOpen', flag: 'insecure-open', kind: 'bool', default: false, help: 'allow a non-loopback address without any credentials (every signed operation open to anyone who reaches the port)' },
+  { key: 'sigv4ClockSkewSeconds', flag: 'sigv4-clock-skew-seconds', kind: 'int', default: 300, min: 1, help: 'how far a signed request date may be from the server clock' },
+  { key: 'quotas', flag: 'quotas', kind: 'string', default: 'off', help: "request-rate quotas per category: off, aws (AWS's defaults) or FILE.json of per-category rates over AWS's" },
+  { key: 'publicRateLimitPerIp', flag: 'public-rate-limit-per-ip', kind: 'int', default: 300, min: 0, help: 'requests per minute per source address to public sign-in, sign-up and recovery operations (0: no limit)' },
 ];
 
 const envName = (flag: string) => `USERPOOLD_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -243,6 +258,14 @@ export function helpText(): string {
     '  userpoold [serve] [options]          start the server (the default command)',
     '  userpoold messages [options]         print queued messages (codes included), oldest first;',
     '      --pool ID  --user NAME  --limit N (default 50)   reads the database of --data-dir',
+    '  userpoold credentials create --name NAME [--policy FILE] [--arn ARN] [options]',
+    '                                       make a developer key pair, print it once, store it sealed;',
+    '                                       without --policy it may call every operation on every pool',
+    '  userpoold credentials list [options] the stored access key ids and ARNs (never secrets)',
+    '  userpoold credentials seal [options] read a secret on stdin, print it sealed with the server key',
+    '                                       (for secretSealed in a --credentials-file)',
+    '  userpoold audit [options]            print the audit log (who called what, how it ended), oldest first;',
+    '      --pool ID  --limit N (default 50)   reads the database of --data-dir or --database-url',
     '  userpoold --help                     this text',
     '',
     'Options (a flag wins over its environment variable, which wins over the config file):',

@@ -284,7 +284,7 @@ interface Child {
 }
 
 async function startChild(args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--port', '0', '--log-level', 'silent', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--port', '0', '--log-level', process.env.DEBUG_CHILD ? 'debug' : 'silent', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -349,7 +349,10 @@ describe('delivery across a killed server process', () => {
     const restartedAt = performance.now();
     const second = await startChild(args);
     children.push(second);
-    await mailServer.waitFor(() => mailServer.messages.length >= USERS, 30_000);
+    await mailServer.waitFor(() => mailServer.messages.length >= USERS, 30_000).catch(async (err: Error) => {
+      const states = ((await (await fetch(`${second.url}/_dev/messages`)).json()) as { messages: { state: string }[] }).messages.map((m) => m.state);
+      throw new Error(`${err.message}: ${mailServer.messages.length} mails, rows ${states.join(',')}`);
+    });
     const deliveredAfterMs = performance.now() - restartedAt;
 
     // Every row is recorded as delivered (bounded polling: the last record follows the last mail).

@@ -72,7 +72,7 @@ describe('ListUsers', () => {
   const list = (input: Omit<ConstructorParameters<typeof ListUsersCommand>[0], 'UserPoolId'>) =>
     server.client.send(new ListUsersCommand({ UserPoolId: poolId, ...input }));
 
-  it('lists every user with all attributes, sub first, and dates from the store', async () => {
+  it('lists every user with all attributes, sub first, and its creation date', async () => {
     const res = await list({});
     assert.deepEqual(names(res.Users), ['Alan', 'alice', 'bob', 'carol', 'dave']);
     assert.equal(res.PaginationToken, undefined);

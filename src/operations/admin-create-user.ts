@@ -9,6 +9,7 @@ import type { PoolSettings } from '../domain/user-pool.js';
 import { userType } from '../domain/user-view.js';
 import { activeAliases, lookupKey } from '../domain/username.js';
 import { MESSAGES, unsupportedUserState, userNotFound, usernameExists } from '../errors.js';
+import { derivePasswordSecrets } from '../services/password-secrets.js';
 import type { PoolRecord, UserRecord } from '../storage/store.js';
 
 /**
@@ -27,7 +28,7 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
   const attributes = { ...initialAttributes(settings, writes), ...(attribute && { [attribute.name]: attribute.value }) };
   const temporaryPassword = chooseTemporaryPassword(deps, settings, input.TemporaryPassword);
   const invitations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
-  const passwordHash = await deps.hasher.hash(temporaryPassword);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, temporaryPassword);
 
   const now = deps.clock.nowMs();
   const user: UserRecord = {
@@ -38,6 +39,7 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
     status: 'FORCE_CHANGE_PASSWORD',
     enabled: true,
     passwordHash,
+    srp,
     passwordUpdatedAt: now,
     attributes: { sub, ...attributes },
     aliases: activeAliases(settings, attributes),
@@ -79,7 +81,7 @@ async function resend(
   assertInvited(found);
   const temporaryPassword = chooseTemporaryPassword(deps, settings, input.TemporaryPassword);
   const invitations = invitationDestinations(found.attributes, input.DesiredDeliveryMediums);
-  const passwordHash = await deps.hasher.hash(temporaryPassword);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, found.username, temporaryPassword);
 
   const now = deps.clock.nowMs();
   const rendered = await renderInvitations(deps, pool, settings, found, invitations, input.ClientMetadata);
@@ -87,7 +89,7 @@ async function resend(
     const user = await tx.getUserBySub(pool.id, found.sub);
     if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
     assertInvited(user);
-    const next: UserRecord = { ...user, passwordHash, passwordUpdatedAt: now, updatedAt: now };
+    const next: UserRecord = { ...user, passwordHash, srp, passwordUpdatedAt: now, updatedAt: now };
     await tx.updateUser(next);
     await enqueueInvitations(deps, tx, next, rendered, temporaryPassword, input.ClientMetadata);
     return next;

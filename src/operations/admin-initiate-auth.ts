@@ -1,6 +1,7 @@
 import type { Operation } from './deps.js';
 import { passwordSignIn } from './password-sign-in.js';
 import { refreshSignIn } from './refresh-sign-in.js';
+import { srpSignIn } from './srp-sign-in.js';
 import { loadSignInClient, requireFlow } from './sign-in-client.js';
 import { flowNotImplemented } from './flow-not-implemented.js';
 import { invalidParameter } from '../errors.js';
@@ -16,6 +17,9 @@ export const adminInitiateAuth: Operation<'AdminInitiateAuth'> = (deps) => async
     case 'ADMIN_NO_SRP_AUTH':
       requireFlow(sc, 'ADMIN_USER_PASSWORD_AUTH', NOT_ENABLED);
       return passwordSignIn(deps, sc, input.AuthParameters, ctx);
+    case 'USER_SRP_AUTH':
+      requireFlow(sc, 'USER_SRP_AUTH', NOT_ENABLED);
+      return srpSignIn(deps, sc, input.AuthParameters);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
       requireFlow(sc, 'REFRESH_TOKEN_AUTH', NOT_ENABLED);

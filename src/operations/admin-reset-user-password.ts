@@ -29,7 +29,7 @@ export const adminResetUserPassword: Operation<'AdminResetUserPassword'> = (deps
     // Checked again: the user may have changed while the message was rendered.
     const current = await checked(tx);
     const now = deps.clock.nowMs();
-    const reset = { ...current, status: 'RESET_REQUIRED' as const, passwordHash: null, updatedAt: now };
+    const reset = { ...current, status: 'RESET_REQUIRED' as const, passwordHash: null, srp: null, updatedAt: now };
     await tx.updateUser(reset);
     await tx.revokeUserRefreshTokens(current.sub, now);
     await tx.deleteCodes(current.sub);

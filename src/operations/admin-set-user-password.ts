@@ -2,6 +2,7 @@ import type { Operation } from './deps.js';
 import { loadPool, loadUser } from './lookups.js';
 import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
 import { MESSAGES, userNotFound } from '../errors.js';
+import { derivePasswordSecrets } from '../services/password-secrets.js';
 
 /**
  * Sets a permanent password (the user becomes CONFIRMED, also out of RESET_REQUIRED) or a
@@ -12,14 +13,14 @@ export const adminSetUserPassword: Operation<'AdminSetUserPassword'> = (deps) =>
   const { pool, settings } = await loadPool(deps.store, input.UserPoolId);
   const found = await loadUser(deps.store, pool, input.Username);
   assertPasswordMeetsPolicy(settings, input.Password);
-  const passwordHash = await deps.hasher.hash(input.Password);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, found.username, input.Password);
 
   const now = deps.clock.nowMs();
   await deps.store.transaction(async (tx) => {
     const user = await tx.getUserBySub(pool.id, found.sub);
     if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
     const status = input.Permanent === true ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
-    await tx.updateUser({ ...user, status, passwordHash, passwordUpdatedAt: now, updatedAt: now });
+    await tx.updateUser({ ...user, status, passwordHash, srp, passwordUpdatedAt: now, updatedAt: now });
     await tx.deleteCodes(user.sub);
   });
   return {};

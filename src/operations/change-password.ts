@@ -3,6 +3,7 @@ import { authenticateAccessToken } from './access-token.js';
 import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
 import { settingsOf } from '../domain/user-pool.js';
 import { MESSAGES, limitExceeded, notAuthorized } from '../errors.js';
+import { derivePasswordSecrets } from '../services/password-secrets.js';
 
 const HOUR_MS = 3_600_000;
 /** Cognito's documented quota: five ChangePassword attempts per user per hour. */
@@ -27,14 +28,14 @@ export const changePassword: Operation<'ChangePassword'> = (deps) => async (inpu
     await deps.store.incrementCounter(counter, window);
     throw notAuthorized(MESSAGES.incorrectCredentials);
   }
-  const passwordHash = await deps.hasher.hash(input.ProposedPassword);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, user.username, input.ProposedPassword);
 
   await deps.store.transaction(async (tx) => {
     const current = await tx.getUserBySub(pool.id, user.sub);
     // The password changed under us (a concurrent change or reset): the proof no longer holds.
     if (!current || current.passwordHash !== user.passwordHash) throw notAuthorized(MESSAGES.incorrectCredentials);
     const at = deps.clock.nowMs();
-    await tx.updateUser({ ...current, passwordHash, passwordUpdatedAt: at, updatedAt: at });
+    await tx.updateUser({ ...current, passwordHash, srp, passwordUpdatedAt: at, updatedAt: at });
   });
   return {};
 };

@@ -5,6 +5,7 @@ import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
 import { findUser } from '../domain/username.js';
 import { MESSAGES, codeMismatch, expiredCode, notAuthorized, userNotFound } from '../errors.js';
 import { codeError, type CodeTarget } from '../services/codes.js';
+import { derivePasswordSecrets } from '../services/password-secrets.js';
 
 /**
  * Completes a reset with the code and a new password. The attempt is counted and committed
@@ -28,11 +29,11 @@ export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) 
     assertPasswordMeetsPolicy(settings, input.Password);
     const target: CodeTarget = { poolId: pool.id, userSub: user.sub, purpose: 'reset_password' };
     const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, deps.config.codeAttemptLimit);
-    return { outcome, target, sub: user.sub };
+    return { outcome, target, sub: user.sub, username: user.username };
   });
   if (checked.outcome !== 'ok') throw codeError(checked.outcome);
 
-  const passwordHash = await deps.hasher.hash(input.Password);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, { id: checked.target.poolId }, checked.username, input.Password);
 
   await deps.store.transaction(async (tx) => {
     // The user may have changed while the password was hashed: reload, and let the code decide.
@@ -41,7 +42,7 @@ export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) 
       throw expiredCode(MESSAGES.expiredCode);
     }
     const now = deps.clock.nowMs();
-    await tx.updateUser({ ...user, status: 'CONFIRMED', passwordHash, passwordUpdatedAt: now, updatedAt: now });
+    await tx.updateUser({ ...user, status: 'CONFIRMED', passwordHash, srp, passwordUpdatedAt: now, updatedAt: now });
     if (deps.config.revokeTokensOnPasswordReset) await tx.revokeUserRefreshTokens(user.sub, now);
   });
   return {};

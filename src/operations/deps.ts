@@ -32,6 +32,8 @@ export interface RequestContext {
   sourceIp: string;
   /** The base URL this request reached, e.g. http://127.0.0.1:9229 (token issuers). */
   baseUrl: string;
+  /** The verified caller of a signed operation (set by the SigV4 guard). */
+  principal?: { arn: string; accessKeyId: string } | undefined;
 }
 
 export type Input<N extends OperationName> = OperationIO[N]['input'];

@@ -1,6 +1,7 @@
 import type { Operation } from './deps.js';
 import { passwordSignIn } from './password-sign-in.js';
 import { refreshSignIn } from './refresh-sign-in.js';
+import { srpSignIn } from './srp-sign-in.js';
 import { loadSignInClient, requireFlow } from './sign-in-client.js';
 import { flowNotImplemented } from './flow-not-implemented.js';
 import { invalidParameter } from '../errors.js';
@@ -13,6 +14,9 @@ export const initiateAuth: Operation<'InitiateAuth'> = (deps) => async (input, c
     case 'USER_PASSWORD_AUTH':
       requireFlow(sc, 'USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH flow not enabled for this client');
       return passwordSignIn(deps, sc, input.AuthParameters, ctx);
+    case 'USER_SRP_AUTH':
+      requireFlow(sc, 'USER_SRP_AUTH', 'USER_SRP_AUTH is not enabled for the client.');
+      return srpSignIn(deps, sc, input.AuthParameters);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
       requireFlow(sc, 'REFRESH_TOKEN_AUTH', `${flow} flow not enabled for this client`);

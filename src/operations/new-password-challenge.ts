@@ -10,6 +10,7 @@ import { MESSAGES, invalidParameter, notAuthorized } from '../errors.js';
 import type { AttributeType, ChallengeNameType, RespondToAuthChallengeResponse } from '../protocol/generated/types.js';
 import { INVALID_SESSION, openSession } from '../services/auth-session.js';
 import { issueTokens } from '../services/tokens.js';
+import { derivePasswordSecrets } from '../services/password-secrets.js';
 
 const ATTRIBUTE_PREFIX = 'userAttributes.';
 
@@ -46,7 +47,7 @@ export async function answerChallenge(
 
   const named = await findUser(deps.store, sc.pool.id, sc.settings, username);
   if (!named || named.sub !== session.userSub) throw notAuthorized(INVALID_SESSION);
-  const passwordHash = await deps.hasher.hash(newPassword);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, sc.pool, named.username, newPassword);
 
   const user = await deps.store.transaction(async (tx) => {
     const current = await tx.getUserBySub(sc.pool.id, session.userSub);
@@ -59,6 +60,7 @@ export async function answerChallenge(
       ...current,
       status: 'CONFIRMED' as const,
       passwordHash,
+      srp,
       passwordUpdatedAt: now,
       attributes,
       aliases: activeAliases(sc.settings, attributes),

@@ -1,15 +1,11 @@
 import type { Deps, RequestContext } from './deps.js';
 import { checkClientSecretHash, requiredParameter, type SignInClient } from './sign-in-client.js';
 import { SignInFailures } from './sign-in-failures.js';
+import { afterPasswordProven } from './sign-in-outcome.js';
 import { preventsUserExistenceErrors } from '../domain/app-client.js';
-import { newPasswordChallengeParameters } from '../domain/sign-in.js';
-import { temporaryPasswordExpired } from '../domain/temporary-password.js';
 import { findUser } from '../domain/username.js';
-import { MESSAGES, notAuthorized, passwordResetRequired, userNotConfirmed, userNotFound } from '../errors.js';
+import { MESSAGES, notAuthorized, passwordResetRequired, userNotFound } from '../errors.js';
 import type { InitiateAuthResponse } from '../protocol/generated/types.js';
-import { sealSession } from '../services/auth-session.js';
-import { authSessionValidityMs } from '../domain/sign-in.js';
-import { issueTokens } from '../services/tokens.js';
 
 /**
  * Sign-in with USERNAME and PASSWORD (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), answering
@@ -51,19 +47,5 @@ export async function passwordSignIn(
   }
   await failures.clear();
 
-  if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
-  if (user.status === 'UNCONFIRMED') throw userNotConfirmed(MESSAGES.userNotConfirmed);
-  if (user.status === 'FORCE_CHANGE_PASSWORD') {
-    if (temporaryPasswordExpired(sc.settings, user, deps.clock.nowMs())) throw notAuthorized(MESSAGES.tempPasswordExpired);
-    const session = sealSession(deps.secrets, {
-      poolId: sc.pool.id,
-      clientId: sc.client.id,
-      userSub: user.sub,
-      challenge: 'NEW_PASSWORD_REQUIRED',
-      expiresAt: deps.clock.nowMs() + authSessionValidityMs(sc.clientSettings),
-    });
-    return { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeParameters: newPasswordChallengeParameters(user, sc.settings) };
-  }
-  const tokens = await issueTokens(deps, { pool: sc.pool, client: sc.client, user, baseUrl: ctx.baseUrl });
-  return { ChallengeParameters: {}, AuthenticationResult: tokens };
+  return afterPasswordProven(deps, sc, user, ctx);
 }

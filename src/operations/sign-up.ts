@@ -8,6 +8,7 @@ import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
 import { activeAliases, lookupKey } from '../domain/username.js';
 import { assertClientMayWrite, signUpChannel } from '../domain/verification.js';
 import { MESSAGES, invalidParameter, usernameExists } from '../errors.js';
+import { derivePasswordSecrets } from '../services/password-secrets.js';
 import { UniqueViolation, type UserRecord } from '../storage/store.js';
 
 /**
@@ -30,7 +31,7 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   assertRequiredAttributes(settings, attributes);
   assertPasswordMeetsPolicy(settings, input.Password);
 
-  const passwordHash = await deps.hasher.hash(input.Password);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, input.Password);
   const now = deps.clock.nowMs();
   const user: UserRecord = {
     poolId: pool.id,
@@ -40,6 +41,7 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
     status: 'UNCONFIRMED',
     enabled: true,
     passwordHash,
+    srp,
     passwordUpdatedAt: now,
     attributes,
     aliases: activeAliases(settings, attributes),

@@ -13,6 +13,35 @@ export interface DispatchResult {
 
 export type Handlers = Partial<{ [N in OperationName]: Handler<N> }>;
 
+/** The request as it arrived, for checks that need more than the body (SigV4). */
+export interface RawRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** What happened, for the audit log: never secrets or codes. */
+export interface Outcome {
+  operation: string | undefined;
+  input: Record<string, unknown> | undefined;
+  ctx: RequestContext;
+  status: number;
+  errorType: string | undefined;
+}
+
+/**
+ * Checks around every operation, in AWS's order: who is calling (SigV4 and policy, for the
+ * operations AWS signs), whether they are within their quotas, then after the call a record
+ * of the outcome. Each is optional; each throws ServiceErrors with AWS's names.
+ */
+export interface Guards {
+  authenticate?(operation: OperationName, signed: boolean, request: RawRequest, input: Record<string, unknown>, ctx: RequestContext): Promise<void>;
+  admit?(operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<void>;
+  record?(outcome: Outcome): void;
+}
+
 const TARGET_PREFIX = `${SERVICE.targetPrefix}.`;
 const KNOWN = new Set<string>(OPERATION_NAMES);
 
@@ -24,22 +53,30 @@ const KNOWN = new Set<string>(OPERATION_NAMES);
 export async function dispatch(
   handlers: Handlers,
   target: string | undefined,
-  rawBody: string,
+  request: RawRequest,
   ctx: RequestContext,
   logger: Logger,
+  guards: Guards = {},
 ): Promise<DispatchResult> {
+  let name: OperationName | undefined;
+  let input: Record<string, unknown> | undefined;
+  let result: DispatchResult;
   try {
-    const name = operationName(target);
-    const input = parseBody(rawBody);
+    name = operationName(target);
+    input = parseBody(request.body);
     const fact = OPERATIONS[name];
+    await guards.authenticate?.(name, !fact.unsigned, request, input, ctx);
+    await guards.admit?.(name, input, ctx);
     if (fact.input !== null) validateInput(fact.input, input);
     const handler = handlers[name] as Handler<OperationName> | undefined;
     if (!handler) throw unsupportedOperation(`userpoold does not implement ${name} yet.`);
     const output = await handler(input as never, ctx);
-    return { status: 200, body: JSON.stringify(output ?? {}) };
+    result = { status: 200, body: JSON.stringify(output ?? {}) };
   } catch (err) {
-    return errorResult(err, ctx, logger, target);
+    result = errorResult(err, ctx, logger, target);
   }
+  guards.record?.({ operation: name, input, ctx, status: result.status, errorType: result.errorType });
+  return result;
 }
 
 function operationName(target: string | undefined): OperationName {

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dispatch, errorResult, type Handlers } from './dispatch.js';
+import { dispatch, errorResult, type Guards, type Handlers } from './dispatch.js';
 import { ServiceError } from '../errors.js';
 import type { RequestContext } from '../operations/deps.js';
 import type { Logger } from '../services/logger.js';
@@ -17,6 +17,7 @@ export type GetRoute = (
 
 export interface HttpServerDeps {
   handlers: Handlers;
+  guards?: Guards;
   getRoutes: GetRoute[];
   logger: Logger;
   random: Random;
@@ -92,7 +93,8 @@ async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerRes
     return;
   }
   const target = headerValue(req.headers['x-amz-target']);
-  const result = await dispatch(deps.handlers, target, raw, ctx, deps.logger);
+  const request = { method: req.method, path, query: url.searchParams, headers: req.headers, body: raw };
+  const result = await dispatch(deps.handlers, target, request, ctx, deps.logger, deps.guards);
   sendResult(res, result.status, result.body, result.errorType, result.errorMessage);
 }
 

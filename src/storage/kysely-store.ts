@@ -4,8 +4,11 @@ import type { Database, OutboxTable, UsersTable } from './schema.js';
 import {
   UniqueViolation,
   type AliasKind,
+  type AuditQuery,
+  type AuditRecord,
   type ClientRecord,
   type CodeRecord,
+  type CredentialRecord,
   type MessageQuery,
   type OutboxRecord,
   type Page,
@@ -358,6 +361,17 @@ class Repos implements StoreTx {
   }
 
   // ---- signing keys
+  // ---- one-time values
+  async useOnce(key: string, expiresAt: number, nowMs: number): Promise<boolean> {
+    await this.db.deleteFrom('single_use').where('expires_at', '<=', nowMs).execute();
+    const result = await this.db
+      .insertInto('single_use')
+      .values({ key, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
   async getSigningKey(poolId: string): Promise<SigningKeyRecord | undefined> {
     const row = await this.db.selectFrom('signing_keys').selectAll().where('pool_id', '=', poolId).executeTakeFirst();
     return (
@@ -383,6 +397,35 @@ class Repos implements StoreTx {
       .onConflict((oc) => oc.column('pool_id').doNothing())
       .execute();
     return (await this.getSigningKey(key.poolId)) as SigningKeyRecord;
+  }
+
+  // ---- developer credentials
+  async insertCredential(c: CredentialRecord): Promise<void> {
+    await this.db
+      .insertInto('credentials')
+      .values({ access_key_id: c.accessKeyId, name: c.name, arn: c.arn, secret_sealed: c.secretSealed, policy: c.policy, created_at: c.createdAt })
+      .execute();
+  }
+  async getCredential(accessKeyId: string): Promise<CredentialRecord | undefined> {
+    const row = await this.db.selectFrom('credentials').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
+    return row && credentialFromRow(row);
+  }
+  async listCredentials(page: Page): Promise<CredentialRecord[]> {
+    let q = this.db.selectFrom('credentials').selectAll().orderBy('access_key_id').limit(page.limit);
+    if (page.after !== undefined) q = q.where('access_key_id', '>', page.after);
+    return (await q.execute()).map(credentialFromRow);
+  }
+
+  // ---- audit log
+  async appendAudit(entries: readonly AuditRecord[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.insertInto('audit_log').values(entries.map(auditRow)).execute();
+  }
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    let q = this.db.selectFrom('audit_log').selectAll();
+    if (query.poolId !== undefined) q = q.where('pool_id', '=', query.poolId);
+    const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.reverse().map(auditFromRow);
   }
 
   /** Runs a write, turning the database's unique-constraint error into UniqueViolation. */
@@ -473,6 +516,8 @@ function userRow(user: UserRecord): UsersTable {
     enabled: user.enabled ? 1 : 0,
     password_hash: user.passwordHash,
     password_updated_at: user.passwordUpdatedAt,
+    srp_salt: user.srp?.saltHex ?? null,
+    srp_verifier_sealed: user.srp?.verifierSealed ?? null,
     attributes: JSON.stringify(user.attributes),
     alias_email: user.aliases.email,
     alias_phone: user.aliases.phone_number,
@@ -492,6 +537,7 @@ function userFromRow(row: Selectable<UsersTable>): UserRecord {
     enabled: Number(row.enabled) === 1,
     passwordHash: row.password_hash,
     passwordUpdatedAt: row.password_updated_at === null ? null : Number(row.password_updated_at),
+    srp: row.srp_salt !== null && row.srp_verifier_sealed !== null ? { saltHex: row.srp_salt, verifierSealed: row.srp_verifier_sealed } : null,
     attributes: JSON.parse(row.attributes) as Record<string, string>,
     aliases: { email: row.alias_email, phone_number: row.alias_phone, preferred_username: row.alias_preferred_username },
     createdAt: Number(row.created_at),
@@ -537,5 +583,45 @@ function outboxFromRow(row: Selectable<OutboxTable>): OutboxRecord {
     lastError: row.last_error,
     createdAt: Number(row.created_at),
     deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+  };
+}
+
+function auditRow(e: AuditRecord) {
+  return {
+    at: e.at,
+    request_id: e.requestId,
+    operation: e.operation,
+    principal: e.principal,
+    client_id: e.clientId,
+    pool_id: e.poolId,
+    username: e.username,
+    outcome: e.outcome,
+    status: e.status,
+    source_ip: e.sourceIp,
+  };
+}
+function auditFromRow(row: Selectable<Database['audit_log']>): AuditRecord {
+  return {
+    at: Number(row.at),
+    requestId: row.request_id,
+    operation: row.operation,
+    principal: row.principal,
+    clientId: row.client_id,
+    poolId: row.pool_id,
+    username: row.username,
+    outcome: row.outcome,
+    status: Number(row.status),
+    sourceIp: row.source_ip,
+  };
+}
+
+function credentialFromRow(row: Selectable<Database['credentials']>): CredentialRecord {
+  return {
+    accessKeyId: row.access_key_id,
+    name: row.name,
+    arn: row.arn,
+    secretSealed: row.secret_sealed,
+    policy: row.policy,
+    createdAt: Number(row.created_at),
   };
 }

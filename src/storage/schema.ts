@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint columns), booleans
  * are 0/1 integers, structured settings are JSON text: the same on SQLite and PostgreSQL.
@@ -11,6 +13,9 @@ export interface Database {
   outbox: OutboxTable;
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
+  credentials: CredentialsTable;
+  single_use: SingleUseTable;
+  audit_log: AuditLogTable;
 }
 
 export interface UserPoolsTable {
@@ -40,6 +45,9 @@ export interface UsersTable {
   enabled: number;
   password_hash: string | null;
   password_updated_at: number | null;
+  /** SRP salt (hex) and verifier (sealed); null when the password predates verifiers or is cleared. */
+  srp_salt: string | null;
+  srp_verifier_sealed: string | null;
   attributes: string;
   /** Sign-in aliases, set only while the attribute is an active alias (email/phone verified). */
   alias_email: string | null;
@@ -107,5 +115,35 @@ export interface SigningKeysTable {
   kid: string;
   private_jwk_sealed: string;
   public_jwk: string;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  request_id: string;
+  operation: string;
+  principal: string | null;
+  client_id: string | null;
+  pool_id: string | null;
+  username: string | null;
+  outcome: string;
+  status: number;
+  source_ip: string;
+}
+
+/** One-time values already used (SRP secret blocks), kept until they expire. */
+export interface SingleUseTable {
+  key: string;
+  expires_at: number;
+}
+
+/** Developer credentials made by `userpoold credentials create`; the secret sealed with the server key. */
+export interface CredentialsTable {
+  access_key_id: string;
+  name: string;
+  arn: string;
+  secret_sealed: string;
+  policy: string;
   created_at: number;
 }

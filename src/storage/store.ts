@@ -4,6 +4,11 @@
  * implicit transaction) or inside `transaction`, where all calls commit or roll back together.
  */
 export interface Store extends StoreTx {
+  /**
+   * Runs `fn` as if no other transaction ran at the same time. On PostgreSQL a transaction that
+   * collided with another is rolled back and `fn` runs again, so it must do nothing outside the
+   * store that cannot be repeated (no message sent, no external call): compute before, act after.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -67,10 +72,25 @@ export interface StoreTx {
   /** Revokes every refresh token of the user; returns how many were live. */
   revokeUserRefreshTokens(userSub: string, at: number): Promise<number>;
 
+  // one-time values (SRP secret blocks)
+  /** Marks `key` used until `expiresAt`; false when it was already used. Forgets expired keys. */
+  useOnce(key: string, expiresAt: number, nowMs: number): Promise<boolean>;
+
   // per-pool token signing keys
   getSigningKey(poolId: string): Promise<SigningKeyRecord | undefined>;
   /** Inserts the key unless the pool has one; returns the pool's key either way. */
   putSigningKeyIfAbsent(key: SigningKeyRecord): Promise<SigningKeyRecord>;
+
+  // developer credentials (secrets sealed)
+  insertCredential(credential: CredentialRecord): Promise<void>;
+  getCredential(accessKeyId: string): Promise<CredentialRecord | undefined>;
+  /** In access key id order. */
+  listCredentials(page: Page): Promise<CredentialRecord[]>;
+
+  // audit log (append-only)
+  appendAudit(entries: readonly AuditRecord[]): Promise<void>;
+  /** The newest `limit` entries (of the pool when given), oldest first. */
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
 }
 
 export class UniqueViolation extends Error {
@@ -130,12 +150,21 @@ export interface UserRecord {
   /** argon2id PHC string; null when the user has no usable password (e.g. RESET_REQUIRED). */
   passwordHash: string | null;
   passwordUpdatedAt: number | null;
+  /** The SRP verifier of the current password; absent or null when there is none (USER_SRP_AUTH then fails). */
+  srp?: SrpVerifierRecord | null;
   /** Every attribute, `sub` included, as Cognito reports them: name to string value. */
   attributes: Record<string, string>;
   /** Lookup keys of the active sign-in aliases (null when not an active alias). */
   aliases: Record<AliasKind, string | null>;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface SrpVerifierRecord {
+  /** Public salt, hex. */
+  saltHex: string;
+  /** The verifier, sealed with the server key and bound to the password hash it was made with. */
+  verifierSealed: string;
 }
 
 export const FILTERABLE = [
@@ -220,5 +249,38 @@ export interface SigningKeyRecord {
   kid: string;
   privateJwkSealed: string;
   publicJwk: string;
+  createdAt: number;
+}
+
+/** One API request as the audit log keeps it: who, what, on which pool and user, and how it ended. Never a secret. */
+export interface AuditRecord {
+  at: number;
+  requestId: string;
+  operation: string;
+  /** The verified caller's ARN, for signed operations. */
+  principal: string | null;
+  clientId: string | null;
+  poolId: string | null;
+  /** The username as the request gave it. */
+  username: string | null;
+  /** OK, or the error's name. */
+  outcome: string;
+  status: number;
+  sourceIp: string;
+}
+
+export interface AuditQuery {
+  poolId?: string | undefined;
+  limit: number;
+}
+
+export interface CredentialRecord {
+  accessKeyId: string;
+  name: string;
+  arn: string;
+  /** The secret access key sealed with the server key: SigV4 verification needs it back. */
+  secretSealed: string;
+  /** The IAM-style policy document as JSON text. */
+  policy: string;
   createdAt: number;
 }

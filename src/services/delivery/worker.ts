@@ -76,23 +76,28 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let claiming: Promise<number> | undefined;
 
   function fillLanes(): Promise<number> {
-    claiming ??= (async () => {
-      let begun = 0;
-      try {
-        while (!stopping && channels.length > 0 && active.size < concurrency) {
-          const free = concurrency - active.size;
-          const now = clock.nowMs();
-          const rows = await store.transaction((tx) => tx.claimMessages(workerId, now, now + claimTtlMs, free, channels));
-          for (const row of rows) begin(row);
-          begun += rows.length;
-          if (rows.length < free) break;
-        }
-      } finally {
-        claiming = undefined;
-      }
-      return begun;
-    })();
-    return claiming;
+    if (claiming) return claiming;
+    const run = claimAndBegin();
+    claiming = run;
+    const done = () => {
+      if (claiming === run) claiming = undefined;
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  /** Claims as many due rows as there are free lanes and begins sending them; resolves to how many. */
+  async function claimAndBegin(): Promise<number> {
+    let begun = 0;
+    while (!stopping && channels.length > 0 && active.size < concurrency) {
+      const free = concurrency - active.size;
+      const now = clock.nowMs();
+      const rows = await store.transaction((tx) => tx.claimMessages(workerId, now, now + claimTtlMs, free, channels));
+      for (const row of rows) begin(row);
+      begun += rows.length;
+      if (rows.length < free) break;
+    }
+    return begun;
   }
 
   function begin(row: OutboxRecord): void {
