@@ -6,6 +6,8 @@ import {
   type AliasKind,
   type ClientRecord,
   type CodeRecord,
+  type AuditRecord,
+  type CredentialRecord,
   type FilterColumn,
   type OutboxRecord,
   type PoolRecord,
@@ -40,6 +42,7 @@ function user(poolId: string, usernameKey: string, over: Partial<UserRecord> & {
     enabled: true,
     passwordHash: null,
     passwordUpdatedAt: null,
+    srp: null,
     aliases: { email: null, phone_number: null, preferred_username: null },
     createdAt: T0,
     updatedAt: T0,
@@ -220,6 +223,7 @@ for (const dialect of DIALECTS) {
           enabled: false,
           passwordHash: '$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA',
           passwordUpdatedAt: T0 + 1,
+          srp: { saltHex: '00ff', verifierSealed: 'sealed-verifier' },
           attributes: { email: 'alice@example.com', phone_number: '+15550100', preferred_username: 'Ally', 'custom:tier': 'gold' },
           aliases: { email: 'alice@example.com', phone_number: '+15550100', preferred_username: 'ally' },
         });
@@ -526,6 +530,60 @@ for (const dialect of DIALECTS) {
         for (const r of results) assert.deepEqual(r, winner);
         assert.deepEqual(await store.putSigningKeyIfAbsent(signingKey('p1', 'late')), winner);
         assert.deepEqual(await store.putSigningKeyIfAbsent(signingKey('p2', 'k')), signingKey('p2', 'k'));
+      });
+    });
+
+    describe('one-time values', () => {
+      it('accepts a key once until it expires, also under concurrent use', async () => {
+        assert.equal(await store.useOnce('k1', T0 + 100, T0), true);
+        assert.equal(await store.useOnce('k1', T0 + 100, T0 + 50), false);
+        assert.equal(await store.useOnce('k2', T0 + 100, T0 + 50), true);
+        assert.equal(await store.useOnce('k1', T0 + 300, T0 + 100), true, 'an expired key is forgotten');
+        const other = await opened.openAnother();
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).useOnce('k3', T0 + 500, T0 + 100)));
+        assert.equal(results.filter(Boolean).length, 1);
+      });
+    });
+
+    describe('developer credentials', () => {
+      it('inserts, reads, and lists in access key id order with paging', async () => {
+        const credential = (accessKeyId: string): CredentialRecord => ({
+          accessKeyId,
+          name: `name ${accessKeyId}`,
+          arn: `arn:aws:iam::000000000000:user/${accessKeyId}`,
+          secretSealed: `sealed-${accessKeyId}`,
+          policy: '{"Statement":[]}',
+          createdAt: T0,
+        });
+        for (const id of ['AKIAB', 'AKIAA', 'AKIA9', 'AKIAC']) await store.insertCredential(credential(id));
+        assert.deepEqual(await store.getCredential('AKIAB'), credential('AKIAB'));
+        assert.equal(await store.getCredential('AKIAZ'), undefined);
+        assert.deepEqual((await store.listCredentials({ limit: 2 })).map((c) => c.accessKeyId), ['AKIA9', 'AKIAA']);
+        assert.deepEqual((await store.listCredentials({ limit: 5, after: 'AKIAA' })).map((c) => c.accessKeyId), ['AKIAB', 'AKIAC']);
+      });
+    });
+
+    describe('audit log', () => {
+      it('appends entries and lists the newest, oldest first, by pool', async () => {
+        const entry = (n: number, over: Partial<AuditRecord> = {}): AuditRecord => ({
+          at: T0 + Math.floor(n / 2),
+          requestId: `r${n}`,
+          operation: 'AdminGetUser',
+          principal: null,
+          clientId: null,
+          poolId: 'p1',
+          username: 'alice',
+          outcome: 'OK',
+          status: 200,
+          sourceIp: '127.0.0.1',
+          ...over,
+        });
+        await store.appendAudit([]);
+        await store.appendAudit([entry(0), entry(1, { poolId: 'p2', principal: 'arn:aws:iam::000000000000:user/x' })]);
+        await store.appendAudit([entry(2, { outcome: 'UserNotFoundException', status: 400 }), entry(3, { clientId: 'c1', username: null })]);
+        assert.deepEqual((await store.listAudit({ limit: 10 })).map((e) => e.requestId), ['r0', 'r1', 'r2', 'r3']);
+        assert.deepEqual(await store.listAudit({ limit: 2 }), [entry(2, { outcome: 'UserNotFoundException', status: 400 }), entry(3, { clientId: 'c1', username: null })]);
+        assert.deepEqual((await store.listAudit({ limit: 10, poolId: 'p2' })).map((e) => e.requestId), ['r1']);
       });
     });
 

@@ -1,0 +1,223 @@
+import {
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  InitiateAuthCommand,
+  ListUserPoolsCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createApp, type App } from '../src/app.js';
+import { ConfigError, defaultConfig, type Config } from '../src/config.js';
+import { AWS_DEFAULT_RPS, NAMED_BY_AWS, OPERATION_CATEGORY, QUOTA_CATEGORIES, categoryOf, isInferredMembership } from '../src/domain/quota-categories.js';
+import { OPERATION_NAMES } from '../src/protocol/generated/operations.js';
+import { ManualClock } from '../src/services/clock.js';
+import { silentLogger } from '../src/services/logger.js';
+import { addressKey } from '../src/services/quotas/address-key.js';
+import { loadQuotaLimits } from '../src/services/quotas/quota-settings.js';
+import { expectAwsError, sdkClient, startServer, type TestServer } from './support/server.js';
+
+const folders: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'userpoold-quotas-'));
+  folders.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+function quotaFile(rates: Record<string, number | null>): string {
+  const path = join(tempDir(), 'quotas.json');
+  writeFileSync(path, JSON.stringify(rates));
+  return path;
+}
+
+const rateExceeded = (fn: () => Promise<unknown>) => expectAwsError(fn, 'TooManyRequestsException', 'Rate exceeded');
+
+async function statusOf(fn: () => Promise<unknown>): Promise<number | undefined> {
+  try {
+    await fn();
+    return 200;
+  } catch (err) {
+    return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  }
+}
+
+describe('quota categories', () => {
+  it('puts every operation of the model in one of the categories, with AWS default rates', () => {
+    for (const name of OPERATION_NAMES) assert.ok(QUOTA_CATEGORIES.includes(categoryOf(name)), name);
+    assert.equal(Object.keys(OPERATION_CATEGORY).length, OPERATION_NAMES.length);
+    assert.deepEqual(AWS_DEFAULT_RPS, {
+      UserAuthentication: 120,
+      UserCreation: 50,
+      UserAccountRecovery: 30,
+      UserRead: 120,
+      UserUpdate: 25,
+      UserList: 30,
+      UserResourceRead: 50,
+      UserPoolRead: 15,
+      UserPoolUpdate: 15,
+      UserPoolClientRead: 15,
+      UserPoolClientUpdate: 15,
+      UserToken: 120,
+      UserFederation: 25,
+    });
+    assert.equal(categoryOf('AdminResetUserPassword'), 'UserAccountRecovery');
+    assert.equal(categoryOf('ConfirmForgotPassword'), 'UserAccountRecovery');
+    assert.equal(categoryOf('InitiateAuth'), 'UserAuthentication');
+    assert.equal(categoryOf('ListUsers'), 'UserList');
+    assert.ok(isInferredMembership('AdminResetUserPassword'));
+    assert.ok(!isInferredMembership('ListUsers'));
+    for (const name of NAMED_BY_AWS) assert.ok(OPERATION_NAMES.includes(name), name);
+  });
+
+  it('reads off, aws, and a file of per-category rates over AWS defaults', () => {
+    assert.equal(loadQuotaLimits('off'), undefined);
+    assert.deepEqual(loadQuotaLimits('aws'), AWS_DEFAULT_RPS);
+    const limits = loadQuotaLimits(quotaFile({ UserPoolRead: 2, UserList: null }));
+    assert.equal(limits?.UserPoolRead, 2);
+    assert.equal(limits?.UserList, undefined);
+    assert.equal(limits?.UserAuthentication, 120);
+    assert.throws(() => loadQuotaLimits(quotaFile({ UserPoolReads: 2 })), (e) => e instanceof ConfigError && /unknown category "UserPoolReads"/.test(e.message));
+    assert.throws(() => loadQuotaLimits(quotaFile({ UserRead: 0 })), (e) => e instanceof ConfigError && /positive whole number/.test(e.message));
+    assert.throws(() => loadQuotaLimits(join(tempDir(), 'missing.json')), (e) => e instanceof ConfigError && /ENOENT/.test(e.message));
+  });
+
+  it('counts IPv4-mapped addresses as IPv4 and IPv6 addresses by their /64', () => {
+    assert.equal(addressKey('::ffff:127.0.0.1'), '127.0.0.1');
+    assert.equal(addressKey('10.1.2.3'), '10.1.2.3');
+    assert.equal(addressKey('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:db8:1:2:ffff::9'), '2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:0db8::1'), '2001:db8:0:0::/64');
+    assert.equal(addressKey('::1'), '0:0:0:0::/64');
+  });
+
+  it('has quotas off and a generous per-address limit by default', () => {
+    assert.equal(defaultConfig().quotas, 'off');
+    assert.equal(defaultConfig().publicRateLimitPerIp, 300);
+  });
+});
+
+describe('request-rate quotas', () => {
+  it('are off by default: more requests per second than AWS allows all pass', async () => {
+    const server = await startServer();
+    try {
+      for (let i = 0; i < AWS_DEFAULT_RPS.UserPoolRead + 5; i++) await server.client.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with --quotas aws, refuse the request past the category rate with TooManyRequestsException (400), per second', async () => {
+    const server = await startServer({ config: { quotas: 'aws' } });
+    try {
+      for (let i = 0; i < AWS_DEFAULT_RPS.UserPoolRead; i++) await server.client.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+      await rateExceeded(() => server.client.send(new ListUserPoolsCommand({ MaxResults: 1 })));
+      assert.equal(await statusOf(() => server.client.send(new ListUserPoolsCommand({ MaxResults: 1 }))), 400);
+      server.clock.advance(1000);
+      await server.client.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('count one category over all pools and operations, and leave other categories alone', async () => {
+    const server = await startServer({ config: { quotas: quotaFile({ UserPoolRead: 2, UserPoolUpdate: 2 }) } });
+    try {
+      const a = (await server.client.send(new CreateUserPoolCommand({ PoolName: 'a' }))).UserPool?.Id as string;
+      const b = (await server.client.send(new CreateUserPoolCommand({ PoolName: 'b' }))).UserPool?.Id as string;
+      const client = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: a, ClientName: 'app' }));
+      // The third UserPoolUpdate request of this second (the client is UserPoolClientUpdate).
+      await rateExceeded(() => server.client.send(new CreateUserPoolCommand({ PoolName: 'c' })));
+
+      await server.client.send(new DescribeUserPoolCommand({ UserPoolId: a }));
+      await server.client.send(new ListUserPoolsCommand({ MaxResults: 5 }));
+      await rateExceeded(() => server.client.send(new DescribeUserPoolCommand({ UserPoolId: b })));
+      // UserPoolClientRead has its own budget (AWS's 15).
+      await server.client.send(new DescribeUserPoolClientCommand({ UserPoolId: a, ClientId: client.UserPoolClient?.ClientId as string }));
+
+      server.clock.advance(1000);
+      await server.client.send(new DescribeUserPoolCommand({ UserPoolId: b }));
+      await server.client.send(new CreateUserPoolCommand({ PoolName: 'c' }));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('count refused and invalid requests too, before validation', async () => {
+    const server = await startServer({ config: { quotas: quotaFile({ UserPoolRead: 1 }) } });
+    try {
+      await expectAwsError(() => server.client.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_missing' })), 'ResourceNotFoundException');
+      await rateExceeded(() => server.client.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_missing' })));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('hold across two server instances sharing one SQLite file', async () => {
+    const dataDir = tempDir();
+    const clock = new ManualClock(Date.UTC(2026, 10, 1, 12, 0, 0));
+    const config: Config = { ...defaultConfig(), port: 0, dataDir, logLevel: 'silent', argon2MemoryKib: 64, argon2Iterations: 1, quotas: quotaFile({ UserPoolRead: 3 }) };
+    const apps: App[] = [];
+    const clients = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const app = await createApp(config, { clock, logger: silentLogger });
+        apps.push(app);
+        clients.push(sdkClient(`http://127.0.0.1:${await app.listen()}`));
+      }
+      const [one, two] = clients as [ReturnType<typeof sdkClient>, ReturnType<typeof sdkClient>];
+      await one.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+      await two.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+      await one.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+      await rateExceeded(() => two.send(new ListUserPoolsCommand({ MaxResults: 1 })));
+      await rateExceeded(() => one.send(new ListUserPoolsCommand({ MaxResults: 1 })));
+      clock.advance(1000);
+      await two.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+    } finally {
+      for (const c of clients) c.destroy();
+      for (const app of apps) await app.close();
+    }
+  });
+});
+
+describe('per-address limit on the public operations', () => {
+  let server: TestServer;
+  after(() => server?.close());
+
+  it('refuses a source address past its budget per minute, across the public operations, but not admin calls', async () => {
+    server = await startServer({ config: { publicRateLimitPerIp: 3 } });
+    const poolId = (await server.client.send(new CreateUserPoolCommand({ PoolName: 'ip' }))).UserPool?.Id as string;
+    const clientId = (
+      await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
+    ).UserPoolClient?.ClientId as string;
+    const signIn = () =>
+      server.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'Wrong-pass-1' } }));
+
+    await server.client.send(new SignUpCommand({ ClientId: clientId, Username: 'ada', Password: 'Good-pass-1' }));
+    await expectAwsError(signIn, 'UserNotFoundException');
+    await expectAwsError(signIn, 'UserNotFoundException');
+    await rateExceeded(signIn);
+    await rateExceeded(() => server.client.send(new SignUpCommand({ ClientId: clientId, Username: 'bob', Password: 'Good-pass-1' })));
+    // Signed administrator calls are not counted against the address.
+    await server.client.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+
+    server.clock.advance(60_000);
+    await expectAwsError(signIn, 'UserNotFoundException');
+  });
+
+  it('is off with 0', async () => {
+    const open = await startServer({ config: { publicRateLimitPerIp: 0 } });
+    try {
+      for (let i = 0; i < 5; i++) await expectAwsError(() => open.client.send(new SignUpCommand({ ClientId: 'nosuchclient0000000000000', Username: 'x', Password: 'Good-pass-1' })), 'ResourceNotFoundException');
+    } finally {
+      await open.close();
+    }
+  });
+});
