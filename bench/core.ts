@@ -1,151 +1,205 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomInt, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/config.js';
 import { createArgon2Hasher } from '../src/services/password-hasher.js';
-import { cryptoRandom } from '../src/services/random.js';
-import { openSqliteStore } from '../src/storage/sqlite.js';
-import type { PoolRecord, Store } from '../src/storage/store.js';
+import { installCognitoLocal, motoAvailable, startCognitoLocal } from './cognito-local.js';
+import { argon2Rate, bareHttp, threadPoolSize } from './limits.js';
 import { runLoad, type LoadResult } from './load.js';
-import { createPool, seedUsers, seededEmail, seededUsername } from './seed.js';
+import { SERVER_ENTRY, spawnServer, tsxArgs, type ServerProcess } from './process.js';
+import { createPool, issueResetCodes, seedUsers } from './seed.js';
+import { createPreparer, type Credentials } from './sign.js';
+import { buildScenarios, CLASS, usersOfClass, type Scenario } from './workloads.js';
 
 /**
- * The core benchmark: one pool grown to each size in turn by bulk inserts, then, through HTTP
- * against the server in its own process (default configuration, so default argon2 cost):
- * AdminCreateUser, AdminGetUser, and ListUsers by exact email and by email prefix.
+ * The whole benchmark: the physical limits, then userpoold with one pool grown to each size
+ * in turn (bulk seeding between phases, a fresh server process per phase), then the peers at
+ * their sizes with the same workloads. Returns everything measured; run.ts prints it.
  */
-export interface CoreOptions {
+export interface BenchOptions {
   sizes: readonly number[];
+  peerSizes: readonly number[];
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** Sign the operations AWS signs (SigV4), with a credentials file given to the server. */
+  sign: boolean;
+  /** Write a CPU profile of each userpoold server process here. */
+  profileDir?: string | undefined;
+  /** Only scenarios whose name contains one of these. */
+  only?: readonly string[] | undefined;
+  quick: boolean;
   log: (line: string) => void;
 }
 
-export interface CoreRow extends LoadResult {
+export interface Row extends LoadResult {
+  server: string;
   poolSize: number;
   scenario: string;
+  passwordBound: boolean;
 }
 
-const SERVER = fileURLToPath(new URL('../test/support/run-server.ts', import.meta.url));
-const TEMP_PASSWORD = 'Temp0rary!pass';
+export interface PhaseFacts {
+  poolSize: number;
+  seedMs: number;
+  dbBytes: number;
+  spawnToListenMs: number;
+  createAppToListenMs: number | undefined;
+  maxRssKib: number | undefined;
+}
 
-export async function runCore(options: CoreOptions): Promise<CoreRow[]> {
+export interface BenchReport {
+  bare: LoadResult;
+  argon2: { hashesPerSecond: number; medianMs: number; inFlight: number };
+  threadPool: number;
+  rows: Row[];
+  phases: PhaseFacts[];
+  peers: string[];
+}
+
+const CREDENTIALS: Credentials = { accessKeyId: 'AKIABENCHMARK0000001', secretAccessKey: 'bench-secret-access-key-not-a-real-one' };
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const { log } = options;
+  const load = { concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs };
+  const config = defaultConfig();
+  const rows: Row[] = [];
+  const phases: PhaseFacts[] = [];
+  const peers: string[] = [];
+  const wanted = (s: Scenario) => !options.only || options.only.some((o) => s.name.includes(o));
+
+  log(`limits: node:http answering {} with ${options.concurrency} requests in flight`);
+  const bare = await bareHttp(load);
+  log(`  node:http: ${fmt(bare)}`);
+  const argon2 = await argon2Rate(config, options.quick ? 3_000 : 8_000);
+  log(`  argon2id m=${config.argon2MemoryKib} t=${config.argon2Iterations} p=${config.argon2Parallelism}: ${argon2.hashesPerSecond.toFixed(1)} hashes/s, median ${argon2.medianMs.toFixed(0)} ms, ${argon2.inFlight} in flight (UV_THREADPOOL_SIZE ${threadPoolSize()})`);
+
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-bench-'));
-  const rows: CoreRow[] = [];
   try {
-    const config = defaultConfig();
-    const hasher = createArgon2Hasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations, parallelism: config.argon2Parallelism });
-    const passwordHash = await hasher.hash('Seeded-passw0rd!');
+    const extraArgs: string[] = [];
+    if (options.sign) {
+      const file = join(dataDir, 'bench-credentials.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ principals: [{ name: 'bench', ...CREDENTIALS, policy: { Statement: [{ Effect: 'Allow', Action: 'cognito-idp:*', Resource: '*' }] } }] }),
+      );
+      extraArgs.push('--credentials-file', file);
+    }
+    const passwordHash = await createArgon2Hasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations, parallelism: config.argon2Parallelism }).hash(
+      'Seeded-passw0rd!',
+    );
     const now = Date.now();
-    let pool: PoolRecord | undefined;
+    const pool = await createPool(dataDir, 'bench', now);
+    let clientId: string | undefined;
     let seeded = 0;
     for (const size of options.sizes) {
-      const store = await openSqliteStore(dataDir);
-      pool ??= await createPool(store, cryptoRandom, 'bench', now);
       const seedStart = performance.now();
-      await seedUsers(store, cryptoRandom, pool, seeded, size, passwordHash, now);
-      options.log(`seeded users ${seeded}..${size} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-      seeded = size;
-      const poolSize = await store.countUsers(pool.id);
-      for (const probe of await probeStore(store, pool.id, seeded)) {
-        options.log(`${poolSize} users, store ${probe.name}: median ${probe.medianUs.toFixed(0)} µs`);
-        rows.push({ poolSize, scenario: `store ${probe.name}`, requests: 0, errors: 0, requestsPerSecond: NaN, p50Ms: probe.medianUs / 1000, p99Ms: probe.p99Us / 1000, maxMs: NaN });
-      }
-      await store.close();
+      await seedUsers(dataDir, pool, { from: seeded, to: size, passwordHash, srpUsers: (i) => i % 10 === CLASS.srp && i - seeded < 10 * 300 && srpAvailable() }, now);
+      const ctxRange = { from: seeded, size };
+      const codeHolders = [...new Set(usersOfClass(ctxRange, CLASS.confirm, options.quick ? 1_000 : 4_000))];
+      await issueResetCodes(dataDir, pool, codeHolders, config.resetCodeTtlSeconds * 1000);
+      const seedMs = performance.now() - seedStart;
+      const dbBytes = fileSize(join(dataDir, 'userpoold.sqlite')) + fileSize(join(dataDir, 'userpoold.sqlite-wal'));
+      log(`userpoold, ${size.toLocaleString('en-US')} users: seeded ${(size - seeded).toLocaleString('en-US')} in ${(seedMs / 1000).toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(1)} MB, ${(dbBytes / size).toFixed(0)} bytes per user`);
 
-      const server = await startServer(dataDir);
+      const server = await spawnServer(
+        process.execPath,
+        tsxArgs(SERVER_ENTRY, ['--port', '0', '--data-dir', dataDir, '--log-level', 'error', '--public-rate-limit-per-ip', '0', '--code-attempt-limit', '1000000', ...extraArgs]),
+        { nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=userpoold-${size}.cpuprofile`] : [] },
+      );
+      const phase: PhaseFacts = { poolSize: size, seedMs, dbBytes, spawnToListenMs: server.spawnToListenMs, createAppToListenMs: server.extra[0], maxRssKib: undefined };
+      phases.push(phase);
+      log(`  start-up: ${server.spawnToListenMs.toFixed(0)} ms from spawn to listening (with tsx), ${server.extra[0]?.toFixed(0)} ms from createApp to listening`);
       try {
-        for (const [scenario, target, bodies, cycle] of scenarios(pool.id, seeded, size)) {
-          const result = await runLoad({ url: server.url, target, bodies, cycle, concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs });
-          options.log(`${poolSize} users, ${scenario}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms, errors ${result.errors}${result.firstError ? ` (${result.firstError})` : ''}`);
-          rows.push({ poolSize, scenario, ...result });
+        const prepare = createPreparer(server.url, options.sign ? CREDENTIALS : undefined);
+        clientId ??= await createClient(server, prepare, pool.id);
+        const scenarios = (await buildScenarios({ poolId: pool.id, clientId, size, from: seeded, codeHolders, prepare }, options.quick)).filter(wanted);
+        for (const scenario of scenarios) {
+          const result = await runLoad({ url: server.url, step: scenario.step, ...load });
+          log(`  ${scenario.name}: ${fmt(result)}`);
+          rows.push({ server: 'userpoold', poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, ...result });
+        }
+        const mixed = await mixedLoad(server, scenarios, load);
+        if (mixed) {
+          log(`  AdminGetUser (4 in flight) while 16 password sign-ins run: ${fmt(mixed)}`);
+          rows.push({ server: 'userpoold', poolSize: size, scenario: 'AdminGetUser during sign-ins', passwordBound: false, ...mixed });
         }
       } finally {
-        await server.stop();
+        phase.maxRssKib = await server.stop();
+        log(`  peak RSS ${((phase.maxRssKib ?? NaN) / 1024).toFixed(0)} MB`);
       }
+      seeded = size;
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return rows;
-}
 
-type Scenario = [name: string, target: string, bodies: string[], cycle: boolean];
-
-function scenarios(poolId: string, seeded: number, size: number): Scenario[] {
-  const run = randomUUID().slice(0, 8);
-  const creates = Array.from({ length: 20_000 }, (_, i) =>
-    JSON.stringify({
-      UserPoolId: poolId,
-      Username: `new-${size}-${run}-${i}`,
-      TemporaryPassword: TEMP_PASSWORD,
-      UserAttributes: [{ Name: 'email', Value: `new-${size}-${run}-${i}@example.net` }],
-    }),
-  );
-  const someone = () => randomInt(0, seeded);
-  const gets = Array.from({ length: 10_000 }, () => JSON.stringify({ UserPoolId: poolId, Username: seededUsername(someone()) }));
-  const exact = Array.from({ length: 10_000 }, () => JSON.stringify({ UserPoolId: poolId, Filter: `email = "${seededEmail(someone())}"` }));
-  // "user123" matches user123, user1230..1239, user12300..12399, ...: 11 users at 10k, 111 at 100k.
-  // Limit 10 keeps the page the same size at every pool size, so only the lookup differs.
-  const prefix = Array.from({ length: 10_000 }, () =>
-    JSON.stringify({ UserPoolId: poolId, Filter: `email ^= "user${randomInt(100, 1000)}"`, Limit: 10 }),
-  );
-  return [
-    ['AdminCreateUser', 'AdminCreateUser', creates, false],
-    ['AdminGetUser', 'AdminGetUser', gets, true],
-    ['ListUsers email =', 'ListUsers', exact, true],
-    ['ListUsers email ^= (Limit 10)', 'ListUsers', prefix, true],
-  ];
-}
-
-async function startServer(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', '0', '--data-dir', dataDir, '--log-level', 'error'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then(() => reject(new Error('server exited before listening')));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/**
- * The store's own cost of each lookup, one at a time in this process, without HTTP or JSON:
- * whether the indexes keep lookups flat is easier to see here than through a loaded server.
- */
-async function probeStore(store: Store, poolId: string, seeded: number): Promise<{ name: string; medianUs: number; p99Us: number }[]> {
-  const probes: [string, () => Promise<unknown>][] = [
-    ['get by username', () => store.getUserByUsernameKey(poolId, seededUsername(randomInt(0, seeded)))],
-    ['list email =', () => store.listUsers(poolId, { limit: 61, filter: { column: 'email', op: '=', value: seededEmail(randomInt(0, seeded)) } })],
-    ['list email ^= (10)', () => store.listUsers(poolId, { limit: 11, filter: { column: 'email', op: '^=', value: `user${randomInt(100, 1000)}` } })],
-  ];
-  const out = [];
-  for (const [name, probe] of probes) {
-    const times: number[] = [];
-    for (let i = 0; i < 2_000; i++) {
-      const t = performance.now();
-      await probe();
-      times.push((performance.now() - t) * 1000);
+  if (options.peerSizes.length > 0) {
+    const entry = installCognitoLocal(log);
+    if (!entry) peers.push('cognito-local: not installed (npm install failed); no comparison.');
+    for (const size of entry ? options.peerSizes : []) {
+      const peer = await startCognitoLocal(entry as string, size, options.quick ? 200 : 1_000);
+      log(`cognito-local, ${size.toLocaleString('en-US')} users: data file ${(peer.dataBytes / 1e6).toFixed(1)} MB`);
+      try {
+        const prepare = createPreparer(peer.server.url, undefined);
+        const scenarios = await buildScenarios(
+          { poolId: peer.poolId, clientId: peer.clientId, size, from: 0, codeHolders: peer.codeHolders, prepare, lacks: new Set(['AdminResetUserPassword']) },
+          options.quick,
+        );
+        for (const scenario of scenarios.filter((s) => s.common && wanted(s))) {
+          const result = await runLoad({ url: peer.server.url, step: scenario.step, ...load });
+          log(`  ${scenario.name}: ${fmt(result)}`);
+          rows.push({ server: 'cognito-local', poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, ...result });
+        }
+      } finally {
+        await peer.close();
+      }
     }
-    times.sort((a, b) => a - b);
-    out.push({ name, medianUs: times[times.length >> 1] as number, p99Us: times[Math.floor(times.length * 0.99)] as number });
+    peers.push(
+      motoAvailable()
+        ? "moto: Python's moto is importable, but its server is not driven by this suite yet."
+        : "moto: Python's moto is not installed on this machine (PyPI is not reachable here), so moto_server was not measured.",
+    );
   }
-  return out;
+  return { bare, argon2, threadPool: threadPoolSize(), rows, phases, peers };
+}
+
+/** The SRP round trip runs when bench/srp.ts exists (another module provides it). */
+function srpAvailable(): boolean {
+  return existsSync(new URL('./srp.ts', import.meta.url));
+}
+
+async function createClient(server: ServerProcess, prepare: ReturnType<typeof createPreparer>, poolId: string): Promise<string> {
+  const body = JSON.stringify({ UserPoolId: poolId, ClientName: 'bench', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+  const [request] = await prepare('CreateUserPoolClient', [body]);
+  const res = await fetch(server.url, { method: 'POST', headers: request?.headers, body });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`CreateUserPoolClient: ${res.status} ${text}`);
+  return (JSON.parse(text) as { UserPoolClient: { ClientId: string } }).UserPoolClient.ClientId;
+}
+
+/** Whether lookups keep their latency while password sign-ins saturate the hash threads. */
+async function mixedLoad(
+  server: ServerProcess,
+  scenarios: readonly Scenario[],
+  load: { concurrency: number; warmupMs: number; durationMs: number },
+): Promise<LoadResult | undefined> {
+  const signIn = scenarios.find((s) => s.name.startsWith('InitiateAuth USER_PASSWORD_AUTH'));
+  const get = scenarios.find((s) => s.name === 'AdminGetUser');
+  if (!signIn || !get) return undefined;
+  const [result] = await Promise.all([runLoad({ url: server.url, step: get.step, ...load, concurrency: 4 }), runLoad({ url: server.url, step: signIn.step, ...load })]);
+  return result;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function fmt(r: LoadResult): string {
+  const err = r.errors > 0 ? ` (first: ${r.firstError})` : '';
+  return `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms, errors ${r.errors}${err}${r.exhausted ? ' (inputs ran out early)' : ''}`;
 }

@@ -1,18 +1,34 @@
-import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
 
 /**
- * A closed-loop HTTP load generator: `concurrency` workers on keep-alive connections, each
- * sending its next pre-built body as soon as the previous answer arrives. Only the measured
- * window counts; the warm-up fills connections, caches and the JIT.
+ * A closed-loop load generator on undici keep-alive connections: `concurrency` connections,
+ * each with one request in flight, sending the next as soon as the answer arrives. Requests are
+ * built (and signed) before the clock starts, so the loop only writes bytes and reads answers.
+ * Only the measured window counts; the warm-up fills connections, caches and the JIT.
  */
+export interface PreparedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+}
+
+export type Send = (request: PreparedRequest) => Promise<Answer>;
+
+/**
+ * One unit of work: usually one request, or a round trip of several (SRP). Resolves to an
+ * error description, or undefined when it succeeded; `null` when there is no more work
+ * (one-time inputs such as reset codes ran out), which stops that connection.
+ */
+export type Step = (send: Send) => Promise<string | undefined | null>;
+
 export interface LoadOptions {
   url: string;
-  target: string;
-  /** Request bodies, pre-serialized; taken in turn across all workers. */
-  bodies: readonly string[];
-  /** Start over when the bodies run out (reads); otherwise running out is an error (creations). */
-  cycle: boolean;
+  step: Step;
   concurrency: number;
   warmupMs: number;
   durationMs: number;
@@ -22,6 +38,8 @@ export interface LoadResult {
   requests: number;
   errors: number;
   firstError?: string | undefined;
+  /** Set when one-time inputs ran out before the window ended. */
+  exhausted?: boolean | undefined;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -29,17 +47,10 @@ export interface LoadResult {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const { hostname, port } = new URL(options.url);
-  const headers = {
-    'Content-Type': 'application/x-amz-json-1.1',
-    'X-Amz-Target': `AWSCognitoIdentityProviderService.${options.target}`,
-  };
-  let next = 0;
-  const takeBody = () => {
-    if (options.cycle) next %= options.bodies.length;
-    if (next >= options.bodies.length) throw new Error(`${options.target}: ran out of pre-built bodies (${options.bodies.length})`);
-    return options.bodies[next++] as string;
+  const pool = new Pool(options.url, { connections: options.concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
+  const send: Send = async (request) => {
+    const res = await pool.request({ path: '/', method: 'POST', headers: request.headers, body: request.body });
+    return { status: res.statusCode, text: await res.body.text() };
   };
 
   const start = performance.now();
@@ -48,32 +59,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
-
-  const send = (body: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ agent, hostname, port, method: 'POST', path: '/', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+  let exhausted = false;
+  let lastDone = measureFrom;
 
   const worker = async () => {
-    while (performance.now() < stopAt) {
-      const body = takeBody();
+    while (performance.now() < stopAt && !exhausted) {
       const sent = performance.now();
-      let failed: string | undefined;
+      let failed: string | undefined | null;
       try {
-        const res = await send(body);
-        if (res.status !== 200) failed = `${res.status} ${res.text.slice(0, 200)}`;
+        failed = await options.step(send);
       } catch (err) {
         failed = String(err);
       }
       const done = performance.now();
+      if (failed === null) {
+        exhausted = true;
+        break;
+      }
       if (sent < measureFrom || done > stopAt) continue;
+      lastDone = Math.max(lastDone, done);
       latencies.push(done - sent);
       if (failed !== undefined) {
         errors++;
@@ -82,17 +86,33 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  agent.destroy();
+  await pool.close();
 
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  // When the inputs ran out early, the rate is over the time actually measured.
+  const windowMs = exhausted ? Math.max(1, lastDone - measureFrom) : options.durationMs;
   return {
     requests: latencies.length,
     errors,
     firstError,
-    requestsPerSecond: latencies.length / (options.durationMs / 1000),
+    exhausted,
+    requestsPerSecond: latencies.length / (windowMs / 1000),
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     maxMs: latencies[latencies.length - 1] ?? NaN,
+  };
+}
+
+/** A step that sends prepared requests in turn (cycling when `cycle`), expecting 200. */
+export function sequence(requests: readonly PreparedRequest[], cycle: boolean): Step {
+  let next = 0;
+  return async (send) => {
+    if (next >= requests.length) {
+      if (!cycle || requests.length === 0) return null;
+      next = 0;
+    }
+    const res = await send(requests[next++] as PreparedRequest);
+    return res.status === 200 ? undefined : `${res.status} ${res.text.slice(0, 200)}`;
   };
 }

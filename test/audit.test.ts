@@ -160,7 +160,7 @@ describe('audit log through the API', () => {
 
   it('records admin and public calls with caller, pool, user, outcome and address, and never a secret', async () => {
     const email = 'alice@example.com';
-    await server.client.send(
+    await admin.send(
       new AdminCreateUserCommand({
         UserPoolId: poolId,
         Username: 'alice',

@@ -57,6 +57,7 @@ describe('IAM-style policies on the signed operations', () => {
     }
     adminClient.destroy();
     [poolA, poolB] = ids as [string, string];
+    setup.client.destroy();
     await setup.app.close();
 
     const principals = [

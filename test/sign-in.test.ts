@@ -110,9 +110,9 @@ describe('password sign-in (InitiateAuth, AdminInitiateAuth, NEW_PASSWORD_REQUIR
       'Auth flow not enabled for this client',
     );
     await expectAwsError(
-      () => server.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'carol', SRP_A: 'ab' } })),
+      () => server.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'carol' } })),
       'UnsupportedOperationException',
-      'userpoold does not implement USER_SRP_AUTH yet.',
+      'userpoold does not implement CUSTOM_AUTH yet.',
     );
   });
 

@@ -638,6 +638,19 @@ for (const dialect of DIALECTS) {
     });
 
     if (dialect.name === 'postgres') {
+      it('fails the transaction, not the process, when the server drops its connection, and recovers', async () => {
+        await store.insertPool(pool('p1'));
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.updatePool(pool('p1', { name: 'lost' }));
+            await opened.dropConnections?.();
+            await sleep(50);
+            await tx.getPool('p1');
+          }),
+        );
+        assert.equal((await store.getPool('p1'))?.name, 'pool p1');
+      });
+
       it('lets several instances start together on an empty database, migrating once', async () => {
         const fleet = await dialect.open(4);
         try {

@@ -229,13 +229,13 @@ class Repos implements StoreTx {
   }
 
   // ---- counters
-  async incrementCounter(key: string, windowStart: number): Promise<number> {
+  async incrementCounter(key: string, windowStart: number, by = 1): Promise<number> {
     const row = await this.db
       .insertInto('counters')
-      .values({ key, window_start: windowStart, count: 1 })
+      .values({ key, window_start: windowStart, count: by })
       .onConflict((oc) =>
         oc.column('key').doUpdateSet({
-          count: sql<number>`case when counters.window_start = ${windowStart} then counters.count + 1 else 1 end`,
+          count: sql<number>`case when counters.window_start = ${windowStart} then counters.count + ${by} else ${by} end`,
           window_start: windowStart,
         }),
       )

@@ -33,6 +33,9 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
   // An idle connection the server dropped is removed from the pool; without a listener the
   // error event would end the process.
   pool.on('error', () => undefined);
+  // Likewise for a connection lost while checked out (a failover mid-transaction): the query
+  // in flight, or the next one, fails and the request gets an error, but the process lives.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateOnce(db, connection);

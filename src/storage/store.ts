@@ -49,8 +49,8 @@ export interface StoreTx {
   deleteCodes(userSub: string): Promise<void>;
 
   // rate counters in fixed windows
-  /** Adds one to the counter of `key` in the window starting at `windowStart`; returns the new count. */
-  incrementCounter(key: string, windowStart: number): Promise<number>;
+  /** Adds `by` (default one) to the counter of `key` in the window starting at `windowStart`; returns the new count. */
+  incrementCounter(key: string, windowStart: number, by?: number): Promise<number>;
   getCounter(key: string, windowStart: number): Promise<number>;
   /** The counter of `key` whatever its window, for callers whose window start is itself data. */
   readCounter(key: string): Promise<{ windowStart: number; count: number } | undefined>;

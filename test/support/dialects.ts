@@ -15,6 +15,8 @@ export interface OpenedStore {
   stores: Store[];
   /** A second store on the same data: another SQLite connection, or another PostgreSQL instance. */
   openAnother(): Promise<Store>;
+  /** PostgreSQL only: the server ends every connection of these stores, as in a failover. */
+  dropConnections?(): Promise<void>;
   /** Closes every store opened here and removes their data. */
   close(): Promise<void>;
 }
@@ -102,6 +104,8 @@ const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex
 function withSearchPath(url: string, schema: string): string {
   const u = new URL(url);
   u.searchParams.set('options', `-c search_path=${schema}`);
+  // Names the connections, so a test can find and end them.
+  u.searchParams.set('application_name', schema);
   return u.toString();
 }
 
@@ -150,6 +154,11 @@ function postgres(skip: string | undefined): TestDialect {
           const another = await openPostgresStore(storeUrl, POOL_OPTIONS);
           stores.push(another);
           return another;
+        },
+        async dropConnections() {
+          await admin(url, (client) =>
+            client.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [schema]),
+          );
         },
         async close() {
           for (const s of stores) await s.close();

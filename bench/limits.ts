@@ -1,0 +1,44 @@
+import argon2 from 'argon2';
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../src/config.js';
+import { runLoad, sequence, type LoadResult } from './load.js';
+import { BARE_ENTRY, spawnServer, tsxArgs } from './process.js';
+
+/**
+ * The physical limits the operations are compared with, measured in the same run: node:http
+ * answering `{}` under the same load generator, and argon2id at the configured parameters,
+ * as many hashes in flight as libuv has threads (UV_THREADPOOL_SIZE, 4 unless set).
+ */
+export const threadPoolSize = () => Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+
+export async function bareHttp(load: { concurrency: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
+  const server = await spawnServer(process.execPath, tsxArgs(BARE_ENTRY));
+  try {
+    const body = JSON.stringify({ UserPoolId: 'us-east-1_AAAAAAAAA', Username: 'user12345' });
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.AdminGetUser' };
+    return await runLoad({ url: server.url, step: sequence([{ headers, body }], true), ...load });
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function argon2Rate(config: Config, durationMs: number): Promise<{ hashesPerSecond: number; medianMs: number; inFlight: number }> {
+  const options = { type: argon2.argon2id, memoryCost: config.argon2MemoryKib, timeCost: config.argon2Iterations, parallelism: config.argon2Parallelism } as const;
+  await argon2.hash('warm-up', options);
+  const inFlight = threadPoolSize();
+  const stopAt = performance.now() + durationMs;
+  const times: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < stopAt) {
+        const t = performance.now();
+        await argon2.hash('Seeded-passw0rd!', options);
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = performance.now() - start;
+  times.sort((a, b) => a - b);
+  return { hashesPerSecond: times.length / (elapsed / 1000), medianMs: times[times.length >> 1] ?? NaN, inFlight };
+}

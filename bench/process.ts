@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+/** A server in its own process, started and stopped by the benchmark. */
+export interface ServerProcess {
+  url: string;
+  /** Milliseconds from spawn to the `listening` line (process start, module loading, open, listen). */
+  spawnToListenMs: number;
+  /** The numbers after `listening <port>`, when the entry prints them. */
+  extra: number[];
+  /** Stops it; resolves to its peak RSS in KiB when it reported one. */
+  stop(): Promise<number | undefined>;
+}
+
+export interface SpawnOptions {
+  /** Extra node flags (e.g. --cpu-prof). */
+  nodeFlags?: readonly string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** For entries that are not ours: the pattern of their ready line (first group: port). */
+  ready?: RegExp;
+  /** Use this port instead of reading it from the output. */
+  port?: number;
+}
+
+export const SERVER_ENTRY = fileURLToPath(new URL('./server-entry.ts', import.meta.url));
+export const BARE_ENTRY = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+
+export async function spawnServer(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<ServerProcess> {
+  const t0 = performance.now();
+  const child: ChildProcess = spawn(command, [...(options.nodeFlags ?? []), ...args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8');
+    if (err.length > 20_000) err = err.slice(-10_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = options.ready ?? /listening (\d+)((?: [\d.]+)*)/;
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const m = ready.exec(out);
+      if (m) resolve(m);
+    });
+    void exited.then(() => reject(new Error(`${args.join(' ')} exited before it was ready: ${err.slice(-2000)}`)));
+  });
+  const spawnToListenMs = performance.now() - t0;
+  const port = options.port ?? Number(match[1]);
+  const extra = (match[2] ?? '').trim().split(' ').filter(Boolean).map(Number);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spawnToListenMs,
+    extra,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      const rss = /maxrss (\d+)/.exec(out);
+      return rss ? Number(rss[1]) : undefined;
+    },
+  };
+}
+
+/** Node with tsx, as `npm run bench` itself runs. */
+export function tsxArgs(entry: string, args: readonly string[] = []): string[] {
+  return ['--import', 'tsx', entry, ...args];
+}

@@ -1,0 +1,20 @@
+import { performance } from 'node:perf_hooks';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+/**
+ * The real server for the benchmark, in its own process: the CLI's flags, then
+ * `listening <port> <ms from createApp to listening> <ms since process start>` on stdout, and on
+ * SIGTERM, after a clean close, `maxrss <KiB>` (the process's peak resident set).
+ */
+const config = loadConfig(process.argv.slice(2), {});
+const started = performance.now();
+const app = await createApp(config);
+const port = await app.listen();
+process.stdout.write(`listening ${port} ${(performance.now() - started).toFixed(1)} ${performance.now().toFixed(1)}\n`);
+process.once('SIGTERM', () => {
+  void app.close().then(() => {
+    process.stdout.write(`maxrss ${process.resourceUsage().maxRSS}\n`);
+    process.exit(0);
+  });
+});
