@@ -2,7 +2,7 @@ import argon2 from 'argon2';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../src/config.js';
 import { runLoad, sequence, type LoadResult } from './load.js';
-import { BARE_ENTRY, spawnServer, tsxArgs } from './process.js';
+import { BARE_ENTRY, bundle, spawnServer } from './process.js';
 
 /**
  * The physical limits the operations are compared with, measured in the same run: node:http
@@ -12,7 +12,7 @@ import { BARE_ENTRY, spawnServer, tsxArgs } from './process.js';
 export const threadPoolSize = () => Number(process.env.UV_THREADPOOL_SIZE ?? 4);
 
 export async function bareHttp(load: { concurrency: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
-  const server = await spawnServer(process.execPath, tsxArgs(BARE_ENTRY));
+  const server = await spawnServer(process.execPath, [await bundle(BARE_ENTRY)]);
   try {
     const body = JSON.stringify({ UserPoolId: 'us-east-1_AAAAAAAAA', Username: 'user12345' });
     const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.AdminGetUser' };

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A server in its own process, started and stopped by the benchmark. */
@@ -68,7 +69,20 @@ export async function spawnServer(command: string, args: readonly string[], opti
   };
 }
 
-/** Node with tsx, as `npm run bench` itself runs. */
+/**
+ * Plain JavaScript for a TypeScript entry, so that the measured process runs as in production
+ * (no tsx loader thread, no transpile at start-up, no transpiler memory in its RSS). esbuild
+ * (tsx's own transpiler) bundles our sources; packages stay external, resolved from the
+ * project's node_modules, which is why the bundle is written under node_modules/.cache.
+ */
+export async function bundle(entry: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = fileURLToPath(new URL(`../node_modules/.cache/userpoold-bench/${basename(entry, '.ts')}.mjs`, import.meta.url));
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'error' });
+  return outfile;
+}
+
+/** Node with tsx, for entries run straight from the TypeScript sources. */
 export function tsxArgs(entry: string, args: readonly string[] = []): string[] {
   return ['--import', 'tsx', entry, ...args];
 }

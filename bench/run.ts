@@ -1,44 +1,145 @@
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { runCore, type CoreRow } from './core.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { defaultConfig } from '../src/config.js';
+import { runBench, type BenchReport, type Row } from './core.js';
+import { COGNITO_LOCAL_VERSION } from './cognito-local.js';
 
 /**
- * `npm run bench`: every benchmark in turn, then a Markdown table for bench/RESULTS.md.
- * `npm run bench -- --quick` shortens everything for a smoke run.
+ * `npm run bench`: the whole suite (about 13 minutes), then Markdown for bench/RESULTS.md.
+ *   --quick          1,000 and 10,000 users, cognito-local at 1,000, short windows (about 3 minutes)
+ *   --sign           SigV4-sign the admin operations (pre-signed, outside the measured loop)
+ *   --profile DIR    write a CPU profile of each userpoold server process into DIR
+ *   --only A,B       only the scenarios whose name contains A or B
+ *   --sizes N,M      userpoold pool sizes;  --peer-sizes N,M  cognito-local sizes (0: none)
+ *   --duration S     measured seconds per scenario;  --out FILE  also write the Markdown there
  */
-const quick = process.argv.includes('--quick');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const numbers = (text: string | undefined) => text?.split(',').map(Number).filter((n) => n > 0);
+const quick = flag('--quick');
 const log = (line: string) => process.stdout.write(line + '\n');
 
 const cpu = /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1] ?? 'unknown';
-log(`# userpoold benchmark, ${new Date().toISOString()}`);
-log(`machine: ${availableParallelism()} cores (nproc ${safeExec('nproc')}), ${cpu}, node ${process.version}`);
-// Other work on the machine skews everything; the load average says how much there was.
-const showLoad = () => `load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`;
-log(`before: ${showLoad()}`);
+const started = new Date();
+const showLoad = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const loadBefore = showLoad();
+log(`# userpoold benchmark, ${started.toISOString()}`);
+log(`machine: nproc ${safeExec('nproc')} (${availableParallelism()} available), ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; load average before: ${loadBefore}`);
 
-const rows = await runCore({
-  sizes: quick ? [1_000, 2_000] : [10_000, 100_000],
+const report = await runBench({
+  sizes: numbers(value('--sizes')) ?? (quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000]),
+  peerSizes: value('--peer-sizes') === '0' ? [] : (numbers(value('--peer-sizes')) ?? (quick ? [1_000] : [1_000, 10_000])),
   concurrency: 16,
   warmupMs: quick ? 500 : 2_000,
-  durationMs: quick ? 2_000 : 10_000,
+  durationMs: Number(value('--duration') ?? (quick ? 2 : 8)) * 1000,
+  sign: flag('--sign'),
+  profileDir: value('--profile'),
+  only: value('--only')?.split(','),
+  quick,
   log,
 });
+const loadAfter = showLoad();
+const markdown = render(report);
+log('');
+log(markdown);
+const out = value('--out');
+if (out) writeFileSync(out, markdown + '\n');
 
-log(`after: ${showLoad()}`);
-log('');
-log('| users in pool | operation | req/s | p50 ms | p99 ms | max ms | errors |');
-log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows.filter((r) => !r.scenario.startsWith('store '))) log(row(r));
-log('');
-log('| users in pool | store call (in process, sequential) | median µs | p99 µs |');
-log('| ---: | --- | ---: | ---: |');
-for (const r of rows.filter((r) => r.scenario.startsWith('store '))) {
-  log(`| ${r.poolSize.toLocaleString('en-US')} | ${r.scenario.slice(6)} | ${(r.p50Ms * 1000).toFixed(0)} | ${(r.p99Ms * 1000).toFixed(0)} |`);
+function render(r: BenchReport): string {
+  const config = defaultConfig();
+  const lines: string[] = [];
+  const took = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
+  lines.push(`## Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  lines.push('');
+  lines.push(`- Machine: nproc ${safeExec('nproc')}, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, UV_THREADPOOL_SIZE ${r.threadPool}.`);
+  lines.push(`- Command: \`npm run bench${args.length ? ' -- ' + args.join(' ') : ''}\` (${took} min), commit ${safeExec('git rev-parse --short HEAD')}${safeExec('git status --porcelain -- src bench') ? ' plus uncommitted changes' : ''}.`);
+  lines.push(`- Load average before ${loadBefore}, after ${loadAfter} (on ${safeExec('nproc')} cores: above that, other work shared the machine and every number is a floor).`);
+  lines.push(`- Limits: node:http answering \`{}\`: **${r.bare.requestsPerSecond.toFixed(0)} req/s** (p50 ${r.bare.p50Ms.toFixed(1)} ms, p99 ${r.bare.p99Ms.toFixed(1)} ms). argon2id m=${config.argon2MemoryKib} KiB, t=${config.argon2Iterations}, p=${config.argon2Parallelism}: **${r.argon2.hashesPerSecond.toFixed(1)} hashes/s** (${r.argon2.inFlight} in flight, median ${r.argon2.medianMs.toFixed(0)} ms each).`);
+  for (const note of r.peers) lines.push(`- ${note}`);
+  lines.push('');
+  lines.push('| users | seed s | DB bytes/user | start-up ms (createApp→listen / spawn→listen) | peak RSS MB |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: |');
+  for (const p of r.phases) {
+    lines.push(`| ${n(p.poolSize)} | ${(p.seedMs / 1000).toFixed(1)} | ${(p.dbBytes / p.poolSize).toFixed(0)} | ${p.createAppToListenMs?.toFixed(0) ?? '?'} / ${p.spawnToListenMs.toFixed(0)} | ${p.maxRssKib ? (p.maxRssKib / 1024).toFixed(0) : '?'} |`);
+  }
+  const sizes = [...new Set(r.rows.map((row) => row.poolSize))].sort((a, b) => a - b);
+  for (const size of sizes) {
+    const ours = r.rows.filter((row) => row.server === 'userpoold' && row.poolSize === size);
+    const theirs = r.rows.filter((row) => row.server === 'cognito-local' && row.poolSize === size);
+    lines.push('');
+    lines.push(`### ${n(size)} users, 16 requests in flight`);
+    lines.push('');
+    const peerCols = theirs.length > 0 ? ` cognito-local ${COGNITO_LOCAL_VERSION} req/s | p50 ms | ratio |` : '';
+    lines.push(`| operation | req/s | p50 ms | p99 ms | max ms | errors | vs limit | target |${peerCols}`);
+    lines.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${theirs.length > 0 ? ' ---: | ---: | ---: |' : ''}`);
+    for (const row of ours) {
+      const peer = theirs.find((t) => t.scenario === row.scenario);
+      const limit = row.passwordBound ? r.argon2.hashesPerSecond : r.bare.requestsPerSecond;
+      const peerText = theirs.length === 0 ? '' : peer ? ` ${peer.requestsPerSecond.toFixed(1)} | ${peer.p50Ms.toFixed(0)} | ${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(0)}x |` : ' – | – | – |';
+      lines.push(
+        `| ${row.scenario} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${row.errors}${row.exhausted ? ' (ran out)' : ''} | ${((100 * row.requestsPerSecond) / limit).toFixed(0)}% ${row.passwordBound ? 'hash' : 'http'} | ${target(row, r, theirs)} |${peerText}`,
+      );
+    }
+    const errs = [...ours, ...theirs].filter((row) => row.errors > 0);
+    for (const row of errs) lines.push(`\n${row.server} ${row.scenario}: first error ${row.firstError}`);
+  }
+  lines.push('');
+  lines.push(...flatness(r));
+  return lines.join('\n');
 }
 
-function row(r: CoreRow): string {
-  return `| ${r.poolSize.toLocaleString('en-US')} | ${r.scenario} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.maxMs.toFixed(1)} | ${r.errors} |`;
+/** The issue's target for the operation, and whether this run met it. */
+function target(row: Row, r: BenchReport, peers: Row[]): string {
+  const checks: string[] = [];
+  const reads = ['AdminGetUser', 'ListUsers email =', 'ListUsers email ^= (Limit 10)', 'AdminGetUser during sign-ins'];
+  const writes = ['AdminResetUserPassword', 'AdminUpdateUserAttributes'];
+  if (reads.includes(row.scenario)) {
+    if (row.scenario !== 'AdminGetUser during sign-ins') checks.push(mark(row.requestsPerSecond >= 0.4 * r.bare.requestsPerSecond, '≥40% http'));
+    checks.push(mark(row.p99Ms < 10, 'p99<10'));
+  } else if (writes.includes(row.scenario)) {
+    checks.push(mark(row.requestsPerSecond >= 2000, '≥2000/s'), mark(row.p99Ms < 20, 'p99<20'));
+  } else if (row.passwordBound && row.scenario !== 'AdminCreateUser') {
+    checks.push(mark(row.requestsPerSecond >= 0.9 * r.argon2.hashesPerSecond, '≥90% hash'));
+  }
+  const peer = peers.find((p) => p.scenario === row.scenario);
+  if (peer) {
+    const need = row.poolSize >= 10_000 ? 100 : 10;
+    checks.push(mark(row.requestsPerSecond >= need * peer.requestsPerSecond, `≥${need}x`));
+  }
+  return checks.join(' ');
+}
+
+function flatness(r: BenchReport): string[] {
+  const ours = r.rows.filter((row) => row.server === 'userpoold');
+  const sizes = [...new Set(ours.map((row) => row.poolSize))].filter((s) => s >= 10_000).sort((a, b) => a - b);
+  if (sizes.length < 2) return [];
+  const [low, high] = [sizes[0] as number, sizes[sizes.length - 1] as number];
+  const out = [`Flatness, ${n(low)} → ${n(high)} users (target within ±20%):`, ''];
+  for (const scenario of ['AdminCreateUser', 'AdminGetUser', 'ListUsers email =', 'ListUsers email ^= (Limit 10)']) {
+    const a = ours.find((row) => row.poolSize === low && row.scenario === scenario);
+    const b = ours.find((row) => row.poolSize === high && row.scenario === scenario);
+    if (!a || !b) continue;
+    const change = (100 * (b.requestsPerSecond - a.requestsPerSecond)) / a.requestsPerSecond;
+    out.push(`- ${scenario}: ${a.requestsPerSecond.toFixed(0)} → ${b.requestsPerSecond.toFixed(0)} req/s (${change >= 0 ? '+' : ''}${change.toFixed(0)}%) ${mark(Math.abs(change) <= 20, '')}`);
+  }
+  const last = r.phases.find((p) => p.poolSize === high);
+  if (last) {
+    out.push(`- At ${n(high)} users: peak RSS ${last.maxRssKib ? (last.maxRssKib / 1024).toFixed(0) : '?'} MB ${mark((last.maxRssKib ?? Infinity) < 200 * 1024, '<200 MB')}, start-up ${last.createAppToListenMs?.toFixed(0)} ms ${mark((last.createAppToListenMs ?? Infinity) < 1000, '<1 s')}`);
+  }
+  return out;
+}
+
+function mark(ok: boolean, what: string): string {
+  return `${ok ? '✅' : '❌'}${what ? ' ' + what : ''}`;
+}
+
+function n(x: number): string {
+  return x.toLocaleString('en-US');
 }
 
 function safeRead(path: string): string {
@@ -51,7 +152,7 @@ function safeRead(path: string): string {
 
 function safeExec(command: string): string {
   try {
-    return execSync(command, { encoding: 'utf8' }).trim();
+    return execSync(command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return '?';
   }

@@ -1,4 +1,4 @@
-import { Sha256 } from '@smithy/hash-node';
+import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { OPERATIONS, SERVICE, type OperationName } from '../src/protocol/generated/operations.js';
 import type { PreparedRequest } from './load.js';
@@ -17,7 +17,7 @@ export type Preparer = (operation: OperationName, bodies: readonly string[]) => 
 
 export function createPreparer(url: string, credentials: Credentials | undefined, region = 'us-east-1'): Preparer {
   const { hostname, port, host } = new URL(url);
-  const signer = credentials && new SignatureV4({ service: 'cognito-idp', region, credentials, sha256: Sha256, applyChecksum: false });
+  const signer = credentials && new SignatureV4({ service: 'cognito-idp', region, credentials, sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
   return async (operation, bodies) => {
     const base = {
       'content-type': 'application/x-amz-json-1.1',

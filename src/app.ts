@@ -80,7 +80,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   ];
   const audit = createAuditLog({ store, clock, logger });
   const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
-  const guards = createGuards({ authenticate, admit: createAdmission({ config, store, clock }), audit });
+  const guards = createGuards({ authenticate, admit: createAdmission({ config, store, clock, logger }), audit });
   const server = createHttpServer({ handlers: buildHandlers(deps), guards, getRoutes, logger, random });
 
   return {

@@ -174,6 +174,36 @@ describe('email delivery over SMTP', () => {
     await completeReset(server, clientId, 'erin', code);
   });
 
+  it('fills an invitation with the username and the temporary password, escaped in the HTML, each placeholder once', async () => {
+    const { smtp, server } = await setup({ tls: 'none' });
+    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'invite' }));
+    const poolId = created.UserPool?.Id as string;
+    // A username that itself reads like a placeholder must come out as it is.
+    const username = 'x{####}y';
+    const temporary = 'Tmp<&>"pass1A';
+    await server.client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: username,
+        TemporaryPassword: temporary,
+        UserAttributes: [
+          { Name: 'email', Value: 'invitee@example.com' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        DesiredDeliveryMediums: ['EMAIL'],
+      }),
+    );
+    await server.app.delivery.runOnce();
+    assert.equal(smtp.messages.length, 1);
+    const mail = smtp.messages[0] as ReceivedMail;
+    assert.equal(mail.subject, 'Your temporary password');
+    assert.equal(mail.text, `Your username is ${username} and temporary password is ${temporary}.`);
+    assert.ok(mail.html?.includes('temporary password is Tmp&lt;&amp;&gt;&quot;pass1A.'), mail.html);
+    const [row] = await messagesFor(server, poolId, username);
+    assert.equal(row?.trigger, 'AdminCreateUser');
+    assert.equal(row?.state, 'delivered');
+  });
+
   it('is woken by the operation that queued the message: no runOnce, no wait for the next poll', async (t) => {
     const { smtp, server } = await setup({ tls: 'none' }, { deliveryPollMs: 600_000 });
     const { poolId } = await poolWithUser(server, 'frank');

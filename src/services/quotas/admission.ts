@@ -4,6 +4,7 @@ import { MESSAGES, tooManyRequests } from '../../errors.js';
 import type { RequestContext } from '../../operations/deps.js';
 import type { OperationName } from '../../protocol/generated/operations.js';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Store } from '../../storage/store.js';
 import { addressKey } from './address-key.js';
 import { loadQuotaLimits } from './quota-settings.js';
@@ -34,12 +35,12 @@ export type Admit = (operation: OperationName, input: Record<string, unknown>, c
  * is not counted by the second. Undefined when neither is configured, so that nothing at all
  * runs on the request path.
  */
-export function createAdmission(deps: { config: Config; store: Store; clock: Clock }): Admit | undefined {
+export function createAdmission(deps: { config: Config; store: Store; clock: Clock; logger: Logger }): Admit | undefined {
   const limits: QuotaLimits | undefined = loadQuotaLimits(deps.config.quotas);
   const perAddress = deps.config.publicRateLimitPerIp;
   if (limits === undefined && perAddress === 0) return undefined;
-  const addresses = createWindowLimiter(deps.store, deps.clock, 'rate:ip:');
-  const categories = createWindowLimiter(deps.store, deps.clock, 'rate:quota:');
+  const addresses = createWindowLimiter(deps, 'rate:ip:');
+  const categories = createWindowLimiter(deps, 'rate:quota:');
   return async (operation, _input, ctx) => {
     if (perAddress > 0 && PUBLIC_LIMITED_OPERATIONS.has(operation)) {
       if (!(await addresses.take(addressKey(ctx.sourceIp), perAddress, MINUTE_MS))) throw tooManyRequests(MESSAGES.rateExceeded);
