@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer, type ServerProcess } from './process.js';
+import { freePort, type Peer } from './moto.js';
+import { spawnServer } from './process.js';
 import { SEEDED_CODE, SEEDED_PASSWORD, seededEmail, seededUsername } from './seed.js';
 import { CLASS, usersOfClass } from './workloads.js';
 
@@ -32,38 +32,6 @@ export function installCognitoLocal(log: (line: string) => void): string | undef
   }
 }
 
-/** Whether Python's moto (for moto_server) is importable here. */
-export function motoAvailable(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import moto'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-export interface CognitoLocalPeer {
-  server: ServerProcess;
-  poolId: string;
-  clientId: string;
-  codeHolders: number[];
-  /** Size of its data file, bytes. */
-  dataBytes: number;
-  close(): Promise<void>;
-}
-
 async function call(url: string, operation: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(url, {
     method: 'POST',
@@ -76,7 +44,7 @@ async function call(url: string, operation: string, body: unknown): Promise<Reco
 }
 
 /** Starts cognito-local with `size` users (the same names, emails and password as ours). */
-export async function startCognitoLocal(entry: string, size: number, codeHolderCount: number): Promise<CognitoLocalPeer> {
+export async function startCognitoLocal(entry: string, size: number, codeHolderCount: number): Promise<Peer & { dataBytes: number }> {
   const cwd = mkdtempSync(join(tmpdir(), 'userpoold-bench-cognito-local-'));
   mkdirSync(join(cwd, '.cognito'), { recursive: true });
   // Plain usernames, as in our pool (its default makes the email the username).
@@ -123,6 +91,8 @@ export async function startCognitoLocal(entry: string, size: number, codeHolderC
   writeFileSync(file, text);
   server = await start();
   return {
+    name: 'cognito-local',
+    lacks: new Set(['AdminResetUserPassword']),
     server,
     poolId: pool.Id,
     clientId: client.ClientId,

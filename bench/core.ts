@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../src/config.js';
 import { createArgon2Hasher } from '../src/services/password-hasher.js';
-import { installCognitoLocal, motoAvailable, startCognitoLocal } from './cognito-local.js';
+import { COGNITO_LOCAL_VERSION, installCognitoLocal, startCognitoLocal } from './cognito-local.js';
+import { motoVersion, startMoto, type Peer } from './moto.js';
 import { argon2Rate, bareHttp, threadPoolSize } from './limits.js';
 import { runLoad, type LoadResult } from './load.js';
 import { bundle, SERVER_ENTRY, spawnServer, type ServerProcess } from './process.js';
@@ -141,30 +142,37 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   if (options.peerSizes.length > 0) {
     const entry = installCognitoLocal(log);
-    if (!entry) peers.push('cognito-local: not installed (npm install failed); no comparison.');
-    for (const size of entry ? options.peerSizes : []) {
-      const peer = await startCognitoLocal(entry as string, size, options.quick ? 200 : 1_000);
-      log(`cognito-local, ${size.toLocaleString('en-US')} users: data file ${(peer.dataBytes / 1e6).toFixed(1)} MB`);
-      try {
-        const prepare = createPreparer(peer.server.url, undefined);
-        const scenarios = await buildScenarios(
-          { poolId: peer.poolId, clientId: peer.clientId, size, from: 0, codeHolders: peer.codeHolders, prepare, lacks: new Set(['AdminResetUserPassword']) },
-          options.quick,
-        );
-        for (const scenario of scenarios.filter((s) => s.common && wanted(s))) {
-          const result = await runLoad({ url: peer.server.url, step: scenario.step, ...load });
-          log(`  ${scenario.name}: ${fmt(result)}`);
-          rows.push({ server: 'cognito-local', poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, ...result });
+    if (!entry) peers.push('cognito-local: could not be installed from npm; not compared.');
+    else peers.push(`cognito-local ${COGNITO_LOCAL_VERSION} (npm), seeded by writing its JSON data file while stopped.`);
+    const moto = motoVersion();
+    peers.push(
+      moto
+        ? `moto ${moto} (moto_server, Python), in memory, seeded through its API (not timed).`
+        : "moto: Python's moto is not installed here (PyPI is not reachable from this machine), so moto_server was not measured.",
+    );
+    const starters: ((size: number) => Promise<Peer>)[] = [];
+    if (entry) starters.push((size) => startCognitoLocal(entry, size, options.quick ? 200 : 1_000));
+    if (moto) starters.push((size) => startMoto(size, log));
+    for (const size of options.peerSizes) {
+      for (const start of starters) {
+        const peer = await start(size);
+        log(`${peer.name}, ${size.toLocaleString('en-US')} users`);
+        try {
+          const prepare = createPreparer(peer.server.url, undefined);
+          const scenarios = await buildScenarios(
+            { poolId: peer.poolId, clientId: peer.clientId, size, from: 0, codeHolders: peer.codeHolders, prepare, lacks: peer.lacks as ReadonlySet<never> },
+            options.quick,
+          );
+          for (const scenario of scenarios.filter(wanted)) {
+            const result = await runLoad({ url: peer.server.url, step: scenario.step, ...load });
+            log(`  ${scenario.name}: ${fmt(result)}`);
+            rows.push({ server: peer.name, poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, ...result });
+          }
+        } finally {
+          await peer.close();
         }
-      } finally {
-        await peer.close();
       }
     }
-    peers.push(
-      motoAvailable()
-        ? "moto: Python's moto is importable, but its server is not driven by this suite yet."
-        : "moto: Python's moto is not installed on this machine (PyPI is not reachable here), so moto_server was not measured.",
-    );
   }
   return { bare, argon2, threadPool: threadPoolSize(), rows, phases, peers };
 }

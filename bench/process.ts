@@ -37,13 +37,18 @@ export async function spawnServer(command: string, args: readonly string[], opti
   });
   let out = '';
   let err = '';
+  // Some servers (werkzeug, for moto) announce themselves on stderr.
+  let announced: ((m: RegExpExecArray) => void) | undefined;
   child.stderr?.on('data', (chunk: Buffer) => {
     err += chunk.toString('utf8');
+    const m = options.ready?.exec(err);
+    if (m) announced?.(m);
     if (err.length > 20_000) err = err.slice(-10_000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = options.ready ?? /listening (\d+)((?: [\d.]+)*)/;
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    announced = resolve;
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const m = ready.exec(out);

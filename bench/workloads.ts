@@ -124,6 +124,7 @@ export async function buildScenarios(ctx: WorkloadContext, quick: boolean): Prom
             UserPoolId: poolId,
             Username: `new-${ctx.size}-${run}-${k}`,
             TemporaryPassword: TEMP_PASSWORD,
+            DesiredDeliveryMediums: ['EMAIL'],
             UserAttributes: [{ Name: 'email', Value: `new-${ctx.size}-${run}-${k}@example.net` }],
           }),
           quick ? 5_000 : 20_000,

@@ -21,7 +21,8 @@ import { createArgon2Hasher, type PasswordHasher } from './services/password-has
 import { createAdmission } from './services/quotas/admission.js';
 import { createAuthenticator } from './services/credentials/authenticator.js';
 import { cryptoRandom, type Random } from './services/random.js';
-import { createSecretBox, loadOrCreateServerKey } from './services/secret-box.js';
+import { createSecretBox } from './services/secret-box.js';
+import { loadServerKey } from './services/server-key.js';
 import { openStore } from './storage/dialects.js';
 import type { Store } from './storage/store.js';
 
@@ -56,8 +57,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const random = overrides.random ?? cryptoRandom;
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  // The key first: a refused key must not leave a database pool open behind it.
+  const secrets = createSecretBox(loadServerKey(config, random), random);
   const store = overrides.store ?? (await openStore(config));
-  const secrets = createSecretBox(loadOrCreateServerKey(config.dataDir, random), random);
   const hasher =
     overrides.hasher ??
     createArgon2Hasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations, parallelism: config.argon2Parallelism });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfig } from './config.js';
 import { cryptoRandom, randomString } from './services/random.js';
-import { createSecretBox, loadOrCreateServerKey } from './services/secret-box.js';
+import { createSecretBox } from './services/secret-box.js';
+import { loadServerKey } from './services/server-key.js';
 import { parsePolicy, PolicyError } from './services/credentials/policy.js';
 import { PRINCIPAL_NAME, userArn } from './services/credentials/principals.js';
 import { openStore } from './storage/dialects.js';
@@ -45,7 +46,7 @@ async function create(args: readonly string[], env: NodeJS.ProcessEnv): Promise<
   const policy = policyFile === undefined ? FULL_ACCESS : readPolicy(policyFile);
   const config = loadConfig(rest, env);
   const arn = own.get('arn') ?? userArn(config.accountId, name);
-  const secrets = createSecretBox(loadOrCreateServerKey(config.dataDir, cryptoRandom), cryptoRandom);
+  const secrets = createSecretBox(loadServerKey(config, cryptoRandom), cryptoRandom);
   const accessKeyId = `AKIA${randomString(cryptoRandom, BASE32, 16)}`;
   const secretAccessKey = randomString(cryptoRandom, SECRET_ALPHABET, 40);
   const createdAt = Date.now();
@@ -82,7 +83,7 @@ async function seal(args: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const secret = Buffer.concat(chunks).toString('utf8').trim();
   if (secret === '') throw new ConfigError('credentials seal: expected the secret access key on standard input');
-  const secrets = createSecretBox(loadOrCreateServerKey(config.dataDir, cryptoRandom), cryptoRandom);
+  const secrets = createSecretBox(loadServerKey(config, cryptoRandom), cryptoRandom);
   process.stdout.write(secrets.seal(secret) + '\n');
 }
 

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { cryptoRandom } from './services/random.js';
-import { createSecretBox, loadOrCreateServerKey } from './services/secret-box.js';
+import { createSecretBox } from './services/secret-box.js';
+import { loadServerKey } from './services/server-key.js';
 import { openSqliteStore } from './storage/sqlite.js';
 import { formatMessageLine } from './services/delivery/message-view.js';
 
@@ -30,11 +31,12 @@ export async function messagesCommand(args: readonly string[], env: NodeJS.Proce
   const limitText = own.get('limit') ?? '50';
   const limit = /^\d+$/.test(limitText) ? Number(limitText) : NaN;
   if (!Number.isSafeInteger(limit) || limit < 1) throw new ConfigError('messages: --limit expects a positive whole number');
-  const { dataDir } = loadConfig(rest, env);
+  const config = loadConfig(rest, env);
+  const { dataDir } = config;
   // Reading must not create an empty database (and a key) in a mistyped folder.
   if (!existsSync(join(dataDir, 'userpoold.sqlite'))) throw new ConfigError(`messages: no userpoold database in ${dataDir}`);
   const store = await openSqliteStore(dataDir);
-  const secrets = createSecretBox(loadOrCreateServerKey(dataDir, cryptoRandom), cryptoRandom);
+  const secrets = createSecretBox(loadServerKey({ ...config, databaseUrl: undefined }, cryptoRandom), cryptoRandom);
   try {
     const rows = await store.listMessages({ poolId: own.get('pool'), username: own.get('user'), limit });
     for (const row of rows) process.stdout.write(formatMessageLine(row, secrets) + '\n');

@@ -16,6 +16,10 @@ export interface Config {
   databasePoolSize: number;
   /** PostgreSQL cancels a statement running longer than this. */
   databaseStatementTimeoutMs: number;
+  /** The 32-byte key (base64) that seals recoverable secrets; every instance on one database needs the same. Unset: server.key in dataDir. */
+  serverKey: string | undefined;
+  /** A file holding the server key in base64, instead of serverKey. */
+  serverKeyFile: string | undefined;
   region: string;
   accountId: string;
   logLevel: LogLevel;
@@ -95,6 +99,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'databaseUrl', flag: 'database-url', kind: 'string', default: undefined, help: 'postgres:// URL to store data in PostgreSQL instead of SQLite' },
   { key: 'databasePoolSize', flag: 'database-pool-size', kind: 'int', default: 10, min: 1, help: 'PostgreSQL connections per instance' },
   { key: 'databaseStatementTimeoutMs', flag: 'database-statement-timeout-ms', kind: 'int', default: 5000, min: 0, help: 'PostgreSQL statement timeout in milliseconds (0: none)' },
+  { key: 'serverKey', flag: 'server-key', kind: 'string', default: undefined, help: 'the 32-byte server key in base64, shared by every instance on one database (unset: server.key in --data-dir)' },
+  { key: 'serverKeyFile', flag: 'server-key-file', kind: 'string', default: undefined, help: 'file holding the base64 server key, instead of --server-key' },
   { key: 'region', flag: 'region', kind: 'region', default: 'us-east-1', help: 'AWS region the server claims to be (pool ids, ARNs, SigV4 scope)' },
   { key: 'accountId', flag: 'account-id', kind: 'accountId', default: '000000000000', help: '12-digit account id used in ARNs' },
   { key: 'logLevel', flag: 'log-level', kind: 'logLevel', default: 'info', help: 'debug, info, warn, error or silent' },

@@ -34,7 +34,7 @@ export interface SignatureClaim {
   expiresSeconds: number | undefined;
 }
 
-export const MESSAGES = {
+export const SIGV4_MESSAGES = {
   missingToken: 'Missing Authentication Token',
   mismatch:
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
@@ -42,8 +42,8 @@ export const MESSAGES = {
   hostNotSigned: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
 } as const;
 
-export const missingAuthenticationToken = () => new ServiceError('MissingAuthenticationTokenException', MESSAGES.missingToken);
-export const unrecognizedClient = () => new ServiceError('UnrecognizedClientException', MESSAGES.unrecognized);
+export const missingAuthenticationToken = () => new ServiceError('MissingAuthenticationTokenException', SIGV4_MESSAGES.missingToken);
+export const unrecognizedClient = () => new ServiceError('UnrecognizedClientException', SIGV4_MESSAGES.unrecognized);
 export const invalidSignature = (message: string) => new ServiceError('InvalidSignatureException', message);
 const incompleteSignature = (message: string) => new ServiceError('IncompleteSignatureException', message);
 
@@ -185,7 +185,7 @@ export function checkClaim(claim: SignatureClaim, server: { region: string; nowM
   if (claim.dateMs > now + skewMs) {
     throw invalidSignature(`Signature not yet current: ${claim.longDate} is still later than ${formatBasic(now + skewMs)} (${formatBasic(now)} + ${span})`);
   }
-  if (!claim.signedHeaders.includes('host')) throw invalidSignature(MESSAGES.hostNotSigned);
+  if (!claim.signedHeaders.includes('host')) throw invalidSignature(SIGV4_MESSAGES.hostNotSigned);
   if (claim.dateHeader !== undefined && !claim.signedHeaders.includes(claim.dateHeader)) {
     throw invalidSignature(`'${claim.dateHeader === 'date' ? 'Date' : 'X-Amz-Date'}' must be a 'SignedHeader' in the AWS Authorization.`);
   }

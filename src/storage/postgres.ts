@@ -19,6 +19,11 @@ const INT8_OID = 20;
  * on start; the first one does the work and the others find it done.
  */
 export async function openPostgresStore(url: string, options: PostgresOptions): Promise<Store> {
+  return createKyselyStore(await openPostgresDatabase(url, options), 'postgres');
+}
+
+/** The migrated database without the repositories, for whole-table work (export and import). */
+export async function openPostgresDatabase(url: string, options: PostgresOptions): Promise<Kysely<Database>> {
   const connection: pg.ClientConfig = {
     connectionString: url,
     statement_timeout: options.statementTimeoutMs,
@@ -43,7 +48,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
     await db.destroy();
     throw err;
   }
-  return createKyselyStore(db, 'postgres');
+  return db;
 }
 
 /**

@@ -18,6 +18,11 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
 }
 
 export async function openSqliteFile(path: string): Promise<Store> {
+  return createKyselyStore(await openSqliteDatabase(path), 'sqlite');
+}
+
+/** The migrated database without the repositories, for whole-table work (export and import). */
+export async function openSqliteDatabase(path: string): Promise<Kysely<Database>> {
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
@@ -25,7 +30,7 @@ export async function openSqliteFile(path: string): Promise<Store> {
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrate(db);
-  return createKyselyStore(db, 'sqlite');
+  return db;
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

@@ -5,7 +5,7 @@ import { ServiceError } from '../../errors.js';
 import type { Guards } from '../../protocol/dispatch.js';
 import type { OperationName } from '../../protocol/generated/operations.js';
 import {
-  MESSAGES,
+  SIGV4_MESSAGES,
   SIGNING_SERVICE,
   checkClaim,
   constantTimeEquals,
@@ -71,7 +71,7 @@ export async function createAuthenticator(deps: AuthenticatorDeps): Promise<Auth
       checkClaim(claim, { region: config.region, nowMs: clock.nowMs(), skewSeconds: config.sigv4ClockSkewSeconds });
       const principal = await source.find(claim.accessKeyId);
       if (!principal) throw unrecognizedClient();
-      if (!(await signatureMatches(claim, request, principal.secretAccessKey))) throw invalidSignature(MESSAGES.mismatch);
+      if (!(await signatureMatches(claim, request, principal.secretAccessKey))) throw invalidSignature(SIGV4_MESSAGES.mismatch);
       if (!sessionTokenMatches(principal, claim.sessionToken)) throw unrecognizedClient();
       ctx.principal = { arn: principal.arn, accessKeyId: principal.accessKeyId };
       authorize(principal, operation, resourceOf(input, config));

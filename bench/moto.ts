@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { runLoad, sequence } from './load.js';
+import { spawnServer, type ServerProcess } from './process.js';
+import { SEEDED_PASSWORD, seededEmail, seededUsername } from './seed.js';
+import { CLASS, usersOfClass } from './workloads.js';
+
+/**
+ * moto's server (Python), when `moto_server` is installed: it keeps everything in memory and
+ * has no data file, so it is seeded through its API (16 requests in flight, not measured):
+ * AdminCreateUser for everyone, then AdminSetUserPassword (permanent) for the users that sign
+ * in. moto accepts any reset code that it did not issue itself, so no codes are seeded.
+ */
+export function motoVersion(): string | undefined {
+  try {
+    execFileSync('moto_server', ['--help'], { stdio: 'ignore' });
+    return execFileSync('python3', ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Peer {
+  name: string;
+  server: ServerProcess;
+  poolId: string;
+  clientId: string;
+  codeHolders: number[];
+  lacks: ReadonlySet<string>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const headers = (operation: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` });
+
+async function call(url: string, operation: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(url, { method: 'POST', headers: headers(operation), body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`moto ${operation}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+export async function startMoto(size: number, log: (line: string) => void): Promise<Peer> {
+  const port = await freePort();
+  const server = await spawnServer('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { port, ready: /Running on/ });
+  const pool = (await call(server.url, 'CreateUserPool', { PoolName: 'bench' })).UserPool as { Id: string };
+  const client = (
+    await call(server.url, 'CreateUserPoolClient', {
+      UserPoolId: pool.Id,
+      ClientName: 'bench',
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    })
+  ).UserPoolClient as { ClientId: string };
+  const t0 = performance.now();
+  const creates = Array.from({ length: size }, (_, i) => ({
+    headers: headers('AdminCreateUser'),
+    body: JSON.stringify({
+      UserPoolId: pool.Id,
+      Username: seededUsername(i),
+      TemporaryPassword: 'Temp0rary!pass',
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: seededEmail(i) },
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'given_name', Value: `Given${i % 1000}` },
+      ],
+    }),
+  }));
+  const signIns = Array.from({ length: size }, (_, i) => i).filter((i) => i % 10 === CLASS.signIn);
+  const passwords = signIns.map((i) => ({
+    headers: headers('AdminSetUserPassword'),
+    body: JSON.stringify({ UserPoolId: pool.Id, Username: seededUsername(i), Password: SEEDED_PASSWORD, Permanent: true }),
+  }));
+  for (const requests of [creates, passwords]) {
+    const done = await runLoad({ url: server.url, step: sequence(requests, false), concurrency: 16, warmupMs: 0, durationMs: 3_600_000 });
+    if (done.errors > 0) throw new Error(`moto seeding: ${done.firstError}`);
+  }
+  log(`moto, ${size.toLocaleString('en-US')} users: seeded through its API in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    name: 'moto',
+    server,
+    poolId: pool.Id,
+    clientId: client.ClientId,
+    codeHolders: usersOfClass({ from: 0, size }, CLASS.confirm, 2_000),
+    lacks: new Set(),
+    async close() {
+      await server.stop();
+    },
+  };
+}
