@@ -3,7 +3,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { defaultConfig } from '../src/config.js';
 import { runBench, type BenchReport, type Row } from './core.js';
-import { COGNITO_LOCAL_VERSION } from './cognito-local.js';
 
 /**
  * `npm run bench`: the whole suite (about 13 minutes), then Markdown for bench/RESULTS.md.
@@ -70,19 +69,23 @@ function render(r: BenchReport): string {
   const sizes = [...new Set(r.rows.map((row) => row.poolSize))].sort((a, b) => a - b);
   for (const size of sizes) {
     const ours = r.rows.filter((row) => row.server === 'userpoold' && row.poolSize === size);
-    const theirs = r.rows.filter((row) => row.server === 'cognito-local' && row.poolSize === size);
+    const theirs = r.rows.filter((row) => row.server !== 'userpoold' && row.poolSize === size);
+    const peerNames = [...new Set(theirs.map((row) => row.server))];
     lines.push('');
     lines.push(`### ${n(size)} users, 16 requests in flight`);
     lines.push('');
-    const peerCols = theirs.length > 0 ? ` cognito-local ${COGNITO_LOCAL_VERSION} req/s | p50 ms | ratio |` : '';
-    lines.push(`| operation | req/s | p50 ms | p99 ms | max ms | errors | vs limit | target |${peerCols}`);
-    lines.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${theirs.length > 0 ? ' ---: | ---: | ---: |' : ''}`);
+    lines.push(`| operation | req/s | p50 ms | p99 ms | max ms | errors | vs limit | target |${peerNames.map((p) => ` ${p} req/s | p50 ms | ratio |`).join('')}`);
+    lines.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${' ---: | ---: | ---: |'.repeat(peerNames.length)}`);
     for (const row of ours) {
-      const peer = theirs.find((t) => t.scenario === row.scenario);
       const limit = row.passwordBound ? r.argon2.hashesPerSecond : r.bare.requestsPerSecond;
-      const peerText = theirs.length === 0 ? '' : peer ? ` ${peer.requestsPerSecond.toFixed(1)} | ${peer.p50Ms.toFixed(0)} | ${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(0)}x |` : ' – | – | – |';
+      const peerText = peerNames
+        .map((name) => {
+          const peer = theirs.find((t) => t.server === name && t.scenario === row.scenario);
+          return peer ? ` ${peer.requestsPerSecond.toFixed(1)} | ${peer.p50Ms.toFixed(0)} | ${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(1)}x |` : ' – | – | – |';
+        })
+        .join('');
       lines.push(
-        `| ${row.scenario} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${row.errors}${row.exhausted ? ' (ran out)' : ''} | ${((100 * row.requestsPerSecond) / limit).toFixed(0)}% ${row.passwordBound ? 'hash' : 'http'} | ${target(row, r, theirs)} |${peerText}`,
+        `| ${row.scenario} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${row.errors}${row.exhausted ? ' (ran out)' : ''} | ${((100 * row.requestsPerSecond) / limit).toFixed(0)}% ${row.passwordBound ? 'hash' : 'http'} | ${target(row, r, theirs.filter((t) => t.server === 'cognito-local'))} |${peerText}`,
       );
     }
     const errs = [...ours, ...theirs].filter((row) => row.errors > 0);

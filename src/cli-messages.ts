@@ -4,10 +4,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { cryptoRandom } from './services/random.js';
 import { createSecretBox } from './services/secret-box.js';
 import { loadServerKey } from './services/server-key.js';
-import { openSqliteStore } from './storage/sqlite.js';
+import { openStore } from './storage/dialects.js';
 import { formatMessageLine } from './services/delivery/message-view.js';
 
-const OWN_FLAGS = ['pool', 'user', 'limit'] as const;
+const OWN_FLAGS = ['pool', 'user', 'limit', 'follow'] as const;
+const FOLLOW_POLL_MS = 1000;
 type OwnFlag = (typeof OWN_FLAGS)[number];
 
 /**
@@ -24,6 +25,10 @@ export async function messagesCommand(args: readonly string[], env: NodeJS.Proce
       rest.push(arg);
       continue;
     }
+    if (flag === 'follow') {
+      own.set('follow', inline ?? 'true');
+      continue;
+    }
     const value = inline ?? args[++i];
     if (value === undefined) throw new ConfigError(`messages: --${flag} needs a value`);
     own.set(flag as OwnFlag, value);
@@ -34,12 +39,23 @@ export async function messagesCommand(args: readonly string[], env: NodeJS.Proce
   const config = loadConfig(rest, env);
   const { dataDir } = config;
   // Reading must not create an empty database (and a key) in a mistyped folder.
-  if (!existsSync(join(dataDir, 'userpoold.sqlite'))) throw new ConfigError(`messages: no userpoold database in ${dataDir}`);
-  const store = await openSqliteStore(dataDir);
-  const secrets = createSecretBox(loadServerKey({ ...config, databaseUrl: undefined }, cryptoRandom), cryptoRandom);
+  if (config.databaseUrl === undefined && !existsSync(join(dataDir, 'userpoold.sqlite'))) {
+    throw new ConfigError(`messages: no userpoold database in ${dataDir}`);
+  }
+  const store = await openStore(config);
+  const secrets = createSecretBox(loadServerKey(config, cryptoRandom), cryptoRandom);
+  const query = { poolId: own.get('pool'), username: own.get('user') };
   try {
-    const rows = await store.listMessages({ poolId: own.get('pool'), username: own.get('user'), limit });
+    let rows = await store.listMessages({ ...query, limit });
+    let lastId = rows.at(-1)?.id;
     for (const row of rows) process.stdout.write(formatMessageLine(row, secrets) + '\n');
+    // --follow: keep printing new messages as they are queued, until interrupted.
+    while (own.get('follow') === 'true') {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      rows = await store.listMessages({ ...query, afterId: lastId, limit: 1000 });
+      for (const row of rows) process.stdout.write(formatMessageLine(row, secrets) + '\n');
+      lastId = rows.at(-1)?.id ?? lastId;
+    }
   } finally {
     await store.close();
   }

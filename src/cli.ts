@@ -41,6 +41,16 @@ export async function main(argv: readonly string[]): Promise<void> {
       await credentialsCommand(args, process.env);
       return;
     }
+    case 'export': {
+      const { exportCommand } = await import('./cli-export.js');
+      await exportCommand(args, process.env);
+      return;
+    }
+    case 'import': {
+      const { importCommand } = await import('./cli-import.js');
+      await importCommand(args, process.env);
+      return;
+    }
     case 'audit': {
       const { auditCommand } = await import('./cli-audit.js');
       await auditCommand(args, process.env);
