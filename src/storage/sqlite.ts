@@ -1,15 +1,17 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
+import { durableSqliteDialect } from './sqlite-connection.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
 /**
- * The embedded default: one SQLite file in the data folder. WAL with synchronous=FULL makes
- * every acknowledged commit survive a killed process or a power loss; busy_timeout lets a second
+ * The embedded default: one SQLite file in the data folder. WAL, with each commit fsynced before
+ * it is acknowledged (fsyncs shared by concurrent commits: sqlite-connection.ts), makes every
+ * acknowledged commit survive a killed process or a power loss; busy_timeout lets a second
  * process on the same file wait for the write lock instead of failing.
  */
 export async function openSqliteStore(dataDir: string): Promise<Store> {
@@ -25,10 +27,11 @@ export async function openSqliteFile(path: string): Promise<Store> {
 export async function openSqliteDatabase(path: string): Promise<Kysely<Database>> {
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
+  // Commits are made durable by the group fsync in sqlite-connection.ts, not inside COMMIT.
+  database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: durableSqliteDialect(database, `${path}-wal`) });
   await migrate(db);
   return db;
 }

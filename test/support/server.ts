@@ -1,12 +1,13 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { ManualClock } from '../../src/services/clock.js';
-import { silentLogger } from '../../src/services/logger.js';
+import { createLogger } from '../../src/services/logger.js';
 
 export interface TestServer {
   app: App;
@@ -27,10 +28,13 @@ export interface RawResponse {
 
 /**
  * A userpoold on port 0 with its own data folder, a pinned clock and cheap argon2 parameters,
- * plus an SDK v3 client pointed at it.
+ * plus an SDK v3 client pointed at it. `dialect: 'postgres'` keeps its data in a fresh
+ * PostgreSQL schema instead, dropped on close (see support/postgres-schema.ts for skipping).
  */
-export async function startServer(options: { config?: Partial<Config>; overrides?: AppOverrides } = {}): Promise<TestServer> {
+export async function startServer(options: { config?: Partial<Config>; overrides?: AppOverrides; dialect?: 'sqlite' | 'postgres' } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-test-'));
+  // Loaded only when asked for, so SQLite-only files never touch PostgreSQL.
+  const schema = options.dialect === 'postgres' ? await (await import('./postgres-schema.js')).createTestSchema() : undefined;
   const config: Config = {
     ...defaultConfig(),
     port: 0,
@@ -38,10 +42,12 @@ export async function startServer(options: { config?: Partial<Config>; overrides
     logLevel: 'silent',
     argon2MemoryKib: 64,
     argon2Iterations: 1,
+    ...(schema && { databaseUrl: schema.url, databasePoolSize: 4, serverKey: randomBytes(32).toString('base64') }),
     ...options.config,
   };
   const clock = new ManualClock(Date.UTC(2026, 10, 1, 12, 0, 0));
-  const app = await createApp(config, { clock, logger: silentLogger, ...options.overrides });
+  // Only our own faults are logged at error level: they show in the test output with their cause.
+  const app = await createApp(config, { clock, logger: createLogger('error'), ...options.overrides });
   const port = await app.listen();
   const url = `http://127.0.0.1:${port}`;
   const client = sdkClient(url);
@@ -67,6 +73,7 @@ export async function startServer(options: { config?: Partial<Config>; overrides
     async close() {
       client.destroy();
       await app.close();
+      await schema?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
