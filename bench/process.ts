@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +83,7 @@ export async function spawnServer(command: string, args: readonly string[], opti
  */
 export async function bundle(entry: string): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = fileURLToPath(new URL(`../node_modules/.cache/userpoold-bench/${basename(entry, '.ts')}.mjs`, import.meta.url));
+  const outfile = fileURLToPath(new URL(`../node_modules/.cache/userpoold-bench/${basename(entry, '.ts')}-${createHash('sha1').update(entry).digest('hex').slice(0, 8)}.mjs`, import.meta.url));
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'error' });
   return outfile;
 }

@@ -20,6 +20,8 @@ import { ManualClock } from '../src/services/clock.js';
 import { silentLogger } from '../src/services/logger.js';
 import { addressKey } from '../src/services/quotas/address-key.js';
 import { loadQuotaLimits } from '../src/services/quotas/quota-settings.js';
+import { createWindowLimiter, reserveOf, sliceOf } from '../src/services/quotas/window-limiter.js';
+import { DIALECTS } from './support/dialects.js';
 import { expectAwsError, sdkClient, startServer, type TestServer } from './support/server.js';
 
 const folders: string[] = [];
@@ -103,6 +105,76 @@ describe('quota categories', () => {
     assert.equal(defaultConfig().publicRateLimitPerIp, 300);
   });
 });
+
+for (const dialect of DIALECTS) {
+  describe(`window limiter on ${dialect.name}`, { skip: dialect.skip }, () => {
+    after(() => dialect.dispose());
+
+    it('is exact in one process, mostly from memory, and refuses a full window without writing', async () => {
+      const opened = await dialect.open();
+      try {
+        const clock = new ManualClock(Date.UTC(2026, 10, 1, 12, 0, 0));
+        let writes = 0;
+        const counting = Object.create(opened.store) as typeof opened.store;
+        counting.incrementCounter = (...args) => {
+          writes++;
+          return opened.store.incrementCounter(...args);
+        };
+        const limiter = createWindowLimiter({ store: counting, clock, logger: silentLogger }, 't:');
+        const results = [];
+        for (let i = 0; i < 150; i++) results.push(await limiter.take('k', 100, 1000));
+        assert.equal(results.filter(Boolean).length, 100);
+        assert.deepEqual(results.slice(0, 100), Array(100).fill(true));
+        const atFull = writes;
+        assert.ok(writes < 100, `${writes} writes for 100 admitted requests`);
+        for (let i = 0; i < 50; i++) assert.equal(await limiter.take('k', 100, 1000), false);
+        assert.equal(writes, atFull, 'a known-full window is refused from memory');
+        clock.advance(1000);
+        assert.equal(await limiter.take('k', 100, 1000), true);
+      } finally {
+        await opened.close();
+      }
+    });
+
+    it('drops the background count of a window that has passed, so it cannot reset the next one', async () => {
+      const opened = await dialect.open();
+      try {
+        const clock = new ManualClock(Date.UTC(2026, 10, 1, 12, 0, 0));
+        const limiter = createWindowLimiter({ store: opened.store, clock, logger: silentLogger }, 't:');
+        // limit 1000: a slice of 50, so these are admitted from memory; the first write goes at
+        // once, the rest wait for the pacing delay (50 ms).
+        for (let i = 0; i < 10; i++) assert.equal(await limiter.take('w', 1000, 1000), true);
+        clock.advance(1000);
+        for (let i = 0; i < 3; i++) assert.equal(await limiter.take('w', 1000, 1000), true);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const row = await opened.store.readCounter('t:w');
+        assert.deepEqual(row, { windowStart: clock.nowMs(), count: 3 });
+      } finally {
+        await opened.close();
+      }
+    });
+
+    it('holds across two instances within a slice or two, never below the limit', async () => {
+      const opened = await dialect.open(2);
+      try {
+        const clock = new ManualClock(Date.UTC(2026, 10, 1, 12, 0, 0));
+        const limiters = opened.stores.map((store) => createWindowLimiter({ store, clock, logger: silentLogger }, 't:'));
+        for (const limit of [3, 100]) {
+          let admitted = 0;
+          for (let i = 0; i < limit * 3; i++) if (await (limiters[i % 2] as (typeof limiters)[0]).take(`k${limit}`, limit, 1000)) admitted++;
+          assert.ok(admitted >= limit && admitted <= limit + 2 * sliceOf(limit), `limit ${limit}: ${admitted} admitted`);
+          if (limit <= reserveOf(limit)) assert.equal(admitted, limit, 'small limits are exact');
+        }
+        // Both at once, as concurrent requests would be.
+        const settled = await Promise.all(Array.from({ length: 60 }, (_, i) => (limiters[i % 2] as (typeof limiters)[0]).take('burst', 20, 1000)));
+        const passed = settled.filter(Boolean).length;
+        assert.ok(passed >= 20 && passed <= 20 + 2 * sliceOf(20), `burst: ${passed} admitted`);
+      } finally {
+        await opened.close();
+      }
+    });
+  });
+}
 
 describe('request-rate quotas', () => {
   it('are off by default: more requests per second than AWS allows all pass', async () => {

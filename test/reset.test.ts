@@ -15,15 +15,17 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { latestCode, messagesFor } from './support/outbox.js';
+import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
 const PASSWORD = 'Correct-Horse-1';
 const NEW_PASSWORD = 'Battery-Staple-2';
 
-describe('AdminResetUserPassword and the forgot-password flow', () => {
+// Every story runs on both stores; PostgreSQL skips with a reason when it is not running.
+for (const dialect of E2E_DIALECTS) describe(`AdminResetUserPassword and the forgot-password flow (${dialect})`, { skip: skipFor(dialect) }, () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await startServer({ dialect });
   });
   after(() => server.close());
 

@@ -17,6 +17,7 @@ import {
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
 const PASSWORD = 'Correct-Horse-1';
@@ -26,10 +27,11 @@ const INCORRECT = 'Incorrect username or password.';
 const SECOND = 1000;
 const DAY = 86_400_000;
 
-describe('password sign-in (InitiateAuth, AdminInitiateAuth, NEW_PASSWORD_REQUIRED)', () => {
+// Every story runs on both stores; PostgreSQL skips with a reason when it is not running.
+for (const dialect of E2E_DIALECTS) describe(`password sign-in (InitiateAuth, AdminInitiateAuth, NEW_PASSWORD_REQUIRED) (${dialect})`, { skip: skipFor(dialect) }, () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await startServer({ dialect });
   });
   after(() => server.close());
 
@@ -313,6 +315,15 @@ describe('password sign-in (InitiateAuth, AdminInitiateAuth, NEW_PASSWORD_REQUIR
     // Success forgets the streak.
     await expectAwsError(() => signIn(clientId, 'mia', 'Wrong-Pass-1'), 'NotAuthorizedException', INCORRECT);
     assert.ok((await signIn(clientId, 'mia', PASSWORD)).AuthenticationResult);
+  });
+
+  it('checks at most five passwords when thirty guesses arrive at once', async () => {
+    const { poolId, clientId } = await setup();
+    await confirmedUser(poolId, 'noah');
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => signIn(clientId, 'noah', 'Wrong-Pass-1')));
+    const messages = results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'signed in'));
+    assert.equal(messages.filter((m) => m === INCORRECT).length, 5, messages.join(' | '));
+    assert.equal(messages.filter((m) => m === 'Password attempts exceeded').length, 25);
   });
 
   it('forgets failures after 15 quiet minutes, and counts unknown names alike', async () => {

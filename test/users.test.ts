@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 import { generateTemporaryPassword, temporaryPasswordExpired } from '../src/domain/temporary-password.js';
 import { assertPasswordMeetsPolicy } from '../src/domain/password-policy.js';
@@ -22,10 +23,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PASSWORD = 'Temp-Passw0rd!';
 const DAY = 86_400_000;
 
-describe('users', () => {
+// Every story runs on both stores; PostgreSQL skips with a reason when it is not running.
+for (const dialect of E2E_DIALECTS) describe(`users (${dialect})`, { skip: skipFor(dialect) }, () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    server = await startServer({ dialect });
   });
   after(() => server.close());
 

@@ -27,24 +27,26 @@ export async function passwordSignIn(
   // Failures are counted per user, and per typed name for unknown users, so the limit
   // behaves the same whether or not the user exists.
   const failures = new SignInFailures(deps.store, sc.pool.id, user ? `sub:${user.sub}` : `name:${username}`);
-  if (await failures.isLocked(deps.clock.nowMs())) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
+  if (user?.status === 'RESET_REQUIRED') {
+    // No password to check: the attempt is refused without counting, as before a reset.
+    if (await failures.isLocked(deps.clock.nowMs())) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
+    await deps.hasher.verifyDummy(password);
+    throw passwordResetRequired(MESSAGES.passwordResetRequired);
+  }
+  // The attempt counts as a failure before the password is checked, and is cleared on success.
+  if (!(await failures.reserve(deps.clock.nowMs()))) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
 
   if (!user) {
     await deps.hasher.verifyDummy(password);
-    await failures.recordFailure(deps.clock.nowMs());
     throw preventsUserExistenceErrors(sc.clientSettings)
       ? notAuthorized(MESSAGES.incorrectCredentials)
       : userNotFound(MESSAGES.userDoesNotExist);
   }
-  if (user.status === 'RESET_REQUIRED') throw passwordResetRequired(MESSAGES.passwordResetRequired);
 
   let matches = false;
   if (user.passwordHash === null) await deps.hasher.verifyDummy(password);
   else matches = await deps.hasher.verify(user.passwordHash, password);
-  if (!matches) {
-    await failures.recordFailure(deps.clock.nowMs());
-    throw notAuthorized(MESSAGES.incorrectCredentials);
-  }
+  if (!matches) throw notAuthorized(MESSAGES.incorrectCredentials);
   await failures.clear();
 
   return afterPasswordProven(deps, sc, user, ctx);

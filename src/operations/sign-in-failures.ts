@@ -1,4 +1,4 @@
-import type { Store } from '../storage/store.js';
+import type { Store, StoreTx } from '../storage/store.js';
 import { activeStreak, failureKey, lockedUntil, type FailureStreak } from '../domain/sign-in.js';
 
 /**
@@ -19,8 +19,8 @@ export class SignInFailures {
     this.lastKey = `${this.countKey}:last`;
   }
 
-  private async streak(nowMs: number): Promise<(FailureStreak & { startedAt: number }) | undefined> {
-    const [count, last] = [await this.store.readCounter(this.countKey), await this.store.readCounter(this.lastKey)];
+  private async streak(nowMs: number, tx: StoreTx = this.store): Promise<(FailureStreak & { startedAt: number }) | undefined> {
+    const [count, last] = [await tx.readCounter(this.countKey), await tx.readCounter(this.lastKey)];
     if (!count || !last) return undefined;
     const live = activeStreak({ failures: count.count, lastFailureAt: last.windowStart }, nowMs);
     return live && { ...live, startedAt: count.windowStart };
@@ -30,10 +30,20 @@ export class SignInFailures {
     return lockedUntil(await this.streak(nowMs), nowMs) !== undefined;
   }
 
-  async recordFailure(nowMs: number): Promise<void> {
-    const live = await this.streak(nowMs);
-    await this.store.incrementCounter(this.countKey, live ? live.startedAt : nowMs);
-    await this.store.incrementCounter(this.lastKey, nowMs);
+  /**
+   * Takes one attempt before the password is checked: refused (false) while locked, otherwise
+   * counted as a failure at once, in one transaction. Counting first is what keeps parallel
+   * guesses from all passing the lock check before any of them is recorded; a successful
+   * attempt then calls `clear`.
+   */
+  async reserve(nowMs: number): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const live = await this.streak(nowMs, tx);
+      if (lockedUntil(live, nowMs) !== undefined) return false;
+      await tx.incrementCounter(this.countKey, live ? live.startedAt : nowMs);
+      await tx.incrementCounter(this.lastKey, nowMs);
+      return true;
+    });
   }
 
   async clear(): Promise<void> {

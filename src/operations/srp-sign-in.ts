@@ -105,11 +105,9 @@ export async function answerPasswordVerifier(
   if (!(await deps.store.useOnce(`srp-secret-block:${block.id}`, expiresAt, now))) throw notAuthorized(INVALID_SESSION);
 
   const failures = new SignInFailures(deps.store, sc.pool.id, block.userSub ? `sub:${block.userSub}` : `name:${block.name}`);
-  if (await failures.isLocked(now)) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
-  const refuse = async () => {
-    await failures.recordFailure(deps.clock.nowMs());
-    return notAuthorized(MESSAGES.incorrectCredentials);
-  };
+  // The attempt counts as a failure before the proof is checked, and is cleared on success.
+  if (!(await failures.reserve(now))) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
+  const refuse = async () => notAuthorized(MESSAGES.incorrectCredentials);
 
   const user = block.userSub === null ? undefined : await deps.store.getUserBySub(sc.pool.id, block.userSub);
   if (!user) throw await refuse();
