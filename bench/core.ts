@@ -38,6 +38,8 @@ export interface BenchOptions {
 
 export interface Row extends LoadResult {
   server: string;
+  /** Server CPU time per request (all its threads), when the server reports it. */
+  cpuUsPerRequest?: number | undefined;
   poolSize: number;
   scenario: string;
   passwordBound: boolean;
@@ -63,6 +65,7 @@ export interface BenchReport {
 
 /** Lookups (4 in flight) while 16 password sign-ins run: whether hashing blocks the event loop. */
 export const MIXED = 'Lookups (4 in flight) during 16 sign-ins';
+export const MIXED_WRITES = 'Updates (4 in flight) during 16 sign-ins';
 
 const CREDENTIALS: Credentials = { accessKeyId: 'AKIABENCHMARK0000001', secretAccessKey: 'bench-secret-access-key-not-a-real-one' };
 
@@ -114,7 +117,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const server = await spawnServer(
         process.execPath,
         [await bundle(options.serverEntry ?? SERVER_ENTRY), '--port', '0', '--data-dir', dataDir, '--log-level', 'error', '--public-rate-limit-per-ip', '0', '--code-attempt-limit', '1000000', ...extraArgs],
-        { nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=userpoold-${size}.cpuprofile`] : [] },
+        { ipc: true, nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=userpoold-${size}.cpuprofile`] : [] },
       );
       const phase: PhaseFacts = { poolSize: size, seedMs, dbBytes, spawnToListenMs: server.spawnToListenMs, createAppToListenMs: server.extra[0], maxRssKib: undefined };
       phases.push(phase);
@@ -126,14 +129,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const srpHolders = Array.from({ length: size - seeded }, (_, k) => seeded + k).filter(srpUsers);
         scenarios.push({ name: 'USER_SRP_AUTH round trip (2 requests)', common: false, step: srpStep(pool.id, clientId, srpHolders) });
         for (const scenario of scenarios.filter(wanted)) {
+          const before = await server.usage();
           const result = await runLoad({ url: server.url, step: scenario.step, ...load });
-          log(`  ${scenario.name}: ${fmt(result)}`);
-          rows.push({ server: 'userpoold', poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, ...result });
+          const after = await server.usage();
+          // Over warm-up and window alike, so divided by every completed request.
+          const cpuUsPerRequest = before && after ? (after.cpuUs - before.cpuUs) / result.completed : undefined;
+          log(`  ${scenario.name}: ${fmt(result)}${cpuUsPerRequest ? `, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request` : ''}`);
+          rows.push({ server: 'userpoold', poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, cpuUsPerRequest, ...result });
         }
-        const mixed = wanted({ name: MIXED } as Scenario) ? await mixedLoad(server, scenarios, load) : undefined;
-        if (mixed) {
-          log(`  AdminGetUser (4 in flight) while 16 password sign-ins run: ${fmt(mixed)}`);
-          rows.push({ server: 'userpoold', poolSize: size, scenario: MIXED, passwordBound: false, ...mixed });
+        for (const [name, operation] of [
+          [MIXED, 'AdminGetUser'],
+          [MIXED_WRITES, 'AdminUpdateUserAttributes'],
+        ] as const) {
+          const mixed = wanted({ name } as Scenario) ? await mixedLoad(server, scenarios, operation, load) : undefined;
+          if (!mixed) continue;
+          log(`  ${operation} (4 in flight) while 16 password sign-ins run: ${fmt(mixed)}`);
+          rows.push({ server: 'userpoold', poolSize: size, scenario: name, passwordBound: false, ...mixed });
         }
       } finally {
         phase.maxRssKib = await server.stop();
@@ -191,16 +202,17 @@ async function createClient(server: ServerProcess, prepare: ReturnType<typeof cr
   return (JSON.parse(text) as { UserPoolClient: { ClientId: string } }).UserPoolClient.ClientId;
 }
 
-/** Whether lookups keep their latency while password sign-ins saturate the hash threads. */
+/** Whether other operations keep their latency while password sign-ins saturate the hash threads. */
 async function mixedLoad(
   server: ServerProcess,
   scenarios: readonly Scenario[],
+  operation: string,
   load: { concurrency: number; warmupMs: number; durationMs: number },
 ): Promise<LoadResult | undefined> {
   const signIn = scenarios.find((s) => s.name.startsWith('InitiateAuth USER_PASSWORD_AUTH'));
-  const get = scenarios.find((s) => s.name === 'AdminGetUser');
-  if (!signIn || !get) return undefined;
-  const [result] = await Promise.all([runLoad({ url: server.url, step: get.step, ...load, concurrency: 4 }), runLoad({ url: server.url, step: signIn.step, ...load })]);
+  const other = scenarios.find((s) => s.name === operation);
+  if (!signIn || !other) return undefined;
+  const [result] = await Promise.all([runLoad({ url: server.url, step: other.step, ...load, concurrency: 4 }), runLoad({ url: server.url, step: signIn.step, ...load })]);
   return result;
 }
 

@@ -35,7 +35,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Steps completed inside the measured window. */
   requests: number;
+  /** Steps completed in all, warm-up included (for costs measured over the whole run). */
+  completed: number;
   errors: number;
   firstError?: string | undefined;
   /** Set when one-time inputs ran out before the window ended. */
@@ -61,6 +64,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let firstError: string | undefined;
   let exhausted = false;
   let lastDone = measureFrom;
+  let completed = 0;
 
   const worker = async () => {
     while (performance.now() < stopAt && !exhausted) {
@@ -76,6 +80,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         exhausted = true;
         break;
       }
+      completed++;
       if (sent < measureFrom || done > stopAt) continue;
       lastDone = Math.max(lastDone, done);
       latencies.push(done - sent);
@@ -94,6 +99,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const windowMs = exhausted ? Math.max(1, lastDone - measureFrom) : options.durationMs;
   return {
     requests: latencies.length,
+    completed,
     errors,
     firstError,
     exhausted,

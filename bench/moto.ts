@@ -8,8 +8,8 @@ import { CLASS, usersOfClass } from './workloads.js';
 /**
  * moto's server (Python), when `moto_server` is installed: it keeps everything in memory and
  * has no data file, so it is seeded through its API (16 requests in flight, not measured):
- * AdminCreateUser for everyone, then AdminSetUserPassword (permanent) for the users that sign
- * in. moto accepts any reset code that it did not issue itself, so no codes are seeded.
+ * AdminCreateUser for everyone, then AdminSetUserPassword (permanent) for the users whose
+ * operations depend on being confirmed (reset, recovery, sign-in). moto accepts any reset code that it did not issue itself, so no codes are seeded.
  */
 export function motoVersion(): string | undefined {
   try {
@@ -77,7 +77,9 @@ export async function startMoto(size: number, log: (line: string) => void): Prom
       ],
     }),
   }));
-  const signIns = Array.from({ length: size }, (_, i) => i).filter((i) => i % 10 === CLASS.signIn);
+  // Confirmed, as ours are, for the classes whose operations depend on the state.
+  const stateful = new Set<number>([CLASS.adminReset, CLASS.forgot, CLASS.confirm, CLASS.signIn]);
+  const signIns = Array.from({ length: size }, (_, i) => i).filter((i) => stateful.has(i % 10));
   const passwords = signIns.map((i) => ({
     headers: headers('AdminSetUserPassword'),
     body: JSON.stringify({ UserPoolId: pool.Id, Username: seededUsername(i), Password: SEEDED_PASSWORD, Permanent: true }),

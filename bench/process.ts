@@ -11,6 +11,8 @@ export interface ServerProcess {
   spawnToListenMs: number;
   /** The numbers after `listening <port>`, when the entry prints them. */
   extra: number[];
+  /** CPU time (µs, user + system, all threads) and RSS so far; undefined for servers without IPC. */
+  usage(): Promise<{ cpuUs: number; rss: number } | undefined>;
   /** Stops it; resolves to its peak RSS in KiB when it reported one. */
   stop(): Promise<number | undefined>;
 }
@@ -24,6 +26,8 @@ export interface SpawnOptions {
   ready?: RegExp;
   /** Use this port instead of reading it from the output. */
   port?: number;
+  /** Open an IPC channel (our own entries answer usage questions on it). */
+  ipc?: boolean;
 }
 
 export const SERVER_ENTRY = fileURLToPath(new URL('./server-entry.ts', import.meta.url));
@@ -34,7 +38,7 @@ export async function spawnServer(command: string, args: readonly string[], opti
   const child: ChildProcess = spawn(command, [...(options.nodeFlags ?? []), ...args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
@@ -64,6 +68,13 @@ export async function spawnServer(command: string, args: readonly string[], opti
     url: `http://127.0.0.1:${port}`,
     spawnToListenMs,
     extra,
+    async usage() {
+      if (!options.ipc || !child.connected) return undefined;
+      return new Promise((resolve) => {
+        child.once('message', (m: { cpu: { user: number; system: number }; rss: number }) => resolve({ cpuUs: m.cpu.user + m.cpu.system, rss: m.rss }));
+        child.send('usage');
+      });
+    },
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

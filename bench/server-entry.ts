@@ -5,13 +5,18 @@ import { loadConfig } from '../src/config.js';
 /**
  * The real server for the benchmark, in its own process: the CLI's flags, then
  * `listening <port> <ms from createApp to listening> <ms since process start>` on stdout, and on
- * SIGTERM, after a clean close, `maxrss <KiB>` (the process's peak resident set).
+ * SIGTERM, after a clean close, `maxrss <KiB>` (the process's peak resident set). Over IPC, any
+ * message is answered with the process's CPU time and current RSS.
  */
 const config = loadConfig(process.argv.slice(2), {});
 const started = performance.now();
 const app = await createApp(config);
 const port = await app.listen();
 process.stdout.write(`listening ${port} ${(performance.now() - started).toFixed(1)} ${performance.now().toFixed(1)}\n`);
+// The benchmark asks for the process's CPU time around each scenario (a figure that other
+// load on the machine disturbs much less than throughput does).
+process.on('message', () => process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss() }));
+process.channel?.unref();
 process.once('SIGTERM', () => {
   void app.close().then(() => {
     process.stdout.write(`maxrss ${process.resourceUsage().maxRSS}\n`);

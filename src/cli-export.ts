@@ -18,12 +18,25 @@ export async function exportCommand(args: readonly string[], env: NodeJS.Process
   const config = loadConfig(args, env);
   const check = keyAtHand(config) ? keyCheck(createSecretBox(loadServerKey(config, cryptoRandom), cryptoRandom)) : undefined;
   const { db, dialect } = await openDatabase(config, { mustExist: true, command: 'export' });
+  // A reader that went away (`| head`) ends the export with one line, not an unhandled error.
+  let failed: Error | undefined;
+  const onError = (err: Error) => (failed ??= err);
+  output.on('error', onError);
   try {
-    const counts = await exportDump(db, dialect, (line) => writeLine(output, line), { keyCheck: check, now: new Date() });
+    const counts = await exportDump(
+      db,
+      dialect,
+      async (line) => {
+        if (failed) throw new Error(`export: cannot write the dump: ${failed.message}`);
+        await writeLine(output, line);
+      },
+      { keyCheck: check, now: new Date() },
+    );
     process.stderr.write(`userpoold: exported ${summary(counts)}\n`);
     if (check === undefined) process.stderr.write('userpoold: no server key given, so the dump carries no key check; import will test its sealed values instead\n');
     return counts;
   } finally {
+    output.off('error', onError);
     await db.destroy();
   }
 }

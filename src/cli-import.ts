@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { cryptoRandom } from './services/random.js';
 import { createSecretBox } from './services/secret-box.js';
 import { loadServerKey } from './services/server-key.js';
-import { openDatabase } from './storage/open-database.js';
+import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { importDump, type Counts } from './storage/transfer.js';
 
 /**
@@ -27,12 +27,13 @@ export async function importCommand(args: readonly string[], env: NodeJS.Process
   }
   if ((input as { isTTY?: boolean }).isTTY) throw new ConfigError('import: expected a dump on standard input (userpoold import < dump.jsonl)');
   const secrets = createSecretBox(loadServerKey(config, cryptoRandom), cryptoRandom);
-  const { db, dialect } = await openDatabase(config, { mustExist: false, command: 'import' });
+  let target: OpenedDatabase | undefined;
   try {
-    const counts = await importDump(db, dialect, input, { force, secrets });
+    const open = async () => (target = await openDatabase(config, { mustExist: false, command: 'import' }));
+    const counts = await importDump(input, { force, secrets, open });
     process.stderr.write(`userpoold: imported ${summary(counts)}\n`);
     return counts;
   } finally {
-    await db.destroy();
+    await target?.db.destroy();
   }
 }

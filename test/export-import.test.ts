@@ -26,7 +26,7 @@ import { importCommand } from '../src/cli-import.js';
 import { secretHash } from '../src/domain/secret-hash.js';
 import { TABLES, TransferError } from '../src/storage/transfer.js';
 import { latestCode } from './support/outbox.js';
-import { createTestSchema, postgresSkip, type TestSchema } from './support/postgres-schema.js';
+import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from './support/postgres-schema.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 import { srpAnswer, srpRespond, srpStart, srpTimestamp } from './support/srp-client.js';
 
@@ -168,7 +168,7 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
       credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: 'not-the-secret-at-all-not-the-secret-at' },
       maxAttempts: 1,
     });
-    await expectAwsError(() => stranger.send(new ListUserPoolsCommand({ MaxResults: 10 })), 'UnrecognizedClientException');
+    await expectAwsError(() => stranger.send(new ListUserPoolsCommand({ MaxResults: 10 })), 'InvalidSignatureException');
     stranger.destroy();
 
     const described = await server.client.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: secretClient }));
@@ -249,9 +249,12 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
   it('refuses another key, a cut-off dump and a non-empty target, leaving the target as it was', async () => {
     const dir = tempDir();
     const dump = join(dir, 'dump.jsonl');
-    await exportTo(dump, ['--data-dir', sourceDir]);
+    await exportTo(dump, ['--data-dir', sourceDir, ...keyArgs]);
     const pg = await schema();
     const target = ['--database-url', pg.url, ...keyArgs];
+    // Another deployment's schema in the same database, with a table of the same name but other columns, and one we do not know.
+    const sibling = await schema();
+    await adminQuery(`create table ${sibling.schema}.users (sub text primary key, stray text); create table ${sibling.schema}.stray_table (id int)`);
 
     const otherKey = ['--database-url', pg.url, '--server-key', randomBytes(32).toString('base64')];
     await assert.rejects(() => importFrom(dump, otherKey), (err: unknown) => err instanceof TransferError && /sealed with another server key/.test(err.message));

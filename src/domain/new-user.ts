@@ -2,6 +2,8 @@ import type { DeliveryMediumType } from '../protocol/generated/types.js';
 import { invalidParameter } from '../errors.js';
 import { looksLikeEmail, looksLikePhoneNumber, type Attributes } from './attributes.js';
 import type { PoolSettings } from './user-pool.js';
+import { activeAliases, lookupKey } from './username.js';
+import type { UserRecord, UserStatus } from '../storage/store.js';
 
 /**
  * How a requested Username becomes a stored one. In pools whose users sign in with their email
@@ -35,6 +37,39 @@ export function newUsername(settings: PoolSettings, requested: string, sub: stri
     throw invalidParameter('Username cannot be of phone number format, since user pool is configured for phone_number alias.');
   }
   return { username: requested };
+}
+
+/** What differs between the ways a user comes to exist (SignUp, AdminCreateUser). */
+export interface NewUserFields {
+  poolId: string;
+  sub: string;
+  username: string;
+  status: Extract<UserStatus, 'UNCONFIRMED' | 'FORCE_CHANGE_PASSWORD'>;
+  passwordHash: string;
+  srp: UserRecord['srp'];
+  /** `sub` is stored first, from the field above, whether or not it is included here. */
+  attributes: Attributes;
+  nowMs: number;
+}
+
+/** A user as first stored: enabled, its lookup key and aliases derived from the pool's rules. */
+export function newUserRecord(settings: PoolSettings, fields: NewUserFields): UserRecord {
+  const { poolId, sub, username, status, passwordHash, srp, attributes, nowMs } = fields;
+  return {
+    poolId,
+    sub,
+    username,
+    usernameKey: lookupKey(settings, username),
+    status,
+    enabled: true,
+    passwordHash,
+    srp,
+    passwordUpdatedAt: nowMs,
+    attributes: { sub, ...attributes },
+    aliases: activeAliases(settings, attributes),
+    createdAt: nowMs,
+    updatedAt: nowMs,
+  };
 }
 
 export interface Invitation {

@@ -2,12 +2,11 @@ import type { Deps, Input, Operation, Output } from './deps.js';
 import { loadPool, loadUser } from './lookups.js';
 import { claimAliases, enqueueInvitations, renderInvitations, uniquely } from './user-writes.js';
 import { checkAttributeWrites, initialAttributes } from '../domain/attributes.js';
-import { invitationDestinations, newUsername } from '../domain/new-user.js';
+import { invitationDestinations, newUserRecord, newUsername } from '../domain/new-user.js';
 import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
 import { generateTemporaryPassword } from '../domain/temporary-password.js';
 import type { PoolSettings } from '../domain/user-pool.js';
 import { userType } from '../domain/user-view.js';
-import { activeAliases, lookupKey } from '../domain/username.js';
 import { MESSAGES, unsupportedUserState, userNotFound, usernameExists } from '../errors.js';
 import { derivePasswordSecrets } from '../services/password-secrets.js';
 import type { PoolRecord, UserRecord } from '../storage/store.js';
@@ -31,21 +30,16 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
   const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, temporaryPassword);
 
   const now = deps.clock.nowMs();
-  const user: UserRecord = {
+  const user = newUserRecord(settings, {
     poolId: pool.id,
     sub,
     username,
-    usernameKey: lookupKey(settings, username),
     status: 'FORCE_CHANGE_PASSWORD',
-    enabled: true,
     passwordHash,
     srp,
-    passwordUpdatedAt: now,
-    attributes: { sub, ...attributes },
-    aliases: activeAliases(settings, attributes),
-    createdAt: now,
-    updatedAt: now,
-  };
+    attributes,
+    nowMs: now,
+  });
   const rendered = await renderInvitations(deps, pool, settings, user, invitations, input.ClientMetadata);
   await deps.store.transaction(async (tx) => {
     await loadPool(tx, pool.id);

@@ -3,13 +3,12 @@ import { loadPublicClient } from './recovery-client.js';
 import { prepareCodeMessage, sendVerificationCode } from './verification-delivery.js';
 import { clientSettingsOf } from '../domain/app-client.js';
 import { assertRequiredAttributes, checkAttributeWrites, initialAttributes } from '../domain/attributes.js';
-import { newUsername } from '../domain/new-user.js';
+import { newUserRecord, newUsername } from '../domain/new-user.js';
 import { assertPasswordMeetsPolicy } from '../domain/password-policy.js';
-import { activeAliases, lookupKey } from '../domain/username.js';
 import { assertClientMayWrite, signUpChannel } from '../domain/verification.js';
 import { MESSAGES, invalidParameter, usernameExists } from '../errors.js';
 import { derivePasswordSecrets } from '../services/password-secrets.js';
-import { UniqueViolation, type UserRecord } from '../storage/store.js';
+import { UniqueViolation } from '../storage/store.js';
 
 /**
  * A user registers through an app client. The account starts UNCONFIRMED; when the pool
@@ -33,21 +32,7 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
 
   const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, input.Password);
   const now = deps.clock.nowMs();
-  const user: UserRecord = {
-    poolId: pool.id,
-    sub,
-    username,
-    usernameKey: lookupKey(settings, username),
-    status: 'UNCONFIRMED',
-    enabled: true,
-    passwordHash,
-    srp,
-    passwordUpdatedAt: now,
-    attributes,
-    aliases: activeAliases(settings, attributes),
-    createdAt: now,
-    updatedAt: now,
-  };
+  const user = newUserRecord(settings, { poolId: pool.id, sub, username, status: 'UNCONFIRMED', passwordHash, srp, attributes, nowMs: now });
   // Checked again by the insert; here so a taken name does not run the CustomMessage trigger.
   if (await deps.store.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists(MESSAGES.usernameExists);
   const channel = signUpChannel(settings, attributes);

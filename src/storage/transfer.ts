@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type TableMetadata, type Transaction } from 'kysely';
 import type { SecretBox } from '../services/secret-box.js';
 import type { DialectName } from './dialect-sql.js';
 import { migrationProvider } from './migrations/index.js';
@@ -144,7 +144,7 @@ async function probes(db: Kysely<Database>): Promise<Probe[]> {
 }
 
 async function ensureKnownTables(db: Kysely<Database>): Promise<void> {
-  const tables = await db.introspection.getTables();
+  const tables = await ownTables(db);
   const unknown = tables.map((t) => t.name).filter((name) => !TABLES.some((spec) => spec.name === name));
   if (unknown.length > 0) throw new TransferError(`export does not know the table(s) ${unknown.join(', ')}; this userpoold cannot dump this database completely`);
 }
@@ -160,13 +160,20 @@ export interface ImportOptions {
 }
 
 /**
- * Reads a dump and writes it into the target in one transaction (batched multi-row inserts),
- * so a dump that is cut off, sealed with another key or does not fit leaves the target as it
- * was. The target must be empty unless `force`, which empties it first.
+ * Reads a dump and writes it into the target (opened by `open` once the header passed) in one
+ * transaction of batched multi-row inserts, so a dump that is cut off, sealed with another key
+ * or does not fit leaves the target as it was. The target must be empty unless `force`, which
+ * empties it first.
  */
-export async function importDump(db: Kysely<Database>, dialect: DialectName, input: Readable, options: ImportOptions): Promise<Counts> {
+export async function importDump(
+  input: Readable,
+  options: ImportOptions & { open: () => Promise<{ db: Kysely<Database>; dialect: DialectName }> },
+): Promise<Counts> {
   const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  // The header first: input that is no dump of ours, or sealed with another key, never
+  // creates (or migrates) the target.
   checkHeader(await nextJson(lines, 1), options.secrets);
+  const { db, dialect } = await options.open();
   const columns = await tableColumns(db);
   return db.transaction().execute(async (trx) => {
     const occupied = await occupiedTables(trx);
@@ -275,8 +282,19 @@ function rowLine(item: unknown, lineNo: number): RowLine {
   return line as RowLine;
 }
 
-async function tableColumns(db: Kysely<Database>): Promise<Map<string, Set<string>>> {
+/**
+ * The tables the store's queries see. Kysely lists the tables of every schema of a PostgreSQL
+ * database; a database shared by several deployments (or test runs) holds others' tables too.
+ */
+async function ownTables(db: Kysely<Database>): Promise<TableMetadata[]> {
   const tables = await db.introspection.getTables();
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return tables;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return tables.filter((t) => t.schema === rows[0]?.schema);
+}
+
+async function tableColumns(db: Kysely<Database>): Promise<Map<string, Set<string>>> {
+  const tables = await ownTables(db);
   return new Map(tables.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]));
 }
 
