@@ -1,8 +1,9 @@
-import { AdminCreateUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminResetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
 import { confirmResetPassword, fetchAuthSession, resetPassword, signIn, signOut } from 'aws-amplify/auth';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createConfirmedUser, createPoolWithClient } from './support/fixtures.js';
 import { latestCode } from './support/outbox.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -20,24 +21,10 @@ describe('Amplify Auth v6 against userpoold', () => {
   after(() => server.close());
 
   it('admin reset: signIn says RESET_PASSWORD, confirmResetPassword with the delivered code, signIn succeeds, signOut', async () => {
-    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'amplify', AutoVerifiedAttributes: ['email'] }));
-    const poolId = created.UserPool?.Id as string;
-    const client = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'amplify-app' }));
-    const clientId = client.UserPoolClient?.ClientId as string;
+    const { poolId, clientId } = await createPoolWithClient(server.client, { PoolName: 'amplify', AutoVerifiedAttributes: ['email'] }, { ClientName: 'amplify-app' });
     Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: server.url } } });
 
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: 'dana',
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: 'dana@example.com' },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'dana', Password: PASSWORD, Permanent: true }));
+    await createConfirmedUser(server.client, poolId, 'dana', { password: PASSWORD });
 
     const first = await signIn({ username: 'dana', password: PASSWORD });
     assert.equal(first.isSignedIn, true);

@@ -1,8 +1,6 @@
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   CreateUserPoolClientCommand,
@@ -26,6 +24,7 @@ import { silentLogger } from '../src/services/logger.js';
 import { auditRecordOf, createAuditLog } from '../src/services/audit.js';
 import { openSqliteFile } from '../src/storage/sqlite.js';
 import type { AuditRecord } from '../src/storage/store.js';
+import { createConfirmedUser } from './support/fixtures.js';
 import { latestCode } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
@@ -159,20 +158,7 @@ describe('audit log through the API', () => {
   }
 
   it('records admin and public calls with caller, pool, user, outcome and address, and never a secret', async () => {
-    const email = 'alice@example.com';
-    await admin.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: 'alice',
-        TemporaryPassword: TEMP_PASSWORD,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'alice', Password: PASSWORD, Permanent: true }));
+    await createConfirmedUser(admin, poolId, 'alice', { temporaryPassword: TEMP_PASSWORD, password: PASSWORD });
     await admin.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'alice' }));
     const resetCode = await latestCode(server, poolId, 'alice');
     await server.client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'alice', SecretHash: secretHash('alice') }));

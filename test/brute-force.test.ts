@@ -9,13 +9,12 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { startChildServer, stopChildServer, type ChildServer } from './support/child-server.js';
 import { expectAwsError, sdkClient } from './support/server.js';
 
 /**
@@ -24,33 +23,17 @@ import { expectAwsError, sdkClient } from './support/server.js';
  * second budget. The servers run with the system clock, as in production.
  */
 
-const ENTRY = fileURLToPath(new URL('./support/run-server.ts', import.meta.url));
 const PASSWORD = 'Correct-Horse-1';
 const NEW_PASSWORD = 'Battery-Staple-2';
 const ATTEMPT_LIMIT = 'Attempt limit exceeded, please try after some time.';
 
-interface Server {
-  process: ChildProcess;
-  url: string;
+interface Server extends ChildServer {
   client: CognitoIdentityProviderClient;
-  exited: Promise<unknown>;
 }
 
 async function startChild(dataDir: string, extra: string[] = []): Promise<Server> {
-  const args = ['--import', 'tsx', ENTRY, '--port', '0', '--data-dir', dataDir, '--log-level', 'silent', '--argon2-memory-kib', '64', '--argon2-iterations', '1', ...extra];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then(() => reject(new Error('server exited before listening')));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return { process: child, url, client: sdkClient(url), exited };
+  const child = await startChildServer(['--data-dir', dataDir, '--argon2-memory-kib', '64', '--argon2-iterations', '1', ...extra]);
+  return { ...child, client: sdkClient(child.url) };
 }
 
 describe('brute force across two server processes sharing one SQLite file', () => {
@@ -74,8 +57,7 @@ describe('brute force across two server processes sharing one SQLite file', () =
     for (const server of [a, b]) {
       if (!server) continue;
       server.client.destroy();
-      server.process.kill('SIGTERM');
-      await server.exited;
+      await stopChildServer(server);
     }
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -1,7 +1,5 @@
 import {
-  AdminCreateUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -13,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError, loadConfig, OPTIONS } from '../src/config.js';
 import { OPERATIONS as IMPLEMENTED } from '../src/operations/index.js';
+import { createConfirmedUser } from './support/fixtures.js';
 import { sdkClient } from './support/server.js';
 
 /**
@@ -217,19 +216,8 @@ describe('userpoold messages', () => {
     try {
       const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'msgs', AutoVerifiedAttributes: ['email'] }));
       poolId = pool.UserPool?.Id ?? '';
-      await client.send(
-        new AdminCreateUserCommand({
-          UserPoolId: poolId,
-          Username: 'alice',
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: 'alice@example.com' },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-        }),
-      );
       // A reset needs a confirmed user (FORCE_CHANGE_PASSWORD cannot be reset).
-      await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'alice', Password: 'Correct-Horse-1', Permanent: true }));
+      await createConfirmedUser(client, poolId, 'alice', { password: 'Correct-Horse-1' });
       await client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'alice' }));
     } finally {
       client.destroy();

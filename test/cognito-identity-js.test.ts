@@ -1,7 +1,8 @@
-import { AdminCreateUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminResetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createConfirmedUser, createInvitedUser, createPoolWithClient } from './support/fixtures.js';
 import { latestCode } from './support/outbox.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -22,27 +23,14 @@ describe('amazon-cognito-identity-js against userpoold', () => {
   after(() => server.close());
 
   async function setup() {
-    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'identity-js', AutoVerifiedAttributes: ['email'] }));
-    const poolId = created.UserPool?.Id as string;
-    const client = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web' }));
-    const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: client.UserPoolClient?.ClientId as string, endpoint: server.url });
+    const { poolId, clientId } = await createPoolWithClient(server.client, { PoolName: 'identity-js', AutoVerifiedAttributes: ['email'] }, { ClientName: 'web' });
+    const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: server.url });
     return { poolId, pool };
   }
 
   async function createUser(poolId: string, username: string, permanent: boolean) {
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        TemporaryPassword: TEMP_PASSWORD,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    if (permanent) await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
+    if (permanent) await createConfirmedUser(server.client, poolId, username, { temporaryPassword: TEMP_PASSWORD, password: PASSWORD });
+    else await createInvitedUser(server.client, poolId, username, { temporaryPassword: TEMP_PASSWORD });
   }
 
   function authenticate(user: CognitoUser, password: string): Promise<Outcome> {

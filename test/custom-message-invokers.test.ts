@@ -1,7 +1,5 @@
 import {
-  AdminCreateUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
@@ -9,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createConfirmedUser, verifiedEmail } from './support/fixtures.js';
 import { startFunctionEndpoint, type FunctionEndpoint } from './support/lambda-http.js';
 import { startFakeLambda, type FakeLambda } from './support/lambda-invoke-fake.js';
 import { messagesFor } from './support/outbox.js';
@@ -62,20 +61,10 @@ describe('the CustomMessage trigger through each invoker, from AdminResetUserPas
       }),
     );
     const poolId = created.UserPool?.Id as string;
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-          { Name: 'phone_number', Value: '+15555550100' },
-          { Name: 'phone_number_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: 'First-Password-1', Permanent: true }));
+    await createConfirmedUser(server.client, poolId, username, {
+      password: 'First-Password-1',
+      attributes: [...verifiedEmail(username), { Name: 'phone_number', Value: '+15555550100' }, { Name: 'phone_number_verified', Value: 'true' }],
+    });
     await server.client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: username, ClientMetadata: { brand: 'Acme' } }));
     const [message] = await messagesFor(server, poolId, username);
     assert.ok(message, 'a message was queued');

@@ -9,18 +9,17 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../src/config.js';
 import { MAX_RETRY_DELAY_MS, retryDelayMs } from '../src/services/delivery/backoff.js';
 import { createSmtpTransport } from '../src/services/delivery/smtp-transport.js';
 import type { EmailTransport } from '../src/services/delivery/transport.js';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../src/services/delivery/worker.js';
 import { createLogger } from '../src/services/logger.js';
+import { killRunningChildren, startChildServer, stopChildServer, type ChildServer } from './support/child-server.js';
 import { messagesFor, type QueuedMessage } from './support/outbox.js';
 import { sdkClient, startServer, type TestServer } from './support/server.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
@@ -275,39 +274,12 @@ describe('delivery faults (real SMTP server, workers driven by a pinned clock)',
   });
 });
 
-const ENTRY = fileURLToPath(new URL('./support/run-server.ts', import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startChild(args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--port', '0', '--log-level', process.env.DEBUG_CHILD ? 'debug' : 'silent', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`server exited before listening (code ${code}, signal ${signal})`)));
-  });
-  return { process: child, url: `http://127.0.0.1:${port}`, exited };
-}
-
 describe('delivery across a killed server process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-delivery-kill-'));
   let smtp: TestSmtp | undefined;
-  const children: Child[] = [];
+  const children: ChildServer[] = [];
   afterEach(async () => {
-    for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    killRunningChildren(children);
     await smtp?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -329,7 +301,7 @@ describe('delivery across a killed server process', () => {
       '--argon2-memory-kib', '64',
       '--argon2-iterations', '1',
     ];
-    const first = await startChild(args);
+    const first = await startChildServer(args);
     children.push(first);
     const client = sdkClient(first.url);
     const { poolId, clientId } = await createPool(client);
@@ -347,7 +319,7 @@ describe('delivery across a killed server process', () => {
     mailServer.hang(false);
 
     const restartedAt = performance.now();
-    const second = await startChild(args);
+    const second = await startChildServer(args);
     children.push(second);
     await mailServer.waitFor(() => mailServer.messages.length >= USERS, 30_000).catch(async (err: Error) => {
       const states = ((await (await fetch(`${second.url}/_dev/messages`)).json()) as { messages: { state: string }[] }).messages.map((m) => m.state);
@@ -384,7 +356,6 @@ describe('delivery across a killed server process', () => {
       again.destroy();
     }
     t.diagnostic(`${inFlightAtKill} sends in flight at the kill; all ${USERS} delivered ${deliveredAfterMs.toFixed(0)} ms after the restart (claim TTL ${CLAIM_TTL_MS} ms)`);
-    second.process.kill('SIGTERM');
-    await second.exited;
+    await stopChildServer(second);
   });
 });

@@ -1,46 +1,20 @@
 import { CreateUserPoolCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { killRunningChildren, startChildServer, stopChildServer, type ChildServer } from './support/child-server.js';
 import { sdkClient } from './support/server.js';
 
-const ENTRY = fileURLToPath(new URL('./support/run-server.ts', import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Starts the server as a separate process on the given data folder and waits for its port. */
-async function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`server exited before listening (code ${code}, signal ${signal})`)));
-  });
-  return { process: child, url: `http://127.0.0.1:${port}`, exited };
-}
+const startChild = (dataDir: string) => startChildServer(['--data-dir', dataDir]);
 
 describe('durability', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-durability-'));
-  const children: Child[] = [];
+  const children: ChildServer[] = [];
   after(() => {
-    for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    killRunningChildren(children);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -99,8 +73,7 @@ describe('durability', () => {
       }
     } finally {
       again.destroy();
-      second.process.kill('SIGTERM');
-      await second.exited;
+      await stopChildServer(second);
     }
   });
 });

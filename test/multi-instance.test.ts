@@ -73,9 +73,12 @@ describe('two instances on one PostgreSQL schema', { skip: postgresSkip ?? false
   });
 
   after(async () => {
-    await a?.close();
-    await b?.close();
-    await schema?.drop();
+    try {
+      await a?.close();
+      await b?.close();
+    } finally {
+      await schema?.drop();
+    }
   });
 
   /** Both instances run in one process with their own pinned clocks; they move together. */

@@ -1,9 +1,7 @@
 import {
-  AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolCommand,
   ListUserPoolsCommand,
@@ -14,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { evaluate, parsePolicy, PolicyError } from '../src/services/credentials/policy.js';
+import { createConfirmedUser } from './support/fixtures.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
 const ACCOUNT = '000000000000';
@@ -49,10 +48,7 @@ describe('IAM-style policies on the signed operations', () => {
       const id = pool.UserPool?.Id as string;
       ids.push(id);
       for (const username of ['alice', 'bob']) {
-        await adminClient.send(
-          new AdminCreateUserCommand({ UserPoolId: id, Username: username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }, { Name: 'email_verified', Value: 'true' }] }),
-        );
-        await adminClient.send(new AdminSetUserPasswordCommand({ UserPoolId: id, Username: username, Password: 'Passw0rd!x', Permanent: true }));
+        await createConfirmedUser(adminClient, id, username, { password: 'Passw0rd!x' });
       }
     }
     adminClient.destroy();

@@ -62,9 +62,12 @@ describe('PostgreSQL outages under a stream of writes', { skip: postgresSkip ?? 
   });
 
   after(async () => {
-    await server?.close();
-    await proxy?.close();
-    await schema?.drop();
+    try {
+      await server?.close();
+      await proxy?.close();
+    } finally {
+      await schema?.drop();
+    }
   });
 
   /** Creates a user with an invitation (a user row and an outbox row in one transaction). */

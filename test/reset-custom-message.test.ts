@@ -1,8 +1,6 @@
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   ConfirmForgotPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -13,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createConfirmedUser } from './support/fixtures.js';
 import { startFunctionEndpoint, type FunctionEndpoint } from './support/lambda-http.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
@@ -56,18 +55,7 @@ describe('AdminResetUserPassword with a CustomMessage trigger', () => {
       }),
     );
     const poolId = created.UserPool?.Id as string;
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: 'First-Password-1', Permanent: true }));
+    await createConfirmedUser(server.client, poolId, username, { password: 'First-Password-1' });
     return poolId;
   }
 

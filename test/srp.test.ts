@@ -1,11 +1,7 @@
 import {
-  AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   ConfirmForgotPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   type CreateUserPoolClientCommandInput,
@@ -13,6 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createConfirmedUser, createInvitedUser, createPoolWithClient } from './support/fixtures.js';
 import { latestCode } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 import { SRP_N_HEX, newHelper, srpAnswer, srpRespond, srpStart, srpTimestamp } from './support/srp-client.js';
@@ -29,39 +26,11 @@ describe('USER_SRP_AUTH (PASSWORD_VERIFIER)', () => {
   });
   after(() => server.close());
 
-  async function setup(options: { pool?: Partial<CreateUserPoolCommandInput>; client?: Partial<CreateUserPoolClientCommandInput> } = {}) {
-    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'srp', ...options.pool }));
-    const poolId = created.UserPool?.Id as string;
-    const client = await server.client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: 'app',
-        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        ...options.client,
-      }),
-    );
-    return { poolId, clientId: client.UserPoolClient?.ClientId as string };
-  }
-
-  async function invitedUser(poolId: string, username: string) {
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        TemporaryPassword: TEMP_PASSWORD,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-  }
-
-  async function confirmedUser(poolId: string, username: string) {
-    await invitedUser(poolId, username);
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
-  }
+  const setup = (options: { pool?: Partial<CreateUserPoolCommandInput>; client?: Partial<CreateUserPoolClientCommandInput> } = {}) =>
+    createPoolWithClient(server.client, { PoolName: 'srp', ...options.pool }, { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...options.client });
+  const invitedUser = (poolId: string, username: string) => createInvitedUser(server.client, poolId, username, { temporaryPassword: TEMP_PASSWORD });
+  const confirmedUser = (poolId: string, username: string) =>
+    createConfirmedUser(server.client, poolId, username, { temporaryPassword: TEMP_PASSWORD, password: PASSWORD });
 
   const now = () => server.clock.nowMs();
 

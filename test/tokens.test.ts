@@ -1,15 +1,11 @@
 import {
-  AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminInitiateAuthCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   ChangePasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -20,6 +16,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../src/app.js';
+import { createConfirmedUser, createPoolWithClient, verifiedEmail } from './support/fixtures.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
 const PASSWORD = 'Correct-Horse-1';
@@ -33,39 +30,19 @@ describe('tokens, JWKS and token-authenticated operations', () => {
   });
   after(() => server.close());
 
-  async function setup(client: Partial<CreateUserPoolClientCommandInput> = {}) {
-    const created = await server.client.send(
-      new CreateUserPoolCommand({ PoolName: 'tokens', Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: true }] }),
+  const setup = (client: Partial<CreateUserPoolClientCommandInput> = {}) =>
+    createPoolWithClient(
+      server.client,
+      { PoolName: 'tokens', Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: true }] },
+      { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...client },
     );
-    const poolId = created.UserPool?.Id as string;
-    const made = await server.client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: 'app',
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        ...client,
-      }),
-    );
-    return { poolId, clientId: made.UserPoolClient?.ClientId as string, clientSecret: made.UserPoolClient?.ClientSecret };
-  }
 
-  async function user(poolId: string, username: string) {
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        TemporaryPassword: 'Temp-Pass-1!',
-        UserAttributes: [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-          { Name: 'name', Value: username.toUpperCase() },
-          { Name: 'custom:tier', Value: 'gold' },
-        ],
-      }),
-    );
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
-  }
+  const user = (poolId: string, username: string) =>
+    createConfirmedUser(server.client, poolId, username, {
+      temporaryPassword: 'Temp-Pass-1!',
+      password: PASSWORD,
+      attributes: [...verifiedEmail(username), { Name: 'name', Value: username.toUpperCase() }, { Name: 'custom:tier', Value: 'gold' }],
+    });
 
   const signIn = async (clientId: string, username: string, password = PASSWORD) => {
     const res = await server.client.send(

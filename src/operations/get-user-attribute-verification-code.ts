@@ -1,35 +1,25 @@
 import { authenticateAccessToken } from './access-token.js';
 import type { Operation } from './deps.js';
-import { countCodeRequest, prepareCodeMessage, sendVerificationCode } from './verification-delivery.js';
-import { settingsOf } from '../domain/user-pool.js';
+import { sendRequestedCode } from './verification-delivery.js';
 import { channelFor, verifiableAttribute, type CodeChannel, type ContactAttribute } from '../domain/verification.js';
-import { MESSAGES, invalidParameter, userNotFound } from '../errors.js';
+import { MESSAGES, invalidParameter } from '../errors.js';
 import type { UserRecord } from '../storage/store.js';
 
 /**
  * A signed-in user asks for a code to verify their email or phone number. It goes to that
  * attribute's current value whether or not the pool auto-verifies it, replaces any earlier
- * code, and counts against the hourly request limit. The message is rendered before the write
- * transaction (it may run the CustomMessage trigger).
+ * code, and counts against the hourly request limit.
  */
 export const getUserAttributeVerificationCode: Operation<'GetUserAttributeVerificationCode'> = (deps) => async (input) => {
   const { pool, user: caller, claims } = await authenticateAccessToken(deps, input.AccessToken);
   const attribute = verifiableAttribute(input.AttributeName);
-  const purpose = `verify_${attribute}` as const;
-  const first = channelOf(caller, attribute);
-  await countCodeRequest(deps, deps.store, caller, purpose, false);
-  const prepared = await prepareCodeMessage(deps, pool, caller, {
-    channel: first,
+  const details = await sendRequestedCode(deps, pool, caller, {
+    purpose: `verify_${attribute}`,
     trigger: 'VerifyUserAttribute',
     clientId: claims.client_id,
     clientMetadata: input.ClientMetadata,
-  });
-  const details = await deps.store.transaction(async (tx) => {
-    const user = await tx.getUserBySub(pool.id, caller.sub);
-    if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
-    const channel = channelOf(user, attribute);
-    await countCodeRequest(deps, tx, user, purpose);
-    return sendVerificationCode(deps, tx, settingsOf(pool), user, purpose, channel, prepared);
+    channelOf: (user) => channelOf(user, attribute),
+    userGoneMessage: MESSAGES.userDoesNotExist,
   });
   return { CodeDeliveryDetails: details };
 };

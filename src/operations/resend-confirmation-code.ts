@@ -1,6 +1,6 @@
 import type { Operation } from './deps.js';
 import { loadPublicClient } from './recovery-client.js';
-import { countCodeRequest, prepareCodeMessage, sendVerificationCode } from './verification-delivery.js';
+import { sendRequestedCode } from './verification-delivery.js';
 import { clientSettingsOf, preventsUserExistenceErrors } from '../domain/app-client.js';
 import type { PoolSettings } from '../domain/user-pool.js';
 import { findUser } from '../domain/username.js';
@@ -13,8 +13,7 @@ const NO_AUTO_VERIFICATION = 'Cannot resend codes. Auto verification not turned 
 /**
  * A new sign-up code for an unconfirmed user, by the same delivery rule as SignUp; it replaces
  * the earlier code. Requests are limited per user and hour. With PreventUserExistenceErrors an
- * unknown user gets a simulated delivery and nothing is sent. The message is rendered before
- * the write transaction (it may run the CustomMessage trigger), so the checks run twice.
+ * unknown user gets a simulated delivery and nothing is sent.
  */
 export const resendConfirmationCode: Operation<'ResendConfirmationCode'> = (deps) => async (input) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
@@ -24,21 +23,13 @@ export const resendConfirmationCode: Operation<'ResendConfirmationCode'> = (deps
     if (!settings.AutoVerifiedAttributes?.length) throw invalidParameter(NO_AUTO_VERIFICATION);
     return { CodeDeliveryDetails: simulatedSignUpDelivery(settings, input.Username) };
   }
-  const first = resendChannel(settings, found);
-  await countCodeRequest(deps, deps.store, found, 'confirm_sign_up', false);
-  const prepared = await prepareCodeMessage(deps, pool, found, {
-    channel: first,
+  const details = await sendRequestedCode(deps, pool, found, {
+    purpose: 'confirm_sign_up',
     trigger: 'ResendCode',
     clientId: client.id,
     clientMetadata: input.ClientMetadata,
-  });
-
-  const details = await deps.store.transaction(async (tx) => {
-    const user = await tx.getUserBySub(pool.id, found.sub);
-    if (!user) throw userNotFound(MESSAGES.usernameClientNotFound);
-    const channel = resendChannel(settings, user);
-    await countCodeRequest(deps, tx, user, 'confirm_sign_up');
-    return sendVerificationCode(deps, tx, settings, user, 'confirm_sign_up', channel, prepared);
+    channelOf: (user) => resendChannel(settings, user),
+    userGoneMessage: MESSAGES.usernameClientNotFound,
   });
   return { CodeDeliveryDetails: details };
 };

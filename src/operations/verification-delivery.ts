@@ -2,7 +2,7 @@ import type { Deps } from './deps.js';
 import { emailSender, messageText } from '../domain/message-templates.js';
 import { settingsOf, type PoolSettings } from '../domain/user-pool.js';
 import { CODE_SENDS_PER_HOUR, VERIFICATION_CODE_TTL_MS, deliveryDetails, type CodeChannel } from '../domain/verification.js';
-import { MESSAGES, limitExceeded } from '../errors.js';
+import { MESSAGES, limitExceeded, userNotFound } from '../errors.js';
 import type { CodeDeliveryDetailsType } from '../protocol/generated/types.js';
 import type { CodePurpose } from '../services/codes.js';
 import { queueMessage } from '../services/delivery/outbox.js';
@@ -71,6 +71,42 @@ export async function sendVerificationCode(
     payload: { code, clientMetadata: prepared.clientMetadata, clientId: prepared.clientId, ...text },
   });
   return deliveryDetails(channel);
+}
+
+/** A code an existing user asks for again (ResendConfirmationCode, GetUserAttributeVerificationCode). */
+export interface CodeRequest {
+  purpose: CodePurpose;
+  trigger: string;
+  clientId: string | undefined;
+  clientMetadata: Record<string, string> | undefined;
+  /** Where the code goes for the user as stored; throws when the user may not have one. */
+  channelOf: (user: UserRecord) => CodeChannel;
+  /** The UserNotFoundException text should the user be deleted while the message renders. */
+  userGoneMessage: string;
+}
+
+/**
+ * The message is rendered before the write transaction (it may run the CustomMessage trigger),
+ * so the checks run twice: on `found` to refuse early without running the trigger, then on the
+ * user as read again in the transaction, which also counts the request and sends the code.
+ */
+export async function sendRequestedCode(deps: Deps, pool: PoolRecord, found: UserRecord, request: CodeRequest): Promise<CodeDeliveryDetailsType> {
+  const { purpose, channelOf } = request;
+  const first = channelOf(found);
+  await countCodeRequest(deps, deps.store, found, purpose, false);
+  const prepared = await prepareCodeMessage(deps, pool, found, {
+    channel: first,
+    trigger: request.trigger,
+    clientId: request.clientId,
+    clientMetadata: request.clientMetadata,
+  });
+  return deps.store.transaction(async (tx) => {
+    const user = await tx.getUserBySub(pool.id, found.sub);
+    if (!user) throw userNotFound(request.userGoneMessage);
+    const channel = channelOf(user);
+    await countCodeRequest(deps, tx, user, purpose);
+    return sendVerificationCode(deps, tx, settingsOf(pool), user, purpose, channel, prepared);
+  });
 }
 
 /**

@@ -72,8 +72,11 @@ export async function startServer(options: { config?: Partial<Config>; overrides
     },
     async close() {
       client.destroy();
-      await app.close();
-      await schema?.drop();
+      try {
+        await app.close();
+      } finally {
+        await schema?.drop();
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
