@@ -115,7 +115,8 @@ export async function issueResetCodes(dataDir: string, pool: PoolRecord, users: 
     for (let start = 0; start < users.length; start += 5_000) {
       await store.transaction(async (tx) => {
         for (const i of users.slice(start, start + 5_000)) {
-          await codes.issue(tx, { poolId: pool.id, userSub: seededSub(i), purpose: 'reset_password' }, ttlMs);
+          // Codes are bound to where they were sent: the seeded users' verified email.
+          await codes.issue(tx, { poolId: pool.id, userSub: seededSub(i), purpose: 'reset_password', destination: seededEmail(i) }, ttlMs);
         }
       });
     }

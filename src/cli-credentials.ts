@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { splitOwnFlags } from './cli-flags.js';
 import { ConfigError, loadConfig } from './config.js';
 import { cryptoRandom, randomString } from './services/random.js';
 import { createSecretBox } from './services/secret-box.js';
@@ -9,7 +10,6 @@ import { PRINCIPAL_NAME, userArn } from './services/credentials/principals.js';
 import { openStore } from './storage/dialects.js';
 
 const OWN_FLAGS = ['name', 'policy', 'arn'] as const;
-type OwnFlag = (typeof OWN_FLAGS)[number];
 
 /** Without --policy a key may call every operation on every pool: the usual admin key. */
 const FULL_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'cognito-idp:*', Resource: '*' }] };
@@ -39,7 +39,7 @@ export async function credentialsCommand(args: readonly string[], env: NodeJS.Pr
 }
 
 async function create(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const { own, rest } = splitFlags(args);
+  const { own, rest } = splitOwnFlags('credentials', args, OWN_FLAGS);
   const name = own.get('name');
   if (name === undefined || !PRINCIPAL_NAME.test(name)) throw new ConfigError('credentials create: --name is required (letters, digits and +=,.@_-, at most 64)');
   const policyFile = own.get('policy');
@@ -85,24 +85,6 @@ async function seal(args: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
   if (secret === '') throw new ConfigError('credentials seal: expected the secret access key on standard input');
   const secrets = createSecretBox(loadServerKey(config, cryptoRandom), cryptoRandom);
   process.stdout.write(secrets.seal(secret) + '\n');
-}
-
-function splitFlags(args: readonly string[]): { own: Map<OwnFlag, string>; rest: string[] } {
-  const own = new Map<OwnFlag, string>();
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') ? arg.slice(2, eq > 0 ? eq : undefined) : '';
-    if (!OWN_FLAGS.includes(flag as OwnFlag)) {
-      rest.push(arg);
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new ConfigError(`credentials: --${flag} needs a value`);
-    own.set(flag as OwnFlag, value);
-  }
-  return { own, rest };
 }
 
 function readPolicy(path: string): unknown {

@@ -1,10 +1,6 @@
 import {
-  AdminCreateUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   ConfirmForgotPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -20,6 +16,7 @@ import type { EmailTransport } from '../src/services/delivery/transport.js';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../src/services/delivery/worker.js';
 import { createLogger } from '../src/services/logger.js';
 import { killRunningChildren, startChildServer, stopChildServer, type ChildServer } from './support/child-server.js';
+import { createConfirmedUser, createPoolWithClient, verifiedEmail } from './support/fixtures.js';
 import { messagesFor, type QueuedMessage } from './support/outbox.js';
 import { sdkClient, startServer, type TestServer } from './support/server.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
@@ -29,27 +26,18 @@ const NEW_PASSWORD = 'Battery-Staple-2';
 const BASE_MS = 1000;
 
 /** A pool with one app client. */
-async function createPool(client: CognitoIdentityProviderClient) {
-  const created = await client.send(new CreateUserPoolCommand({ PoolName: 'faults' }));
-  const poolId = created.UserPool?.Id as string;
-  const app = await client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app' }));
-  return { poolId, clientId: app.UserPoolClient?.ClientId as string };
-}
+const createPool = (client: CognitoIdentityProviderClient) => createPoolWithClient(client, { PoolName: 'faults' });
 
 /** A confirmed user with a verified email (or phone), then a reset: one message queued. */
 async function resetUser(client: CognitoIdentityProviderClient, poolId: string, username: string, via: 'email' | 'phone' = 'email') {
   const attributes: AttributeType[] =
     via === 'email'
-      ? [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-        ]
+      ? verifiedEmail(username)
       : [
           { Name: 'phone_number', Value: '+15555550123' },
           { Name: 'phone_number_verified', Value: 'true' },
         ];
-  await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, UserAttributes: attributes, MessageAction: 'SUPPRESS' }));
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
+  await createConfirmedUser(client, poolId, username, { password: PASSWORD, attributes });
   await client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: username }));
 }
 

@@ -1,10 +1,6 @@
 import {
-  AdminCreateUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   ConfirmForgotPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
@@ -20,6 +16,7 @@ import { createSmsTransport } from '../src/services/delivery/sms-transport-facto
 import { createSmsWebhookTransport } from '../src/services/delivery/sms-webhook-transport.js';
 import { PermanentDeliveryError, type SmsMessage, type SmsTransport } from '../src/services/delivery/transport.js';
 import { startFakeSns, type FakeSns } from './support/fake-sns.js';
+import { createConfirmedUser, createPoolWithClient } from './support/fixtures.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 import { codeIn, startSmsWebhook, type SmsWebhook } from './support/sms-webhook.js';
@@ -302,30 +299,20 @@ describe('AdminResetUserPassword by SMS, end to end through the webhook', () => 
   });
 
   async function poolWithPhoneUser(username: string, phone: string) {
-    const created = await server.client.send(
-      new CreateUserPoolCommand({
-        PoolName: 'sms-reset',
-        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_phone_number', Priority: 1 }] },
-      }),
+    const { poolId, clientId } = await createPoolWithClient(
+      server.client,
+      { PoolName: 'sms-reset', AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_phone_number', Priority: 1 }] } },
+      { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
     );
-    const poolId = created.UserPool?.Id as string;
-    const client = await server.client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
-    );
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        TemporaryPassword: 'Temp-Pass-1',
-        UserAttributes: [
-          { Name: 'phone_number', Value: phone },
-          { Name: 'phone_number_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: 'Old-Password-1', Permanent: true }));
-    return { poolId, clientId: client.UserPoolClient?.ClientId as string };
+    await createConfirmedUser(server.client, poolId, username, {
+      temporaryPassword: 'Temp-Pass-1',
+      password: 'Old-Password-1',
+      attributes: [
+        { Name: 'phone_number', Value: phone },
+        { Name: 'phone_number_verified', Value: 'true' },
+      ],
+    });
+    return { poolId, clientId };
   }
 
   const signIn = (clientId: string, username: string, password: string) =>

@@ -1,9 +1,7 @@
 import {
   AdminCreateUserCommand,
   AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
   ConfirmForgotPasswordCommand,
-  CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InitiateAuthCommand,
   type CreateUserPoolCommandInput,
@@ -12,6 +10,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Config } from '../src/config.js';
 import { createLogger } from '../src/services/logger.js';
+import { createConfirmedUser, createPoolWithClient } from './support/fixtures.js';
 import { messagesFor, type QueuedMessage } from './support/outbox.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startSmtp, type ReceivedMail, type SmtpStartOptions, type TestSmtp } from './support/smtp.js';
@@ -39,24 +38,9 @@ describe('email delivery over SMTP', () => {
   }
 
   async function poolWithUser(server: TestServer, username: string, settings: Partial<CreateUserPoolCommandInput> = {}) {
-    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'mail', ...settings }));
-    const poolId = created.UserPool?.Id as string;
-    const client = await server.client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
-    );
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        UserAttributes: [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-        MessageAction: 'SUPPRESS',
-      }),
-    );
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
-    return { poolId, clientId: client.UserPoolClient?.ClientId as string };
+    const { poolId, clientId } = await createPoolWithClient(server.client, { PoolName: 'mail', ...settings }, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    await createConfirmedUser(server.client, poolId, username, { password: PASSWORD });
+    return { poolId, clientId };
   }
 
   /** Resets the user's password and delivers what that queued; returns the row and the mail. */

@@ -290,6 +290,24 @@ for (const dialect of E2E_DIALECTS) describe(`password sign-in (InitiateAuth, Ad
     await expectAwsError(() => answer(clientId, session), 'NotAuthorizedException', expired);
   });
 
+  it('ends a session when the administrator rotates the temporary password that opened it', async () => {
+    const { poolId, clientId } = await setup();
+    await invitedUser(poolId, 'lena');
+    const session = (await signIn(clientId, 'lena', TEMP_PASSWORD)).Session as string;
+    server.clock.advance(SECOND);
+    await server.client.send(
+      new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'lena', MessageAction: 'RESEND', TemporaryPassword: 'Rotated-Temp-2!' }),
+    );
+    await expectAwsError(
+      () =>
+        server.client.send(
+          new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeResponses: { USERNAME: 'lena', NEW_PASSWORD } }),
+        ),
+      'NotAuthorizedException',
+      'Invalid session for the user, session is expired.',
+    );
+  });
+
   it('refuses an expired temporary password', async () => {
     const { poolId, clientId } = await setup({ pool: { Policies: { PasswordPolicy: { MinimumLength: 8, TemporaryPasswordValidityDays: 2 } } } });
     await invitedUser(poolId, 'liam');

@@ -3,8 +3,6 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   ConfirmSignUpCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
@@ -19,6 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { maskDestination } from '../src/domain/mask-destination.js';
 import { secretHash } from '../src/domain/secret-hash.js';
+import { createPoolWithClient } from './support/fixtures.js';
 import { startFunctionEndpoint, type FunctionEndpoint } from './support/lambda-http.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
@@ -46,19 +45,12 @@ describe('SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp', ()
   });
   after(() => server.close());
 
-  async function pool(settings: Partial<CreateUserPoolCommandInput> = {}, client: Partial<CreateUserPoolClientCommandInput> = {}) {
-    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'signup', AutoVerifiedAttributes: ['email'], ...settings }));
-    const poolId = created.UserPool?.Id as string;
-    const made = await server.client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: 'app',
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        ...client,
-      }),
+  const pool = (settings: Partial<CreateUserPoolCommandInput> = {}, client: Partial<CreateUserPoolClientCommandInput> = {}) =>
+    createPoolWithClient(
+      server.client,
+      { PoolName: 'signup', AutoVerifiedAttributes: ['email'], ...settings },
+      { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...client },
     );
-    return { poolId, clientId: made.UserPoolClient?.ClientId as string, clientSecret: made.UserPoolClient?.ClientSecret };
-  }
 
   const email = (address: string): AttributeType[] => [{ Name: 'email', Value: address }];
 
@@ -407,14 +399,8 @@ describe('sign-up messages with a CustomMessage trigger', () => {
     await failing.close();
   });
 
-  async function pool(functionArn: string) {
-    const created = await server.client.send(
-      new CreateUserPoolCommand({ PoolName: 'signup-trigger', AutoVerifiedAttributes: ['phone_number'], LambdaConfig: { CustomMessage: functionArn } }),
-    );
-    const poolId = created.UserPool?.Id as string;
-    const made = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app' }));
-    return { poolId, clientId: made.UserPoolClient?.ClientId as string };
-  }
+  const pool = (functionArn: string) =>
+    createPoolWithClient(server.client, { PoolName: 'signup-trigger', AutoVerifiedAttributes: ['phone_number'], LambdaConfig: { CustomMessage: functionArn } });
 
   const signUp = (clientId: string, username: string) =>
     server.client.send(

@@ -352,4 +352,16 @@ describe('tokens, JWKS and token-authenticated operations', () => {
     for (let i = 0; i < 5; i++) await expectAwsError(() => change('Wrong-Pass-1'), 'NotAuthorizedException', 'Incorrect username or password.');
     await expectAwsError(() => change(PASSWORD), 'LimitExceededException', 'Attempt limit exceeded, please try after some time.');
   });
+
+  it('ChangePassword checks at most five previous passwords when forty guesses arrive at once', async () => {
+    const { poolId, clientId } = await setup();
+    await user(poolId, 'max');
+    const tokens = await signIn(clientId, 'max');
+    const guesses = Array.from({ length: 40 }, (_, i) =>
+      server.client.send(new ChangePasswordCommand({ AccessToken: tokens.access, PreviousPassword: `Wrong-Pass-${i}`, ProposedPassword: NEW_PASSWORD })),
+    );
+    const names = (await Promise.allSettled(guesses)).map((r) => (r.status === 'rejected' ? (r.reason as Error).name : 'changed'));
+    assert.equal(names.filter((n) => n === 'NotAuthorizedException').length, 5, names.join(' '));
+    assert.equal(names.filter((n) => n === 'LimitExceededException').length, 35);
+  });
 });

@@ -273,3 +273,26 @@ describe('ListUserPools', () => {
     assert.equal(res.body.__type, 'InvalidParameterException');
   });
 });
+
+describe('members the model does not define', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server.close());
+
+  it('are ignored: UpdateUserPool cannot change what only CreateUserPool sets, nor a client its id', async () => {
+    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'strict' }));
+    const poolId = created.UserPool?.Id as string;
+    const update = await server.raw('UpdateUserPool', { UserPoolId: poolId, UsernameConfiguration: { CaseSensitive: false }, AliasAttributes: ['email'] });
+    assert.equal(update.status, 200);
+    const described = await server.client.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+    assert.equal(described.UserPool?.UsernameConfiguration, undefined);
+    assert.equal(described.UserPool?.AliasAttributes, undefined);
+    const client = await server.raw('CreateUserPoolClient', { UserPoolId: poolId, ClientName: 'c', ClientId: 'spoofed', CreationDate: 1 });
+    assert.equal(client.status, 200);
+    const made = client.body.UserPoolClient as { ClientId: string; CreationDate: number };
+    assert.notEqual(made.ClientId, 'spoofed');
+    assert.notEqual(made.CreationDate, 1);
+  });
+});

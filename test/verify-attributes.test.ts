@@ -1,9 +1,5 @@
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   GetUserAttributeVerificationCodeCommand,
   InitiateAuthCommand,
   UpdateUserAttributesCommand,
@@ -14,6 +10,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createConfirmedUser, createPoolWithClient } from './support/fixtures.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
@@ -29,31 +26,17 @@ describe('UpdateUserAttributes, GetUserAttributeVerificationCode, VerifyUserAttr
   after(() => server.close());
 
   async function pool(settings: Partial<CreateUserPoolCommandInput> = {}, client: Partial<CreateUserPoolClientCommandInput> = {}) {
-    const created = await server.client.send(
-      new CreateUserPoolCommand({ PoolName: 'verify', AutoVerifiedAttributes: ['email'], AliasAttributes: ['email', 'phone_number'], ...settings }),
+    const { poolId, clientId } = await createPoolWithClient(
+      server.client,
+      { PoolName: 'verify', AutoVerifiedAttributes: ['email'], AliasAttributes: ['email', 'phone_number'], ...settings },
+      { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...client },
     );
-    const poolId = created.UserPool?.Id as string;
-    const made = await server.client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...client }),
-    );
-    return { poolId, clientId: made.UserPoolClient?.ClientId as string };
+    return { poolId, clientId };
   }
 
   /** A CONFIRMED user with a verified email, signed in: returns the access token. */
   async function signedInUser(poolId: string, clientId: string, username: string, attributes?: AttributeType[]): Promise<string> {
-    await server.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        TemporaryPassword: 'Temp-Pass-1',
-        MessageAction: 'SUPPRESS',
-        UserAttributes: attributes ?? [
-          { Name: 'email', Value: `${username}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
+    await createConfirmedUser(server.client, poolId, username, { temporaryPassword: 'Temp-Pass-1', password: PASSWORD, attributes });
     return signIn(clientId, username);
   }
 

@@ -145,14 +145,15 @@ export function tokenValiditySeconds(settings: ClientSettings): { access: number
 
 /** The UserPoolClientType of Create/Describe/UpdateUserPoolClient. */
 export function describeClient(client: ClientRecord, clientSecret: string | null): UserPoolClientType {
+  // Settings first: the client's own identity and dates always win over anything stored in them.
   return {
+    ...clientSettingsOf(client),
     UserPoolId: client.poolId,
     ClientName: client.name,
     ClientId: client.id,
     ...(clientSecret !== null && { ClientSecret: clientSecret }),
     LastModifiedDate: client.updatedAt / 1000,
     CreationDate: client.createdAt / 1000,
-    ...clientSettingsOf(client),
   };
 }
 

@@ -123,13 +123,14 @@ export function settingsOf(pool: PoolRecord): PoolSettings {
 /** The UserPoolType of DescribeUserPool / CreateUserPool. */
 export function describePool(pool: PoolRecord, arn: string, estimatedUsers: number): UserPoolType {
   const s = settingsOf(pool);
+  // Settings first: the pool's own identity and dates always win over anything stored in them.
   return {
+    ...s,
     Id: pool.id,
     Name: pool.name,
     Arn: arn,
     CreationDate: pool.createdAt / 1000,
     LastModifiedDate: pool.updatedAt / 1000,
     EstimatedNumberOfUsers: estimatedUsers,
-    ...s,
   };
 }

@@ -10,8 +10,8 @@ const HOUR_MS = 3_600_000;
 const ATTEMPTS_PER_HOUR = 5;
 
 /**
- * The signed-in user changes their password: the previous one must match (a wrong one is
- * counted against the hourly attempt quota), the new one must meet the policy.
+ * The signed-in user changes their password: the previous one must match (a wrong one counts
+ * against the hourly attempt quota), the new one must meet the policy.
  */
 export const changePassword: Operation<'ChangePassword'> = (deps) => async (input) => {
   const { pool, user } = await authenticateAccessToken(deps, input.AccessToken);
@@ -21,13 +21,18 @@ export const changePassword: Operation<'ChangePassword'> = (deps) => async (inpu
   const now = deps.clock.nowMs();
   const counter = `change-password:${user.sub}`;
   const window = Math.floor(now / HOUR_MS) * HOUR_MS;
-  if ((await deps.store.getCounter(counter, window)) >= ATTEMPTS_PER_HOUR) throw limitExceeded(MESSAGES.attemptLimit);
+  // The attempt is taken (checked and counted in one transaction) before the previous password
+  // is verified, so parallel guesses cannot all pass the check; a right guess gives it back.
+  const taken = await deps.store.transaction(async (tx) => {
+    if ((await tx.getCounter(counter, window)) >= ATTEMPTS_PER_HOUR) return false;
+    await tx.incrementCounter(counter, window);
+    return true;
+  });
+  if (!taken) throw limitExceeded(MESSAGES.attemptLimit);
   const previousMatches =
     user.passwordHash !== null && input.PreviousPassword !== undefined && (await deps.hasher.verify(user.passwordHash, input.PreviousPassword));
-  if (!previousMatches) {
-    await deps.store.incrementCounter(counter, window);
-    throw notAuthorized(MESSAGES.incorrectCredentials);
-  }
+  if (!previousMatches) throw notAuthorized(MESSAGES.incorrectCredentials);
+  await deps.store.incrementCounter(counter, window, -1);
   const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, user.username, input.ProposedPassword);
 
   await deps.store.transaction(async (tx) => {

@@ -6,6 +6,9 @@ import { findUser } from '../domain/username.js';
 import { MESSAGES, codeMismatch, expiredCode, notAuthorized, userNotFound } from '../errors.js';
 import { codeError, type CodeTarget } from '../services/codes.js';
 import { derivePasswordSecrets } from '../services/password-secrets.js';
+import { recoveryChannel } from '../domain/recovery.js';
+import type { PoolSettings } from '../domain/user-pool.js';
+import type { UserRecord } from '../storage/store.js';
 
 /**
  * Completes a reset with the code and a new password. The attempt is counted and committed
@@ -13,6 +16,12 @@ import { derivePasswordSecrets } from '../services/password-secrets.js';
  * consumes the code (only if it is still the same one), sets the password, makes the user
  * CONFIRMED and revokes their refresh tokens.
  */
+/** A reset code proves the recovery destination it went to, as the user is now stored. */
+function resetCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
+  const destination = recoveryChannel(settings, user)?.destination ?? '';
+  return { poolId: user.poolId, userSub: user.sub, purpose: 'reset_password', destination };
+}
+
 export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) => async (input) => {
   const checked = await deps.store.transaction(async (tx) => {
     const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
@@ -27,9 +36,9 @@ export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) 
       throw notAuthorized(MESSAGES.userDisabled);
     }
     assertPasswordMeetsPolicy(settings, input.Password);
-    const target: CodeTarget = { poolId: pool.id, userSub: user.sub, purpose: 'reset_password' };
+    const target = resetCodeTarget(settings, user);
     const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, deps.config.codeAttemptLimit);
-    return { outcome, target, sub: user.sub, username: user.username };
+    return { outcome, target, settings, sub: user.sub, username: user.username };
   });
   if (checked.outcome !== 'ok') throw codeError(checked.outcome);
 
@@ -38,7 +47,7 @@ export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) 
   await deps.store.transaction(async (tx) => {
     // The user may have changed while the password was hashed: reload, and let the code decide.
     const user = await tx.getUserBySub(checked.target.poolId, checked.sub);
-    if (!user || !(await deps.codes.consume(tx, checked.target, input.ConfirmationCode))) {
+    if (!user || !(await deps.codes.consume(tx, resetCodeTarget(checked.settings, user), input.ConfirmationCode))) {
       throw expiredCode(MESSAGES.expiredCode);
     }
     const now = deps.clock.nowMs();

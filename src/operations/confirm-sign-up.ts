@@ -7,6 +7,8 @@ import { CONFIRM_ATTEMPTS_PER_HOUR, assertUnconfirmed, signUpChannel } from '../
 import { settingsOf } from '../domain/user-pool.js';
 import { MESSAGES, codeMismatch, expiredCode, userNotFound } from '../errors.js';
 import { codeError, type CodeTarget } from '../services/codes.js';
+import type { PoolSettings } from '../domain/user-pool.js';
+import type { UserRecord } from '../storage/store.js';
 
 /**
  * The user proves the sign-up code. The attempt is counted and committed on its own; a good
@@ -14,6 +16,11 @@ import { codeError, type CodeTarget } from '../services/codes.js';
  * code went to as verified, which can make it a sign-in alias. An alias another user holds is
  * refused unless ForceAliasCreation moves it here.
  */
+function signUpCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
+  const destination = signUpChannel(settings, user.attributes)?.destination ?? '';
+  return { poolId: user.poolId, userSub: user.sub, purpose: 'confirm_sign_up', destination };
+}
+
 export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input) => {
   const checked = await deps.store.transaction(async (tx) => {
     const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
@@ -23,7 +30,7 @@ export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input)
       throw userNotFound(MESSAGES.usernameClientNotFound);
     }
     assertUnconfirmed(user.status);
-    const target: CodeTarget = { poolId: pool.id, userSub: user.sub, purpose: 'confirm_sign_up' };
+    const target = signUpCodeTarget(settings, user);
     const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, CONFIRM_ATTEMPTS_PER_HOUR);
     return { outcome, target };
   });
@@ -34,11 +41,12 @@ export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input)
     const user = await tx.getUserBySub(checked.target.poolId, checked.target.userSub);
     if (!pool || !user) throw expiredCode(MESSAGES.expiredCode);
     assertUnconfirmed(user.status);
-    if (!(await deps.codes.consume(tx, checked.target, input.ConfirmationCode))) throw expiredCode(MESSAGES.expiredCode);
-
     const settings = settingsOf(pool);
-    // The code went where the sign-up rule sends it; an unconfirmed user cannot have changed
-    // that attribute since, so the same rule names the attribute it proves.
+    // The code is bound to the address it went to: should an administrator have changed that
+    // address since, the code no longer matches and proves nothing.
+    if (!(await deps.codes.consume(tx, signUpCodeTarget(settings, user), input.ConfirmationCode))) throw expiredCode(MESSAGES.expiredCode);
+
+    // The code went where the sign-up rule sends it, so the same rule names the attribute it proves.
     const channel = signUpChannel(settings, user.attributes);
     const attributes = channel ? { ...user.attributes, [`${channel.attribute}_verified`]: 'true' } : user.attributes;
     const now = deps.clock.nowMs();

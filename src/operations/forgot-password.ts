@@ -26,6 +26,8 @@ export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (inpu
 
   const user = await resettableUser(deps.store, pool, settings, input.Username, hideExistence);
   if (!user) return simulated();
+  // Past the hourly budget, refuse before the CustomMessage function runs for nothing.
+  if (!(await countCodeRequest(deps, deps.store, user.sub, false))) throw limitExceeded(MESSAGES.attemptLimit);
   const prepared = await prepareRecoveryMessage(deps, pool, settings, user, client.id, input.ClientMetadata);
   if (!prepared) throw new Error('resetRefusal let through a user without a recovery channel');
 
@@ -62,13 +64,16 @@ async function resettableUser(tx: StoreTx, pool: PoolRecord, settings: PoolSetti
   return user;
 }
 
-/** Code requests share the hourly budget of the user's code attempts; false past it. */
-async function countCodeRequest(deps: Deps, tx: StoreTx, userSub: string): Promise<boolean> {
+/**
+ * Code requests have an hourly budget of their own per user, as large as the budget of code
+ * attempts (`--code-attempt-limit`); false past it. With `count` false it only looks.
+ */
+async function countCodeRequest(deps: Deps, tx: StoreTx, userSub: string, count = true): Promise<boolean> {
   const now = deps.clock.nowMs();
   const window = Math.floor(now / HOUR_MS) * HOUR_MS;
   const key = `code-sends:${userSub}:reset_password`;
   if ((await tx.getCounter(key, window)) >= deps.config.codeAttemptLimit) return false;
-  await tx.incrementCounter(key, window);
+  if (count) await tx.incrementCounter(key, window);
   return true;
 }
 

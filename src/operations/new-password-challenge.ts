@@ -51,7 +51,10 @@ export async function answerChallenge(
 
   const user = await deps.store.transaction(async (tx) => {
     const current = await tx.getUserBySub(sc.pool.id, session.userSub);
-    if (!current || current.status !== 'FORCE_CHANGE_PASSWORD') throw notAuthorized(INVALID_SESSION);
+    // The session holds only for the temporary password that opened it.
+    if (!current || current.status !== 'FORCE_CHANGE_PASSWORD' || current.passwordUpdatedAt !== session.passwordSetAt) {
+      throw notAuthorized(INVALID_SESSION);
+    }
     if (!current.enabled) throw notAuthorized(MESSAGES.userDisabled);
     const attributes = updatedAttributes(sc.settings, current.attributes, writes);
     assertRequiredAttributes(sc.settings, attributes);

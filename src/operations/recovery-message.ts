@@ -44,7 +44,8 @@ export async function queueRecoveryCode(
   if (!channel) return undefined;
   const sameChannel = channel.medium === prepared.channel.medium && channel.destination === prepared.channel.destination;
   const text = sameChannel ? prepared.text : { ...messageText(settings, 'ForgotPassword', channel.medium), ...(channel.medium === 'EMAIL' ? emailSender(settings) : {}) };
-  const code = await deps.codes.issue(tx, { poolId: user.poolId, userSub: user.sub, purpose: 'reset_password' }, deps.config.resetCodeTtlSeconds * 1000);
+  const target = { poolId: user.poolId, userSub: user.sub, purpose: 'reset_password' as const, destination: channel.destination };
+  const code = await deps.codes.issue(tx, target, deps.config.resetCodeTtlSeconds * 1000);
   await queueMessage(tx, deps, {
     user,
     trigger: 'ForgotPassword',

@@ -24,6 +24,7 @@ export async function afterPasswordProven(deps: Deps, sc: SignInClient, user: Us
       userSub: user.sub,
       challenge: 'NEW_PASSWORD_REQUIRED',
       expiresAt: deps.clock.nowMs() + authSessionValidityMs(sc.clientSettings),
+      passwordSetAt: user.passwordUpdatedAt,
     });
     return { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeParameters: newPasswordChallengeParameters(user, sc.settings) };
   }

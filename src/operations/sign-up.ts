@@ -39,7 +39,7 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   const prepared =
     channel && (await prepareCodeMessage(deps, pool, user, { channel, trigger: 'SignUp', clientId: client.id, clientMetadata: input.ClientMetadata }));
 
-  return deps.store.transaction(async (tx) => {
+  const result = await deps.store.transaction(async (tx) => {
     try {
       await tx.insertUser(user);
     } catch (err) {
@@ -52,4 +52,6 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
     const details = channel && prepared && (await sendVerificationCode(deps, tx, settings, user, 'confirm_sign_up', channel, prepared));
     return { UserConfirmed: false, UserSub: sub, ...(details && { CodeDeliveryDetails: details }) };
   });
+  if (result.CodeDeliveryDetails) deps.onMessageQueued?.();
+  return result;
 };

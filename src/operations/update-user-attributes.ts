@@ -59,6 +59,7 @@ export const updateUserAttributes: Operation<'UpdateUserAttributes'> = (deps) =>
     }
     return sent;
   });
+  if (details.length > 0) deps.onMessageQueued?.();
   return details.length > 0 ? { CodeDeliveryDetailsList: details } : {};
 };
 

@@ -62,7 +62,7 @@ export async function sendVerificationCode(
   const text = same
     ? prepared.text
     : { ...messageText(settings, prepared.trigger, channel.medium), ...(channel.medium === 'EMAIL' ? emailSender(settings) : {}) };
-  const code = await deps.codes.issue(tx, { poolId: user.poolId, userSub: user.sub, purpose }, VERIFICATION_CODE_TTL_MS);
+  const code = await deps.codes.issue(tx, { poolId: user.poolId, userSub: user.sub, purpose, destination: channel.destination }, VERIFICATION_CODE_TTL_MS);
   await queueMessage(tx, deps, {
     user,
     trigger: prepared.trigger,
@@ -100,13 +100,15 @@ export async function sendRequestedCode(deps: Deps, pool: PoolRecord, found: Use
     clientId: request.clientId,
     clientMetadata: request.clientMetadata,
   });
-  return deps.store.transaction(async (tx) => {
+  const details = await deps.store.transaction(async (tx) => {
     const user = await tx.getUserBySub(pool.id, found.sub);
     if (!user) throw userNotFound(request.userGoneMessage);
     const channel = channelOf(user);
     await countCodeRequest(deps, tx, user, purpose);
     return sendVerificationCode(deps, tx, settingsOf(pool), user, purpose, channel, prepared);
   });
+  deps.onMessageQueued?.();
+  return details;
 }
 
 /**
@@ -128,5 +130,5 @@ export async function countCodeRequest(deps: Deps, tx: StoreTx, user: UserRecord
  * unsent code replaces it. Used when the value a code was sent to changes without a new code.
  */
 export async function invalidateCode(deps: Deps, tx: StoreTx, user: UserRecord, purpose: CodePurpose): Promise<void> {
-  await deps.codes.issue(tx, { poolId: user.poolId, userSub: user.sub, purpose }, 0);
+  await deps.codes.issue(tx, { poolId: user.poolId, userSub: user.sub, purpose, destination: '' }, 0);
 }

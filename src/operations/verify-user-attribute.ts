@@ -6,6 +6,7 @@ import { activeAliases } from '../domain/username.js';
 import { VERIFY_ATTEMPTS_PER_HOUR, verifiableAttribute } from '../domain/verification.js';
 import { MESSAGES, expiredCode } from '../errors.js';
 import { codeError, type CodeTarget } from '../services/codes.js';
+import type { UserRecord } from '../storage/store.js';
 
 /**
  * A signed-in user proves the code sent to their email or phone number. The attempt is counted
@@ -15,13 +16,20 @@ import { codeError, type CodeTarget } from '../services/codes.js';
 export const verifyUserAttribute: Operation<'VerifyUserAttribute'> = (deps) => async (input) => {
   const { pool, user: caller } = await authenticateAccessToken(deps, input.AccessToken);
   const attribute = verifiableAttribute(input.AttributeName);
-  const target: CodeTarget = { poolId: pool.id, userSub: caller.sub, purpose: `verify_${attribute}` };
+  // The code is bound to the address it went to: a changed address makes it mismatch.
+  const targetFor = (user: UserRecord): CodeTarget => ({
+    poolId: pool.id,
+    userSub: user.sub,
+    purpose: `verify_${attribute}`,
+    destination: user.attributes[attribute] ?? '',
+  });
+  const target = targetFor(caller);
   const outcome = await deps.store.transaction((tx) => deps.codes.attempt(tx, target, input.Code, VERIFY_ATTEMPTS_PER_HOUR));
   if (outcome !== 'ok') throw codeError(outcome);
 
   await deps.store.transaction(async (tx) => {
     const user = await tx.getUserBySub(pool.id, caller.sub);
-    if (!user || user.attributes[attribute] === undefined || !(await deps.codes.consume(tx, target, input.Code))) {
+    if (!user || user.attributes[attribute] === undefined || !(await deps.codes.consume(tx, targetFor(user), input.Code))) {
       throw expiredCode(MESSAGES.expiredCode);
     }
     const settings = settingsOf(pool);

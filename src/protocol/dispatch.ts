@@ -1,5 +1,5 @@
 import { OPERATIONS, OPERATION_NAMES, SERVICE, type OperationName } from './generated/operations.js';
-import { validateInput } from './validate.js';
+import { knownMembersOnly, validateInput } from './validate.js';
 import { ServiceError, serialization, unsupportedOperation } from '../errors.js';
 import type { Handler, RequestContext } from '../operations/deps.js';
 import type { Logger } from '../services/logger.js';
@@ -70,7 +70,8 @@ export async function dispatch(
     if (fact.input !== null) validateInput(fact.input, input);
     const handler = handlers[name] as Handler<OperationName> | undefined;
     if (!handler) throw unsupportedOperation(`userpoold does not implement ${name} yet.`);
-    const output = await handler(input as never, ctx);
+    const known = fact.input === null ? {} : knownMembersOnly(fact.input, input);
+    const output = await handler(known as never, ctx);
     result = { status: 200, body: JSON.stringify(output ?? {}) };
   } catch (err) {
     result = errorResult(err, ctx, logger, target);

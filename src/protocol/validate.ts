@@ -163,3 +163,34 @@ function javaString(v: unknown): string {
 function add(out: Violation[], path: string, order: number, text: string): void {
   out.push({ path, order, text });
 }
+
+/**
+ * A copy of the input with only the members the model defines, at every depth. Operations
+ * store parts of their input (pool and client settings), so a member AWS would ignore must
+ * not reach them: it could otherwise set what the operation does not allow to change.
+ */
+export function knownMembersOnly(shapeName: string, value: unknown): unknown {
+  const fact = shape(shapeName);
+  if (value === null || value === undefined) return value;
+  switch (fact.type) {
+    case 'structure': {
+      const object = value as Record<string, unknown>;
+      const kept: Record<string, unknown> = {};
+      for (const [member, memberFact] of Object.entries(fact.members)) {
+        if (Object.prototype.hasOwnProperty.call(object, member) && object[member] !== undefined) {
+          kept[member] = knownMembersOnly(memberFact.target, object[member]);
+        }
+      }
+      return kept;
+    }
+    case 'list':
+      return (value as unknown[]).map((item) => knownMembersOnly(fact.member, item));
+    case 'map': {
+      const kept: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) kept[key] = knownMembersOnly(fact.value, item);
+      return kept;
+    }
+    default:
+      return value;
+  }
+}

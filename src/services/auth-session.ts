@@ -14,6 +14,11 @@ export interface AuthSession {
   challenge: ChallengeNameType;
   /** Epoch ms after which the session is refused. */
   expiresAt: number;
+  /**
+   * When the password that opened the session was set: a session is good only for that
+   * password, so rotating a temporary password (RESEND, AdminSetUserPassword) ends it.
+   */
+  passwordSetAt: number | null;
 }
 
 export const INVALID_SESSION = 'Invalid session for the user, session is expired.';
@@ -32,7 +37,7 @@ export function openSession(secrets: SecretBox, sealed: string, nowMs: number): 
   } catch {
     throw notAuthorized(INVALID_SESSION);
   }
-  const { v, poolId, clientId, userSub, challenge, expiresAt } = parsed;
+  const { v, poolId, clientId, userSub, challenge, expiresAt, passwordSetAt } = parsed;
   if (
     v !== VERSION ||
     typeof poolId !== 'string' ||
@@ -40,9 +45,10 @@ export function openSession(secrets: SecretBox, sealed: string, nowMs: number): 
     typeof userSub !== 'string' ||
     typeof challenge !== 'string' ||
     typeof expiresAt !== 'number' ||
+    (typeof passwordSetAt !== 'number' && passwordSetAt !== null) ||
     nowMs >= expiresAt
   ) {
     throw notAuthorized(INVALID_SESSION);
   }
-  return { poolId, clientId, userSub, challenge, expiresAt };
+  return { poolId, clientId, userSub, challenge, expiresAt, passwordSetAt };
 }

@@ -32,16 +32,30 @@ export interface CodeTarget {
   poolId: string;
   userSub: string;
   purpose: CodePurpose;
+  /**
+   * Where the code was sent (an email address or phone number). It is part of the code's hash,
+   * so a code proves only the destination it went to: once the user's address changes, by any
+   * operation, the old code no longer matches.
+   */
+  destination: string;
 }
 
 export function createCodes(clock: Clock, random: Random, secrets: SecretBox): Codes {
-  const hashOf = (target: CodeTarget, code: string) => secrets.digest(`code:${target.purpose}:${target.userSub}`, code);
+  const hashOf = (target: CodeTarget, code: string) =>
+    secrets.digest(`code:${target.purpose}:${target.userSub}:${target.destination}`, code);
   const counterKey = (target: CodeTarget) => `code-attempts:${target.userSub}:${target.purpose}`;
   return {
     async issue(tx, target, ttlMs) {
       const code = String(random.int(0, 1_000_000)).padStart(6, '0');
       const now = clock.nowMs();
-      await tx.putCode({ ...target, codeHash: hashOf(target, code), createdAt: now, expiresAt: now + ttlMs });
+      await tx.putCode({
+        poolId: target.poolId,
+        userSub: target.userSub,
+        purpose: target.purpose,
+        codeHash: hashOf(target, code),
+        createdAt: now,
+        expiresAt: now + ttlMs,
+      });
       return code;
     },
     async attempt(tx, target, code, attemptLimit) {

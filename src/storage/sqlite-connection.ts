@@ -31,24 +31,30 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, walPath: 
       let statement = statements.get(sql);
       if (statement === undefined) {
         const prepared = database.prepare(sql);
-        // Statements that can write (INSERT ... RETURNING reads too) note that a sync is due.
-        statement = prepared.readonly
-          ? prepared
-          : {
-              reader: prepared.reader,
-              all(parameters) {
-                wrote = true;
-                return prepared.all(parameters as unknown[]);
-              },
-              iterate(parameters) {
-                wrote = true;
-                return prepared.iterate(parameters as unknown[]);
-              },
-              run(parameters) {
-                wrote = true;
-                return prepared.run(parameters as unknown[]);
-              },
-            };
+        // Statements that changed something note that a sync is due. Transaction control
+        // (BEGIN, COMMIT, ROLLBACK) changes nothing itself, and a statement that matched no
+        // row needs no sync: an idle server's outbox polls then cost no fsync.
+        const control = /^\s*(begin|commit|rollback|end)\b/i.test(sql);
+        statement =
+          prepared.readonly || control
+            ? prepared
+            : {
+                reader: prepared.reader,
+                all(parameters) {
+                  const rows = prepared.all(parameters as unknown[]);
+                  if (rows.length > 0) wrote = true;
+                  return rows;
+                },
+                iterate(parameters) {
+                  wrote = true;
+                  return prepared.iterate(parameters as unknown[]);
+                },
+                run(parameters) {
+                  const result = prepared.run(parameters as unknown[]);
+                  if (result.changes > 0) wrote = true;
+                  return result;
+                },
+              };
         // Queries built with variable IN lists differ in text; keep the cache bounded.
         if (statements.size >= 1_000) statements.clear();
         statements.set(sql, statement);
