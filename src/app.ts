@@ -23,6 +23,7 @@ import { createAuthenticator } from './services/credentials/authenticator.js';
 import { cryptoRandom, type Random } from './services/random.js';
 import { createSecretBox } from './services/secret-box.js';
 import { loadServerKey } from './services/server-key.js';
+import { createSweeper, type Sweeper } from './services/sweeper.js';
 import { openStore } from './storage/dialects.js';
 import type { Store } from './storage/store.js';
 
@@ -46,6 +47,8 @@ export interface App {
   delivery: DeliveryWorker;
   /** The audit log's writer: flushed in batches, and by close(). */
   audit: AuditLog;
+  /** Deletes expired rows: started by listen(), stopped by close(). */
+  sweeper: Sweeper;
   /** Starts listening; resolves to the bound port. */
   listen(): Promise<number>;
   /** Stops accepting requests, finishes those in flight and the sends in flight, closes the store. */
@@ -84,18 +87,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
   const guards = createGuards({ authenticate, admit: createAdmission({ config, store, clock, logger }), audit });
   const server = createHttpServer({ handlers: buildHandlers(deps), guards, getRoutes, logger, random });
+  const sweeper = createSweeper({ store, clock, random, logger, config });
 
   return {
     deps,
     server,
     delivery,
     audit,
+    sweeper,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
           delivery.start();
+          sweeper.start();
           resolve((server.address() as AddressInfo).port);
         });
       }),
@@ -106,6 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       });
       await audit.close();
       await delivery.stop();
+      await sweeper.stop();
       await lambda.close?.();
       await store.close();
     },

@@ -74,6 +74,12 @@ export interface Config {
   quotas: string;
   /** Requests per minute one source address may make to the public (unsigned) sign-in, sign-up and recovery operations; 0: no limit. */
   publicRateLimitPerIp: number;
+  /** How often expired rows (tokens, codes, counters, old messages and audit entries) are deleted; 0: never. */
+  sweepIntervalSeconds: number;
+  /** Days delivered or failed messages are kept; 0: forever. */
+  outboxRetentionDays: number;
+  /** Days audit entries are kept; 0: forever. */
+  auditRetentionDays: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -131,6 +137,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sigv4ClockSkewSeconds', flag: 'sigv4-clock-skew-seconds', kind: 'int', default: 300, min: 1, help: 'how far a signed request date may be from the server clock' },
   { key: 'quotas', flag: 'quotas', kind: 'string', default: 'off', help: "request-rate quotas per category: off, aws (AWS's defaults) or FILE.json of per-category rates over AWS's" },
   { key: 'publicRateLimitPerIp', flag: 'public-rate-limit-per-ip', kind: 'int', default: 300, min: 0, help: 'requests per minute per source address to public sign-in, sign-up and recovery operations (0: no limit)' },
+  { key: 'sweepIntervalSeconds', flag: 'sweep-interval-seconds', kind: 'int', default: 600, min: 0, help: 'seconds between deletions of expired tokens, codes, counters and old messages and audit entries (0: never)' },
+  { key: 'outboxRetentionDays', flag: 'outbox-retention-days', kind: 'int', default: 7, min: 0, help: 'days delivered or failed messages are kept (0: forever)' },
+  { key: 'auditRetentionDays', flag: 'audit-retention-days', kind: 'int', default: 90, min: 0, help: 'days audit log entries are kept (0: forever)' },
 ];
 
 const envName = (flag: string) => `USERPOOLD_${flag.toUpperCase().replace(/-/g, '_')}`;

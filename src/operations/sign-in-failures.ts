@@ -3,8 +3,9 @@ import { activeStreak, failureKey, lockedUntil, type FailureStreak } from '../do
 
 /**
  * Consecutive sign-in failures of one name in one pool, kept in two store counters: the
- * streak's count (its window starts with the streak) and the time of its latest failure
- * (the window start of the second counter).
+ * streak's count and the time of its latest failure (the window start of the second counter).
+ * Both windows restart at every failure, so a streak kept alive for days never looks
+ * abandoned to the sweeper, which deletes counters by the age of their window.
  */
 export class SignInFailures {
   private readonly countKey: string;
@@ -19,11 +20,10 @@ export class SignInFailures {
     this.lastKey = `${this.countKey}:last`;
   }
 
-  private async streak(nowMs: number, tx: StoreTx = this.store): Promise<(FailureStreak & { startedAt: number }) | undefined> {
+  private async streak(nowMs: number, tx: StoreTx = this.store): Promise<FailureStreak | undefined> {
     const [count, last] = [await tx.readCounter(this.countKey), await tx.readCounter(this.lastKey)];
     if (!count || !last) return undefined;
-    const live = activeStreak({ failures: count.count, lastFailureAt: last.windowStart }, nowMs);
-    return live && { ...live, startedAt: count.windowStart };
+    return activeStreak({ failures: count.count, lastFailureAt: last.windowStart }, nowMs);
   }
 
   async isLocked(nowMs: number): Promise<boolean> {
@@ -40,7 +40,9 @@ export class SignInFailures {
     return this.store.transaction(async (tx) => {
       const live = await this.streak(nowMs, tx);
       if (lockedUntil(live, nowMs) !== undefined) return false;
-      await tx.incrementCounter(this.countKey, live ? live.startedAt : nowMs);
+      // Reset first: a failure in the same millisecond as the last would otherwise add to the count twice.
+      await tx.resetCounter(this.countKey);
+      await tx.incrementCounter(this.countKey, nowMs, (live?.failures ?? 0) + 1);
       await tx.incrementCounter(this.lastKey, nowMs);
       return true;
     });

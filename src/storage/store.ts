@@ -10,7 +10,36 @@ export interface Store extends StoreTx {
    * store that cannot be repeated (no message sent, no external call): compute before, act after.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Deletes rows nothing reads any more, at most `policy.batchSize` per table, each table in
+   * its own short statement (never inside `transaction`). Idempotent: instances may sweep at once.
+   */
+  sweep(now: number, policy: SweepPolicy): Promise<SweepCounts>;
   close(): Promise<void>;
+}
+
+/** What `Store.sweep` may delete, as ages relative to its `now`. */
+export interface SweepPolicy {
+  /** Refresh tokens go this long after they expired or were revoked. */
+  refreshTokenGraceMs: number;
+  /** Counters go once their window started this long ago. */
+  counterHorizonMs: number;
+  /** Delivered and failed messages go this long after they finished; undefined keeps them. */
+  outboxRetentionMs: number | undefined;
+  /** Audit entries go this long after their request; undefined keeps them. */
+  auditRetentionMs: number | undefined;
+  /** At most this many rows per table per call. */
+  batchSize: number;
+}
+
+/** Rows deleted by one sweep, per table. */
+export interface SweepCounts {
+  refreshTokens: number;
+  codes: number;
+  counters: number;
+  outbox: number;
+  auditLog: number;
+  singleUse: number;
 }
 
 export interface StoreTx {

@@ -6,6 +6,7 @@ import { postgresBytewiseText } from './004-postgres-bytewise-text.js';
 import { audit } from './005-audit.js';
 import { srpVerifier } from './005-srp-verifier.js';
 import { credentials } from './006-credentials.js';
+import { sweepIndexes } from './007-sweep-indexes.js';
 
 /** Migrations in order; names sort lexically, which is the order Kysely applies them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-audit': audit,
   '005-srp-verifier': srpVerifier,
   '006-credentials': credentials,
+  '007-sweep-indexes': sweepIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
