@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../src/config.js';
 import { createArgon2Hasher } from '../src/services/password-hasher.js';
+import { postgresDatabase, sqliteDatabase, type BenchDialect } from './databases.js';
 import { COGNITO_LOCAL_VERSION, installCognitoLocal, startCognitoLocal } from './cognito-local.js';
 import { motoVersion, startMoto, type Peer } from './moto.js';
 import { argon2Rate, bareHttp, threadPoolSize } from './limits.js';
@@ -15,8 +16,9 @@ import { buildScenarios, CLASS, usersOfClass, type Scenario } from './workloads.
 
 /**
  * The whole benchmark: the physical limits, then userpoold with one pool grown to each size
- * in turn (bulk seeding between phases, a fresh server process per phase), then the peers at
+ * in turn (bulk seeding between phases, fresh server processes per phase), then the peers at
  * their sizes with the same workloads. Returns everything measured; run.ts prints it.
+ * On PostgreSQL each size is measured with each instance count in turn, on one database.
  */
 export interface BenchOptions {
   sizes: readonly number[];
@@ -31,6 +33,10 @@ export interface BenchOptions {
   /** Only scenarios whose name contains one of these. */
   only?: readonly string[] | undefined;
   quick: boolean;
+  /** SQLite in a temporary folder, or a PostgreSQL database created for the run and dropped after. */
+  dialect: BenchDialect;
+  /** Server processes sharing the database, one phase per count (more than 1 only on PostgreSQL). */
+  instances: readonly number[];
   /** Another server entry (e.g. a copy of an older tree), for before/after comparisons. */
   serverEntry?: string | undefined;
   log: (line: string) => void;
@@ -41,13 +47,16 @@ export interface Row extends LoadResult {
   /** Server CPU time per request (all its threads), when the server reports it. */
   cpuUsPerRequest?: number | undefined;
   poolSize: number;
+  instances: number;
   scenario: string;
   passwordBound: boolean;
 }
 
 export interface PhaseFacts {
   poolSize: number;
-  seedMs: number;
+  instances: number;
+  /** Undefined for the later instance counts of a size, which reuse its users. */
+  seedMs: number | undefined;
   dbBytes: number;
   spawnToListenMs: number;
   createAppToListenMs: number | undefined;
@@ -58,6 +67,7 @@ export interface BenchReport {
   bare: LoadResult;
   argon2: { hashesPerSecond: number; medianMs: number; inFlight: number };
   threadPool: number;
+  dialect: BenchDialect;
   rows: Row[];
   phases: PhaseFacts[];
   peers: string[];
@@ -66,6 +76,18 @@ export interface BenchReport {
 /** Lookups (4 in flight) while 16 password sign-ins run: whether hashing blocks the event loop. */
 export const MIXED = 'Lookups (4 in flight) during 16 sign-ins';
 export const MIXED_WRITES = 'Updates (4 in flight) during 16 sign-ins';
+
+/** What the PostgreSQL runs measure unless --only says otherwise: the workloads common to both dialects' sections. */
+const POSTGRES_SCENARIOS = [
+  'AdminGetUser',
+  'ListUsers email =',
+  'ListUsers email ^= (Limit 10)',
+  'AdminUpdateUserAttributes',
+  'AdminResetUserPassword',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'InitiateAuth USER_PASSWORD_AUTH',
+];
 
 const CREDENTIALS: Credentials = { accessKeyId: 'AKIABENCHMARK0000001', secretAccessKey: 'bench-secret-access-key-not-a-real-one' };
 
@@ -76,7 +98,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const rows: Row[] = [];
   const phases: PhaseFacts[] = [];
   const peers: string[] = [];
-  const wanted = (s: Scenario) => !options.only || options.only.some((o) => s.name.includes(o));
+  const wanted = (s: Scenario) =>
+    options.only ? options.only.some((o) => s.name.includes(o)) : options.dialect === 'sqlite' || POSTGRES_SCENARIOS.includes(s.name);
+  if (options.dialect === 'sqlite' && options.instances.some((n) => n !== 1)) throw new Error('several instances need --dialect postgres (SQLite is for one instance)');
 
   log(`limits: node:http answering {} with ${options.concurrency} requests in flight`);
   const bare = await bareHttp(load);
@@ -85,8 +109,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   log(`  argon2id m=${config.argon2MemoryKib} t=${config.argon2Iterations} p=${config.argon2Parallelism}: ${argon2.hashesPerSecond.toFixed(1)} hashes/s, median ${argon2.medianMs.toFixed(0)} ms, ${argon2.inFlight} in flight (UV_THREADPOOL_SIZE ${threadPoolSize()})`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-bench-'));
+  const db = options.dialect === 'postgres' ? await postgresDatabase() : sqliteDatabase(dataDir);
   try {
-    const extraArgs: string[] = [];
+    const extraArgs: string[] = [...db.serverArgs];
     if (options.sign) {
       const file = join(dataDir, 'bench-credentials.json');
       writeFileSync(
@@ -99,61 +124,94 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       'Seeded-passw0rd!',
     );
     const now = Date.now();
-    const pool = await createPool(dataDir, 'bench', now);
+    const pool = await createPool(db, 'bench', now);
+    const entry = await bundle(options.serverEntry ?? SERVER_ENTRY);
     let clientId: string | undefined;
     let seeded = 0;
     for (const size of options.sizes) {
       const seedStart = performance.now();
       // Verifiers cost a modular exponentiation each: only the 300 users the SRP round trip uses.
       const srpUsers = (i: number) => i % 10 === CLASS.srp && i - seeded < 10 * 300;
-      await seedUsers(dataDir, pool, { from: seeded, to: size, passwordHash, srpUsers }, now);
+      await seedUsers(db, pool, { from: seeded, to: size, passwordHash, srpUsers }, now);
       const ctxRange = { from: seeded, size };
-      const codeHolders = [...new Set(usersOfClass(ctxRange, CLASS.confirm, options.quick ? 1_000 : 4_000))];
-      await issueResetCodes(dataDir, pool, codeHolders, config.resetCodeTtlSeconds * 1000);
-      const seedMs = performance.now() - seedStart;
-      const dbBytes = fileSize(join(dataDir, 'userpoold.sqlite')) + fileSize(join(dataDir, 'userpoold.sqlite-wal'));
-      log(`userpoold, ${size.toLocaleString('en-US')} users: seeded ${(size - seeded).toLocaleString('en-US')} in ${(seedMs / 1000).toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(1)} MB, ${(dbBytes / size).toFixed(0)} bytes per user`);
-
-      const server = await spawnServer(
-        process.execPath,
-        [await bundle(options.serverEntry ?? SERVER_ENTRY), '--port', '0', '--data-dir', dataDir, '--log-level', 'error', '--public-rate-limit-per-ip', '0', '--code-attempt-limit', '1000000', ...extraArgs],
-        { ipc: true, nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=userpoold-${size}.cpuprofile`] : [] },
-      );
-      const phase: PhaseFacts = { poolSize: size, seedMs, dbBytes, spawnToListenMs: server.spawnToListenMs, createAppToListenMs: server.extra[0], maxRssKib: undefined };
-      phases.push(phase);
-      log(`  start-up: ${server.spawnToListenMs.toFixed(0)} ms from spawn to listening, ${server.extra[0]?.toFixed(0)} ms from createApp to listening`);
-      try {
-        const prepare = createPreparer(server.url, options.sign ? CREDENTIALS : undefined);
-        clientId ??= await createClient(server, prepare, pool.id);
-        const scenarios = await buildScenarios({ poolId: pool.id, clientId, size, from: seeded, codeHolders, prepare }, options.quick);
-        const srpHolders = Array.from({ length: size - seeded }, (_, k) => seeded + k).filter(srpUsers);
-        scenarios.push({ name: 'USER_SRP_AUTH round trip (2 requests)', common: false, step: srpStep(pool.id, clientId, srpHolders) });
-        for (const scenario of scenarios.filter(wanted)) {
-          const before = await server.usage();
-          const result = await runLoad({ url: server.url, step: scenario.step, ...load });
-          const after = await server.usage();
-          // Over warm-up and window alike, so divided by every completed request.
-          const cpuUsPerRequest = before && after ? (after.cpuUs - before.cpuUs) / result.completed : undefined;
-          log(`  ${scenario.name}: ${fmt(result)}${cpuUsPerRequest ? `, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request` : ''}`);
-          rows.push({ server: 'userpoold', poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, cpuUsPerRequest, ...result });
+      let seedMs: number | undefined;
+      for (const instances of options.instances) {
+        // Codes are spent by ConfirmForgotPassword, so each instance count gets its own.
+        const codeHolders = [...new Set(usersOfClass(ctxRange, CLASS.confirm, options.quick ? 1_000 : 4_000))];
+        await issueResetCodes(db, pool, codeHolders, config.resetCodeTtlSeconds * 1000);
+        const dbBytes = await db.bytes();
+        const where = `${size.toLocaleString('en-US')} users${db.dialect === 'postgres' ? `, PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}` : ''}`;
+        if (seedMs === undefined) {
+          seedMs = performance.now() - seedStart;
+          log(`userpoold, ${where}: seeded ${(size - seeded).toLocaleString('en-US')} in ${(seedMs / 1000).toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(1)} MB, ${(dbBytes / size).toFixed(0)} bytes per user`);
+        } else {
+          log(`userpoold, ${where}`);
         }
-        for (const [name, operation] of [
-          [MIXED, 'AdminGetUser'],
-          [MIXED_WRITES, 'AdminUpdateUserAttributes'],
-        ] as const) {
-          const mixed = wanted({ name } as Scenario) ? await mixedLoad(server, scenarios, operation, load) : undefined;
-          if (!mixed) continue;
-          log(`  ${operation} (4 in flight) while 16 password sign-ins run: ${fmt(mixed)}`);
-          rows.push({ server: 'userpoold', poolSize: size, scenario: name, passwordBound: false, ...mixed });
+        const profileName = (k: number) => (db.dialect === 'sqlite' ? `userpoold-${size}` : `userpoold-postgres-${size}-${instances}x-${k}`);
+        const servers = await Promise.all(
+          Array.from({ length: instances }, (_, k) =>
+            spawnServer(
+              process.execPath,
+              [entry, '--port', '0', '--log-level', 'error', '--public-rate-limit-per-ip', '0', '--code-attempt-limit', '1000000', ...extraArgs],
+              { ipc: true, nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${profileName(k)}.cpuprofile`] : [] },
+            ),
+          ),
+        );
+        const first = servers[0] as ServerProcess;
+        const phase: PhaseFacts = {
+          poolSize: size,
+          instances,
+          seedMs: phases.some((p) => p.poolSize === size) ? undefined : seedMs,
+          dbBytes,
+          spawnToListenMs: Math.max(...servers.map((s) => s.spawnToListenMs)),
+          createAppToListenMs: first.extra[0],
+          maxRssKib: undefined,
+        };
+        phases.push(phase);
+        log(`  start-up: ${phase.spawnToListenMs.toFixed(0)} ms from spawn to listening, ${first.extra[0]?.toFixed(0)} ms from createApp to listening`);
+        const urls = servers.map((s) => s.url);
+        const usage = async () => {
+          const all = await Promise.all(servers.map((s) => s.usage()));
+          return all.every((u) => u !== undefined) ? all.reduce((sum, u) => sum + (u?.cpuUs ?? 0), 0) : undefined;
+        };
+        try {
+          const prepare = createPreparer(first.url, options.sign ? CREDENTIALS : undefined);
+          clientId ??= await createClient(first.url, prepare, pool.id);
+          const scenarios = await buildScenarios({ poolId: pool.id, clientId, size, from: seeded, codeHolders, prepare }, options.quick);
+          const srpHolders = Array.from({ length: size - seeded }, (_, k) => seeded + k).filter(srpUsers);
+          scenarios.push({ name: 'USER_SRP_AUTH round trip (2 requests)', common: false, step: srpStep(pool.id, clientId, srpHolders) });
+          for (const scenario of scenarios.filter(wanted)) {
+            const before = await usage();
+            const result = await runLoad({ url: urls, step: scenario.step, ...load });
+            const after = await usage();
+            // Over warm-up and window alike, so divided by every completed request.
+            const cpuUsPerRequest = before !== undefined && after !== undefined ? (after - before) / result.completed : undefined;
+            log(`  ${scenario.name}: ${fmt(result)}${cpuUsPerRequest ? `, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request` : ''}`);
+            rows.push({ server: 'userpoold', poolSize: size, instances, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, cpuUsPerRequest, ...result });
+          }
+          for (const [name, operation] of [
+            [MIXED, 'AdminGetUser'],
+            [MIXED_WRITES, 'AdminUpdateUserAttributes'],
+          ] as const) {
+            const mixed = wanted({ name } as Scenario) ? await mixedLoad(urls, scenarios, operation, load) : undefined;
+            if (!mixed) continue;
+            log(`  ${operation} (4 in flight) while 16 password sign-ins run: ${fmt(mixed)}`);
+            rows.push({ server: 'userpoold', poolSize: size, instances, scenario: name, passwordBound: false, ...mixed });
+          }
+        } finally {
+          const peaks = await Promise.all(servers.map((s) => s.stop()));
+          phase.maxRssKib = peaks.every((p) => p !== undefined) ? Math.max(...(peaks as number[])) : undefined;
+          log(`  peak RSS ${((phase.maxRssKib ?? NaN) / 1024).toFixed(0)} MB${instances > 1 ? ' (the largest instance)' : ''}`);
         }
-      } finally {
-        phase.maxRssKib = await server.stop();
-        log(`  peak RSS ${((phase.maxRssKib ?? NaN) / 1024).toFixed(0)} MB`);
       }
       seeded = size;
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      await db.drop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
 
   if (options.peerSizes.length > 0) {
@@ -182,7 +240,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           for (const scenario of scenarios.filter(wanted)) {
             const result = await runLoad({ url: peer.server.url, step: scenario.step, ...load });
             log(`  ${scenario.name}: ${fmt(result)}`);
-            rows.push({ server: peer.name, poolSize: size, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, ...result });
+            rows.push({ server: peer.name, poolSize: size, instances: 1, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, ...result });
           }
         } finally {
           await peer.close();
@@ -190,13 +248,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }
     }
   }
-  return { bare, argon2, threadPool: threadPoolSize(), rows, phases, peers };
+  return { bare, argon2, threadPool: threadPoolSize(), dialect: options.dialect, rows, phases, peers };
 }
 
-async function createClient(server: ServerProcess, prepare: ReturnType<typeof createPreparer>, poolId: string): Promise<string> {
+async function createClient(url: string, prepare: ReturnType<typeof createPreparer>, poolId: string): Promise<string> {
   const body = JSON.stringify({ UserPoolId: poolId, ClientName: 'bench', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
   const [request] = await prepare('CreateUserPoolClient', [body]);
-  const res = await fetch(server.url, { method: 'POST', headers: request?.headers, body });
+  const res = await fetch(url, { method: 'POST', headers: request?.headers, body });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`CreateUserPoolClient: ${res.status} ${text}`);
   return (JSON.parse(text) as { UserPoolClient: { ClientId: string } }).UserPoolClient.ClientId;
@@ -204,7 +262,7 @@ async function createClient(server: ServerProcess, prepare: ReturnType<typeof cr
 
 /** Whether other operations keep their latency while password sign-ins saturate the hash threads. */
 async function mixedLoad(
-  server: ServerProcess,
+  urls: readonly string[],
   scenarios: readonly Scenario[],
   operation: string,
   load: { concurrency: number; warmupMs: number; durationMs: number },
@@ -212,16 +270,8 @@ async function mixedLoad(
   const signIn = scenarios.find((s) => s.name.startsWith('InitiateAuth USER_PASSWORD_AUTH'));
   const other = scenarios.find((s) => s.name === operation);
   if (!signIn || !other) return undefined;
-  const [result] = await Promise.all([runLoad({ url: server.url, step: other.step, ...load, concurrency: 4 }), runLoad({ url: server.url, step: signIn.step, ...load })]);
+  const [result] = await Promise.all([runLoad({ url: urls, step: other.step, ...load, concurrency: 4 }), runLoad({ url: urls, step: signIn.step, ...load })]);
   return result;
-}
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
 }
 
 export function fmt(r: LoadResult): string {

@@ -27,7 +27,8 @@ export type Send = (request: PreparedRequest) => Promise<Answer>;
 export type Step = (send: Send) => Promise<string | undefined | null>;
 
 export interface LoadOptions {
-  url: string;
+  /** Several instances: the connections go to them in turn (connection k to instance k mod n). */
+  url: string | readonly string[];
   step: Step;
   concurrency: number;
   warmupMs: number;
@@ -50,11 +51,14 @@ export interface LoadResult {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const pool = new Pool(options.url, { connections: options.concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
-  const send: Send = async (request) => {
+  const urls = typeof options.url === 'string' ? [options.url] : options.url;
+  const perInstance = Math.ceil(options.concurrency / urls.length);
+  const pools = urls.map((url) => new Pool(url, { connections: perInstance, pipelining: 1, keepAliveTimeout: 60_000 }));
+  const sender = (pool: Pool): Send => async (request) => {
     const res = await pool.request({ path: '/', method: 'POST', headers: request.headers, body: request.body });
     return { status: res.statusCode, text: await res.body.text() };
   };
+  const senders = pools.map(sender);
 
   const start = performance.now();
   const measureFrom = start + options.warmupMs;
@@ -66,7 +70,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let lastDone = measureFrom;
   let completed = 0;
 
-  const worker = async () => {
+  const worker = async (_: unknown, k: number) => {
+    const send = senders[k % senders.length] as Send;
     while (performance.now() < stopAt && !exhausted) {
       const sent = performance.now();
       let failed: string | undefined | null;
@@ -91,7 +96,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  await pool.close();
+  await Promise.all(pools.map((pool) => pool.close()));
 
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;

@@ -7,6 +7,7 @@ import { G, K, N, hashPadded, modPowN, padHex, toBigInt } from '../src/domain/sr
 import { formatSrpTimestamp, privateKeyX, srpPoolName } from '../src/domain/srp-protocol.js';
 import { createArgon2Hasher } from '../src/services/password-hasher.js';
 import { cryptoRandom } from '../src/services/random.js';
+import { sqliteDatabase } from './databases.js';
 import { runLoad, type Send, type Step } from './load.js';
 import { SERVER_ENTRY, spawnServer, tsxArgs } from './process.js';
 import { SEEDED_PASSWORD, createPool, seedUsers, seededUsername } from './seed.js';
@@ -84,9 +85,10 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-bench-srp-'));
   try {
     const now = Date.now();
-    const pool = await createPool(dataDir, 'bench-srp', now);
+    const db = sqliteDatabase(dataDir);
+    const pool = await createPool(db, 'bench-srp', now);
     const passwordHash = await createArgon2Hasher({ memoryKib: 19_456, iterations: 2, parallelism: 1 }).hash(SEEDED_PASSWORD);
-    await seedUsers(dataDir, pool, { from: 0, to: users, passwordHash, srpUsers: (i) => i % 10 === CLASS.srp }, now);
+    await seedUsers(db, pool, { from: 0, to: users, passwordHash, srpUsers: (i) => i % 10 === CLASS.srp }, now);
     const server = await spawnServer(process.execPath, tsxArgs(SERVER_ENTRY, ['--port', '0', '--data-dir', dataDir, '--log-level', 'error', '--public-rate-limit-per-ip', '0']));
     try {
       const res = await fetch(server.url + '/', {
