@@ -135,14 +135,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await seedUsers(db, pool, { from: seeded, to: size, passwordHash, srpUsers }, now);
       const ctxRange = { from: seeded, size };
       let seedMs: number | undefined;
+      let dbBytes = 0;
       for (const instances of options.instances) {
         // Codes are spent by ConfirmForgotPassword, so each instance count gets its own.
         const codeHolders = [...new Set(usersOfClass(ctxRange, CLASS.confirm, options.quick ? 1_000 : 4_000))];
         await issueResetCodes(db, pool, codeHolders, config.resetCodeTtlSeconds * 1000);
-        const dbBytes = await db.bytes();
         const where = `${size.toLocaleString('en-US')} users${db.dialect === 'postgres' ? `, PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}` : ''}`;
         if (seedMs === undefined) {
           seedMs = performance.now() - seedStart;
+          // Once per size, before any workload has written (later counts find what earlier ones left).
+          dbBytes = await db.bytes();
           log(`userpoold, ${where}: seeded ${(size - seeded).toLocaleString('en-US')} in ${(seedMs / 1000).toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(1)} MB, ${(dbBytes / size).toFixed(0)} bytes per user`);
         } else {
           log(`userpoold, ${where}`);

@@ -13,6 +13,11 @@ import { MIXED, MIXED_WRITES, runBench, type BenchReport, type Row } from './cor
  *   --sizes N,M      userpoold pool sizes;  --peer-sizes N,M  cognito-local sizes (0: none)
  *   --duration S     measured seconds per scenario;  --out FILE  also write the Markdown there
  *   --server-entry F another copy of bench/server-entry.ts (an older tree), for before/after
+ *   --dialect postgres  a PostgreSQL database made for the run (USERPOOLD_BENCH_DATABASE_URL, default
+ *                    postgres://postgres@127.0.0.1:5432/test, is where it is created), 10,000 and
+ *                    100,000 users (quick: 1,000 and 10,000), the common workloads, no peers (about
+ *                    6 minutes; quick about 1.7)
+ *   --instances N,M  server processes sharing the database, one phase per count (postgres: 1,2)
  */
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -22,6 +27,9 @@ const value = (name: string) => {
 };
 const numbers = (text: string | undefined) => text?.split(',').map(Number).filter((n) => n > 0);
 const quick = flag('--quick');
+const dialect = value('--dialect') ?? 'sqlite';
+if (dialect !== 'sqlite' && dialect !== 'postgres') throw new Error(`--dialect: expected sqlite or postgres, not ${dialect}`);
+const postgres = dialect === 'postgres';
 const log = (line: string) => process.stdout.write(line + '\n');
 
 const cpu = /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1] ?? 'unknown';
@@ -32,8 +40,10 @@ log(`# userpoold benchmark, ${started.toISOString()}`);
 log(`machine: nproc ${safeExec('nproc')} (${availableParallelism()} available), ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; load average before: ${loadBefore}`);
 
 const report = await runBench({
-  sizes: numbers(value('--sizes')) ?? (quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000]),
-  peerSizes: value('--peer-sizes') === '0' ? [] : (numbers(value('--peer-sizes')) ?? (quick ? [1_000] : [1_000, 10_000])),
+  sizes: numbers(value('--sizes')) ?? (postgres ? (quick ? [1_000, 10_000] : [10_000, 100_000]) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000]),
+  peerSizes: value('--peer-sizes') === '0' ? [] : (numbers(value('--peer-sizes')) ?? (postgres ? [] : quick ? [1_000] : [1_000, 10_000])),
+  dialect,
+  instances: numbers(value('--instances')) ?? (postgres ? [1, 2] : [1]),
   concurrency: 16,
   warmupMs: quick ? 500 : 1_500,
   durationMs: Number(value('--duration') ?? (quick ? 2 : 6)) * 1000,
@@ -55,26 +65,35 @@ function render(r: BenchReport): string {
   const config = defaultConfig();
   const lines: string[] = [];
   const took = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
-  lines.push(`## Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  const pg = r.dialect === 'postgres';
+  lines.push(`## ${pg ? 'PostgreSQL run' : 'Run'} of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   lines.push('');
   lines.push(`- Machine: nproc ${safeExec('nproc')}, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, UV_THREADPOOL_SIZE ${r.threadPool}.`);
   lines.push(`- Command: \`npm run bench${args.length ? ' -- ' + args.join(' ') : ''}\` (${took} min), commit ${safeExec('git rev-parse --short HEAD')}${safeExec('git status --porcelain -- src bench') ? ' plus uncommitted changes' : ''}.`);
   lines.push(`- Load average before ${loadBefore}, after ${loadAfter} (on ${safeExec('nproc')} cores: above that, other work shared the machine and every number is a floor).`);
   lines.push(`- Limits: node:http answering \`{}\`: **${r.bare.requestsPerSecond.toFixed(0)} req/s** (p50 ${r.bare.p50Ms.toFixed(1)} ms, p99 ${r.bare.p99Ms.toFixed(1)} ms). argon2id m=${config.argon2MemoryKib} KiB, t=${config.argon2Iterations}, p=${config.argon2Parallelism}: **${r.argon2.hashesPerSecond.toFixed(1)} hashes/s** (${r.argon2.inFlight} in flight, median ${r.argon2.medianMs.toFixed(0)} ms each).`);
   for (const note of r.peers) lines.push(`- ${note}`);
+  if (pg) {
+    lines.push(
+      '- PostgreSQL 15 on the same machine, a database created for the run; each instance a server process with the default `--database-pool-size` (10); the 16 connections of the load generator go to the instances in turn (no proxy). Seeding: multi-row INSERTs (1,000 rows each) in transactions of 50,000 rows, synchronous_commit off, then ANALYZE. Both instance counts of a size run on the same users, one after the other.',
+    );
+  }
   lines.push('');
-  lines.push('| users | seed s | DB bytes/user | start-up ms (createApp→listen / spawn→listen) | peak RSS MB |');
-  lines.push('| ---: | ---: | ---: | ---: | ---: |');
+  lines.push(`| users |${pg ? ' instances |' : ''} seed s | DB bytes/user | start-up ms (createApp→listen / spawn→listen) | peak RSS MB |`);
+  lines.push(`| ---: |${pg ? ' ---: |' : ''} ---: | ---: | ---: | ---: |`);
   for (const p of r.phases) {
-    lines.push(`| ${n(p.poolSize)} | ${(p.seedMs / 1000).toFixed(1)} | ${(p.dbBytes / p.poolSize).toFixed(0)} | ${p.createAppToListenMs?.toFixed(0) ?? '?'} / ${p.spawnToListenMs.toFixed(0)} | ${p.maxRssKib ? (p.maxRssKib / 1024).toFixed(0) : '?'} |`);
+    lines.push(
+      `| ${n(p.poolSize)} |${pg ? ` ${p.instances} |` : ''} ${p.seedMs === undefined ? '– | –' : `${(p.seedMs / 1000).toFixed(1)} | ${(p.dbBytes / p.poolSize).toFixed(0)}`} | ${p.createAppToListenMs?.toFixed(0) ?? '?'} / ${p.spawnToListenMs.toFixed(0)} | ${p.maxRssKib ? (p.maxRssKib / 1024).toFixed(0) : '?'} |`,
+    );
   }
   const sizes = [...new Set(r.rows.map((row) => row.poolSize))].sort((a, b) => a - b);
-  for (const size of sizes) {
-    const ours = r.rows.filter((row) => row.server === 'userpoold' && row.poolSize === size);
-    const theirs = r.rows.filter((row) => row.server !== 'userpoold' && row.poolSize === size);
+  const groups = sizes.flatMap((size) => [...new Set(r.rows.filter((row) => row.poolSize === size).map((row) => row.instances))].sort((a, b) => a - b).map((instances) => ({ size, instances })));
+  for (const { size, instances } of groups) {
+    const ours = r.rows.filter((row) => row.server === 'userpoold' && row.poolSize === size && row.instances === instances);
+    const theirs = r.rows.filter((row) => row.server !== 'userpoold' && row.poolSize === size && row.instances === instances);
     const peerNames = [...new Set(theirs.map((row) => row.server))];
     lines.push('');
-    lines.push(`### ${n(size)} users, 16 requests in flight`);
+    lines.push(`### ${n(size)} users${pg ? `, PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}` : ''}, 16 requests in flight`);
     lines.push('');
     lines.push(`| operation | req/s | p50 ms | p99 ms | max ms | errors | vs limit | target |${peerNames.map((p) => ` ${p} req/s | p50 ms | ratio |`).join('')}`);
     lines.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${' ---: | ---: | ---: |'.repeat(peerNames.length)}`);
@@ -95,6 +114,7 @@ function render(r: BenchReport): string {
   }
   lines.push('');
   lines.push(...flatness(r));
+  if (pg) lines.push(...scaling(r));
   return lines.join('\n');
 }
 
@@ -121,7 +141,7 @@ function target(row: Row, r: BenchReport, peers: Row[]): string {
 }
 
 function flatness(r: BenchReport): string[] {
-  const ours = r.rows.filter((row) => row.server === 'userpoold');
+  const ours = r.rows.filter((row) => row.server === 'userpoold' && row.instances === 1);
   const sizes = [...new Set(ours.map((row) => row.poolSize))].filter((s) => s >= 10_000).sort((a, b) => a - b);
   if (sizes.length < 2) return [];
   const [low, high] = [sizes[0] as number, sizes[sizes.length - 1] as number];
@@ -133,9 +153,31 @@ function flatness(r: BenchReport): string[] {
     const change = (100 * (b.requestsPerSecond - a.requestsPerSecond)) / a.requestsPerSecond;
     out.push(`- ${scenario}: ${a.requestsPerSecond.toFixed(0)} → ${b.requestsPerSecond.toFixed(0)} req/s (${change >= 0 ? '+' : ''}${change.toFixed(0)}%) ${mark(Math.abs(change) <= 20, '')}`);
   }
-  const last = r.phases.find((p) => p.poolSize === high);
+  const last = r.phases.find((p) => p.poolSize === high && p.instances === 1);
   if (last) {
     out.push(`- At ${n(high)} users: peak RSS ${last.maxRssKib ? (last.maxRssKib / 1024).toFixed(0) : '?'} MB ${mark((last.maxRssKib ?? Infinity) < 200 * 1024, '<200 MB')}, start-up ${last.createAppToListenMs?.toFixed(0)} ms ${mark((last.createAppToListenMs ?? Infinity) < 1000, '<1 s')}`);
+  }
+  return out;
+}
+
+/** What a second instance adds, at each size: the throughput of N instances over that of one. */
+function scaling(r: BenchReport): string[] {
+  const ours = r.rows.filter((row) => row.server === 'userpoold');
+  const counts = [...new Set(ours.map((row) => row.instances))].filter((k) => k > 1).sort((a, b) => a - b);
+  if (counts.length === 0 || !ours.some((row) => row.instances === 1)) return [];
+  const out = ['', 'Scaling with instances (req/s of N instances / req/s of one, same pool size):', ''];
+  const sizes = [...new Set(ours.map((row) => row.poolSize))].sort((a, b) => a - b);
+  out.push(`| operation | ${sizes.flatMap((s) => counts.map((k) => `${n(s)} users, ${k} instances`)).join(' | ')} |`);
+  out.push(`| --- |${' ---: |'.repeat(sizes.length * counts.length)}`);
+  for (const scenario of [...new Set(ours.map((row) => row.scenario))]) {
+    const cells = sizes.flatMap((size) =>
+      counts.map((k) => {
+        const one = ours.find((row) => row.poolSize === size && row.instances === 1 && row.scenario === scenario);
+        const many = ours.find((row) => row.poolSize === size && row.instances === k && row.scenario === scenario);
+        return one && many ? `${(many.requestsPerSecond / one.requestsPerSecond).toFixed(2)}x` : '–';
+      }),
+    );
+    out.push(`| ${scenario} | ${cells.join(' | ')} |`);
   }
   return out;
 }

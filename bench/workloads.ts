@@ -106,9 +106,11 @@ export async function buildScenarios(ctx: WorkloadContext, quick: boolean): Prom
       name: 'InitiateAuth USER_PASSWORD_AUTH',
       common: true,
       passwordBound: true,
+      // Each user once per cycle: attempts in flight count as failures until they succeed, so
+      // several at once for one user (likely with 100 users per class at 1,000) hit the lockout.
       step: await fixed(
         'InitiateAuth',
-        usersOfClass(ctx, CLASS.signIn, Math.min(n, 2_000)).map((i) =>
+        [...new Set(usersOfClass(ctx, CLASS.signIn, Math.min(n, 2_000)))].map((i) =>
           json({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: seededUsername(i), PASSWORD: SEEDED_PASSWORD } }),
         ),
       ),
