@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type Peer } from './moto.js';
+import { createBenchPool } from './peer-api.js';
 import { spawnServer } from './process.js';
 import { SEEDED_CODE, SEEDED_PASSWORD, seededEmail, seededUsername } from './seed.js';
 import { CLASS, usersOfClass } from './workloads.js';
@@ -32,16 +33,6 @@ export function installCognitoLocal(log: (line: string) => void): string | undef
   }
 }
 
-async function call(url: string, operation: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`cognito-local ${operation}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
 
 /** Starts cognito-local with `size` users (the same names, emails and password as ours). */
 export async function startCognitoLocal(entry: string, size: number, codeHolderCount: number): Promise<Peer & { dataBytes: number }> {
@@ -54,17 +45,10 @@ export async function startCognitoLocal(entry: string, size: number, codeHolderC
     spawnServer(process.execPath, [entry], { cwd, port, ready: /running on/, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' } });
 
   let server = await start();
-  const pool = (await call(server.url, 'CreateUserPool', { PoolName: 'bench' })).UserPool as { Id: string };
-  const client = (
-    await call(server.url, 'CreateUserPoolClient', {
-      UserPoolId: pool.Id,
-      ClientName: 'bench',
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    })
-  ).UserPoolClient as { ClientId: string };
+  const { poolId, clientId } = await createBenchPool('cognito-local', server.url);
   await server.stop();
 
-  const file = join(cwd, '.cognito', 'db', `${pool.Id}.json`);
+  const file = join(cwd, '.cognito', 'db', `${poolId}.json`);
   const data = JSON.parse(readFileSync(file, 'utf8')) as { Users: Record<string, unknown> };
   const codeHolders = usersOfClass({ from: 0, size }, CLASS.confirm, codeHolderCount);
   const holds = new Set(codeHolders);
@@ -94,8 +78,8 @@ export async function startCognitoLocal(entry: string, size: number, codeHolderC
     name: 'cognito-local',
     lacks: new Set(['AdminResetUserPassword']),
     server,
-    poolId: pool.Id,
-    clientId: client.ClientId,
+    poolId,
+    clientId,
     codeHolders: [...holds],
     dataBytes: Buffer.byteLength(text),
     async close() {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { runLoad, sequence } from './load.js';
+import { createBenchPool, peerHeaders } from './peer-api.js';
 import { spawnServer, type ServerProcess } from './process.js';
 import { SEEDED_PASSWORD, seededEmail, seededUsername } from './seed.js';
 import { CLASS, usersOfClass } from './workloads.js';
@@ -42,31 +43,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const headers = (operation: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` });
 
-async function call(url: string, operation: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: headers(operation), body: JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`moto ${operation}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
 
 export async function startMoto(size: number, log: (line: string) => void): Promise<Peer> {
   const port = await freePort();
   const server = await spawnServer('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { port, ready: /Running on/ });
-  const pool = (await call(server.url, 'CreateUserPool', { PoolName: 'bench' })).UserPool as { Id: string };
-  const client = (
-    await call(server.url, 'CreateUserPoolClient', {
-      UserPoolId: pool.Id,
-      ClientName: 'bench',
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    })
-  ).UserPoolClient as { ClientId: string };
+  const { poolId, clientId } = await createBenchPool('moto', server.url);
   const t0 = performance.now();
   const creates = Array.from({ length: size }, (_, i) => ({
-    headers: headers('AdminCreateUser'),
+    headers: peerHeaders('AdminCreateUser'),
     body: JSON.stringify({
-      UserPoolId: pool.Id,
+      UserPoolId: poolId,
       Username: seededUsername(i),
       TemporaryPassword: 'Temp0rary!pass',
       MessageAction: 'SUPPRESS',
@@ -81,8 +68,8 @@ export async function startMoto(size: number, log: (line: string) => void): Prom
   const stateful = new Set<number>([CLASS.adminReset, CLASS.forgot, CLASS.confirm, CLASS.signIn]);
   const signIns = Array.from({ length: size }, (_, i) => i).filter((i) => stateful.has(i % 10));
   const passwords = signIns.map((i) => ({
-    headers: headers('AdminSetUserPassword'),
-    body: JSON.stringify({ UserPoolId: pool.Id, Username: seededUsername(i), Password: SEEDED_PASSWORD, Permanent: true }),
+    headers: peerHeaders('AdminSetUserPassword'),
+    body: JSON.stringify({ UserPoolId: poolId, Username: seededUsername(i), Password: SEEDED_PASSWORD, Permanent: true }),
   }));
   for (const requests of [creates, passwords]) {
     const done = await runLoad({ url: server.url, step: sequence(requests, false), concurrency: 16, warmupMs: 0, durationMs: 3_600_000 });
@@ -92,8 +79,8 @@ export async function startMoto(size: number, log: (line: string) => void): Prom
   return {
     name: 'moto',
     server,
-    poolId: pool.Id,
-    clientId: client.ClientId,
+    poolId,
+    clientId,
     codeHolders: usersOfClass({ from: 0, size }, CLASS.confirm, 2_000),
     lacks: new Set(),
     async close() {

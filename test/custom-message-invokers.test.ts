@@ -3,12 +3,10 @@ import {
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createConfirmedUser, verifiedEmail } from './support/fixtures.js';
-import { startFunctionEndpoint, type FunctionEndpoint } from './support/lambda-http.js';
+import { startFunctionEndpoint, writeTriggersFile, type FunctionEndpoint } from './support/lambda-http.js';
 import { startFakeLambda, type FakeLambda } from './support/lambda-invoke-fake.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
@@ -32,17 +30,12 @@ describe('the CustomMessage trigger through each invoker, from AdminResetUserPas
   before(async () => {
     http = await startFunctionEndpoint((event) => brandFunction(event as never));
     lambda = await startFakeLambda({ 'brand-api': (event) => brandFunction(event as never) });
-    const dir = mkdtempSync(join(tmpdir(), 'userpoold-invokers-'));
-    const triggersFile = join(dir, 'triggers.json');
-    writeFileSync(
-      triggersFile,
-      JSON.stringify({
-        [arn('brand-module')]: { module: FIXTURE },
-        [arn('brand-http')]: { url: http.url },
-        [arn('brand-api')]: { lambda: { endpoint: lambda.endpoint } },
-        [arn('throwing-module')]: { module: THROWING },
-      }),
-    );
+    const triggersFile = writeTriggersFile({
+      [arn('brand-module')]: { module: FIXTURE },
+      [arn('brand-http')]: { url: http.url },
+      [arn('brand-api')]: { lambda: { endpoint: lambda.endpoint } },
+      [arn('throwing-module')]: { module: THROWING },
+    });
     server = await startServer({ config: { triggersFile } });
   });
   after(async () => {

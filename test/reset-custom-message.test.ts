@@ -7,12 +7,9 @@ import {
   ForgotPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createConfirmedUser } from './support/fixtures.js';
-import { startFunctionEndpoint, type FunctionEndpoint } from './support/lambda-http.js';
+import { startFunctionEndpoint, writeTriggersFile, type FunctionEndpoint } from './support/lambda-http.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
@@ -35,9 +32,7 @@ describe('AdminResetUserPassword with a CustomMessage trigger', () => {
     failing = await startFunctionEndpoint(() => {
       throw new Error('Pending for approval');
     });
-    const dir = mkdtempSync(join(tmpdir(), 'userpoold-triggers-'));
-    const triggersFile = join(dir, 'triggers.json');
-    writeFileSync(triggersFile, JSON.stringify({ [SHAPING_ARN]: { url: shaping.url }, [FAILING_ARN]: { url: failing.url } }));
+    const triggersFile = writeTriggersFile({ [SHAPING_ARN]: { url: shaping.url }, [FAILING_ARN]: { url: failing.url } });
     server = await startServer({ config: { triggersFile } });
   });
   after(async () => {

@@ -11,14 +11,11 @@ import {
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { maskDestination } from '../src/domain/mask-destination.js';
 import { secretHash } from '../src/domain/secret-hash.js';
 import { createPoolWithClient } from './support/fixtures.js';
-import { startFunctionEndpoint, type FunctionEndpoint } from './support/lambda-http.js';
+import { startFunctionEndpoint, writeTriggersFile, type FunctionEndpoint } from './support/lambda-http.js';
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
@@ -388,9 +385,7 @@ describe('sign-up messages with a CustomMessage trigger', () => {
     failing = await startFunctionEndpoint(() => {
       throw new Error('No sign-ups today');
     });
-    const dir = mkdtempSync(join(tmpdir(), 'userpoold-signup-triggers-'));
-    const triggersFile = join(dir, 'triggers.json');
-    writeFileSync(triggersFile, JSON.stringify({ [SHAPING_ARN]: { url: shaping.url }, [FAILING_ARN]: { url: failing.url } }));
+    const triggersFile = writeTriggersFile({ [SHAPING_ARN]: { url: shaping.url }, [FAILING_ARN]: { url: failing.url } });
     server = await startServer({ config: { triggersFile } });
   });
   after(async () => {

@@ -185,15 +185,36 @@ export async function verifyPoolToken(deps: Deps, token: string): Promise<Verifi
   } catch {
     return 'invalid';
   }
-  const record = await deps.store.getSigningKey(poolId);
-  if (!record || record.kid !== kid) return 'invalid';
+  const verifier = await verificationKey(deps, poolId);
+  if (!verifier || verifier.kid !== kid) return 'invalid';
   try {
-    const publicKey = await importJWK(JSON.parse(record.publicJwk) as JWK, ALG);
-    const { payload } = await jwtVerify(token, publicKey, { algorithms: [ALG], currentDate: new Date(deps.clock.nowMs()) });
+    const { payload } = await jwtVerify(token, verifier.key, { algorithms: [ALG], currentDate: new Date(deps.clock.nowMs()) });
     return { poolId, claims: payload as VerifiedToken['claims'] };
   } catch (err) {
     return err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid';
   }
+}
+
+const verifierCache = new WeakMap<Store, Map<string, { kid: string; key: CryptoKey | Uint8Array }>>();
+
+/**
+ * The pool's public key, imported once per store. A pool's key never changes once stored
+ * (putSigningKeyIfAbsent), so it can be kept; a pool without a key is looked up again next
+ * time and never given one here, so a forged issuer cannot make the server create keys.
+ */
+async function verificationKey(deps: Deps, poolId: string): Promise<{ kid: string; key: CryptoKey | Uint8Array } | undefined> {
+  let cache = verifierCache.get(deps.store);
+  if (!cache) {
+    cache = new Map();
+    verifierCache.set(deps.store, cache);
+  }
+  const cached = cache.get(poolId);
+  if (cached) return cached;
+  const record = await deps.store.getSigningKey(poolId);
+  if (!record) return undefined;
+  const entry = { kid: record.kid, key: await importJWK(JSON.parse(record.publicJwk) as JWK, ALG) };
+  cache.set(poolId, entry);
+  return entry;
 }
 
 /** Whether the text has the shape of a JWT (three base64url parts), e.g. to tell token kinds apart. */

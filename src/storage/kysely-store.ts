@@ -331,23 +331,12 @@ class Repos implements StoreTx {
   }
   async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
     const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-    return (
-      row && {
-        tokenHash: row.token_hash,
-        poolId: row.pool_id,
-        clientId: row.client_id,
-        userSub: row.user_sub,
-        originJti: row.origin_jti,
-        authTime: Number(row.auth_time),
-        createdAt: Number(row.created_at),
-        expiresAt: Number(row.expires_at),
-        revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-      }
-    );
+    return row && refreshTokenFromRow(row);
   }
   async getRefreshTokenByOrigin(originJti: string): Promise<RefreshTokenRecord | undefined> {
-    const row = await this.db.selectFrom('refresh_tokens').select('token_hash').where('origin_jti', '=', originJti).executeTakeFirst();
-    return row && this.getRefreshToken(row.token_hash);
+    // One query: every access-token check comes here.
+    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('origin_jti', '=', originJti).executeTakeFirst();
+    return row && refreshTokenFromRow(row);
   }
   async revokeRefreshToken(tokenHash: string, at: number): Promise<void> {
     await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
@@ -697,5 +686,19 @@ function credentialFromRow(row: Selectable<Database['credentials']>): Credential
     secretSealed: row.secret_sealed,
     policy: row.policy,
     createdAt: Number(row.created_at),
+  };
+}
+
+function refreshTokenFromRow(row: Selectable<Database['refresh_tokens']>): RefreshTokenRecord {
+  return {
+    tokenHash: row.token_hash,
+    poolId: row.pool_id,
+    clientId: row.client_id,
+    userSub: row.user_sub,
+    originJti: row.origin_jti,
+    authTime: Number(row.auth_time),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
   };
 }

@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { CustomMessageEvent } from '../../src/services/triggers/custom-message.js';
 
@@ -55,4 +58,11 @@ export async function startFunctionEndpoint(handler: FunctionHandler = (event) =
         server.close(() => resolve());
       }),
   };
+}
+
+/** Writes a `--triggers-file` (function ARN → invoker) in a fresh folder; returns its path. */
+export function writeTriggersFile(invokers: Record<string, unknown>): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'userpoold-triggers-')), 'triggers.json');
+  writeFileSync(path, JSON.stringify(invokers));
+  return path;
 }
