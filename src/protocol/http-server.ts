@@ -48,9 +48,16 @@ async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerRes
     sourceIp: req.socket.remoteAddress ?? '',
     baseUrl: `http://${host}`,
   };
+  const rawUrl = req.url ?? '/';
+  if (req.method === 'POST' && (rawUrl === '/' || rawUrl.startsWith('/?'))) {
+    // The API itself, on every request: the query string matters only to presigned SigV4.
+    const query = new URLSearchParams(rawUrl.length > 2 ? rawUrl.slice(2) : '');
+    await handleApiCall(deps, req, res, ctx, query);
+    return;
+  }
   res.setHeader('x-amzn-RequestId', requestId);
   for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = new URL(rawUrl, 'http://localhost');
   const path = url.pathname;
 
   if (req.method === 'OPTIONS') {
@@ -82,20 +89,23 @@ async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerRes
     sendJson(res, 404, { message: 'Not Found' });
     return;
   }
+  await handleApiCall(deps, req, res, ctx, url.searchParams);
+}
 
+async function handleApiCall(deps: HttpServerDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, query: URLSearchParams): Promise<void> {
   let raw: string;
   try {
     raw = await readBody(req);
   } catch (err) {
     const result = errorResult(err, ctx, deps.logger);
-    sendResult(res, result.status, result.body, result.errorType, result.errorMessage);
+    sendResult(res, ctx.requestId, result.status, result.body, result.errorType, result.errorMessage);
     if (err instanceof ServiceError && err.status === 413) req.destroy();
     return;
   }
   const target = headerValue(req.headers['x-amz-target']);
-  const request = { method: req.method, path, query: url.searchParams, headers: req.headers, body: raw };
+  const request = { method: 'POST', path: '/', query, headers: req.headers, body: raw };
   const result = await dispatch(deps.handlers, target, request, ctx, deps.logger, deps.guards);
-  sendResult(res, result.status, result.body, result.errorType, result.errorMessage);
+  sendResult(res, ctx.requestId, result.status, result.body, result.errorType, result.errorMessage);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -130,8 +140,10 @@ function tooLarge(): ServiceError {
   return new ServiceError('SerializationException', `Request body is larger than ${MAX_BODY_BYTES} bytes.`, 413);
 }
 
-function sendResult(res: ServerResponse, status: number, body: string, errorType?: string, errorMessage?: string): void {
+function sendResult(res: ServerResponse, requestId: string, status: number, body: string, errorType?: string, errorMessage?: string): void {
   const headers: Record<string, string | number> = {
+    'x-amzn-RequestId': requestId,
+    ...CORS_HEADERS,
     'Content-Type': 'application/x-amz-json-1.1',
     'Content-Length': Buffer.byteLength(body),
   };

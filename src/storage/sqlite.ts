@@ -20,20 +20,27 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
 }
 
 export async function openSqliteFile(path: string): Promise<Store> {
-  return createKyselyStore(await openSqliteDatabase(path), 'sqlite');
+  const { db, database } = await openMigrated(path);
+  // Moves when another connection (another process, a CLI command) commits to the file.
+  const dataVersion = database.prepare('PRAGMA data_version').pluck();
+  return createKyselyStore(db, 'sqlite', { changeCounter: () => dataVersion.get() as number });
 }
 
 /** The migrated database without the repositories, for whole-table work (export and import). */
 export async function openSqliteDatabase(path: string): Promise<Kysely<Database>> {
+  return (await openMigrated(path)).db;
+}
+
+async function openMigrated(path: string): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   // Commits are made durable by the group fsync in sqlite-connection.ts, not inside COMMIT.
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: durableSqliteDialect(database, `${path}-wal`) });
+  const db = new Kysely<Database>({ dialect: durableSqliteDialect(database, path) });
   await migrate(db);
-  return db;
+  return { db, database };
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

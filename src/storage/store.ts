@@ -115,6 +115,8 @@ export interface StoreTx {
   getCredential(accessKeyId: string): Promise<CredentialRecord | undefined>;
   /** In access key id order. */
   listCredentials(page: Page): Promise<CredentialRecord[]>;
+  /** Whether any developer credential is stored (asked before every signed request). */
+  hasCredentials(): Promise<boolean>;
 
   // audit log (append-only)
   appendAudit(entries: readonly AuditRecord[]): Promise<void>;

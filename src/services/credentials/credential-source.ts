@@ -23,7 +23,7 @@ export function createCredentialSource(filePrincipals: readonly Principal[], sto
       return row && principalOf(row, secrets);
     },
     async any() {
-      if (!seen) seen = (await store.listCredentials({ limit: 1 })).length > 0;
+      if (!seen) seen = await store.hasCredentials();
       return seen;
     },
   };

@@ -1,0 +1,43 @@
+import type { Insertable, Selectable } from 'kysely';
+import { precompiled } from './precompiled.js';
+import type { Database } from './schema.js';
+
+/**
+ * The queries on the path of nearly every request, each compiled once per store (the SQL
+ * differs between dialects, so a store makes its own set). Everything else is built per call.
+ */
+export function hotQueries() {
+  const userByAlias = (column: 'alias_email' | 'alias_phone' | 'alias_preferred_username') =>
+    precompiled<{ poolId: string; key: string }, Selectable<Database['users']>>((db, v) =>
+      db.selectFrom('users').selectAll().where('pool_id', '=', v.poolId).where(column, '=', v.key),
+    );
+  return {
+    poolById: precompiled<{ id: string }, Selectable<Database['user_pools']>>((db, v) =>
+      db.selectFrom('user_pools').selectAll().where('id', '=', v.id),
+    ),
+    clientById: precompiled<{ id: string }, Selectable<Database['user_pool_clients']>>((db, v) =>
+      db.selectFrom('user_pool_clients').selectAll().where('id', '=', v.id),
+    ),
+    userByUsernameKey: precompiled<{ poolId: string; usernameKey: string }, Selectable<Database['users']>>((db, v) =>
+      db.selectFrom('users').selectAll().where('pool_id', '=', v.poolId).where('username_key', '=', v.usernameKey),
+    ),
+    userBySub: precompiled<{ poolId: string; sub: string }, Selectable<Database['users']>>((db, v) =>
+      db.selectFrom('users').selectAll().where('sub', '=', v.sub).where('pool_id', '=', v.poolId),
+    ),
+    /** The row as stored, whichever pool: what an update compares its new values with. */
+    userRowBySub: precompiled<{ sub: string }, Selectable<Database['users']>>((db, v) => db.selectFrom('users').selectAll().where('sub', '=', v.sub)),
+    userByAlias: {
+      email: userByAlias('alias_email'),
+      phone_number: userByAlias('alias_phone'),
+      preferred_username: userByAlias('alias_preferred_username'),
+    },
+    anyCredential: precompiled<Record<string, never>, { access_key_id: string }>((db) =>
+      db.selectFrom('credentials').select('access_key_id').limit(1),
+    ),
+    insertAudit: precompiled<Insertable<Database['audit_log']> & Record<string, unknown>, never>((db, v) =>
+      db.insertInto('audit_log').values(v),
+    ),
+  };
+}
+
+export type HotQueries = ReturnType<typeof hotQueries>;

@@ -1,0 +1,49 @@
+import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Runs the query compiled once with this call's values. */
+export type Precompiled<P, R> = (db: Db, values: P) => Promise<QueryResult<R>>;
+
+/**
+ * A query that Kysely builds and compiles once and then runs with each call's values. Kysely
+ * builds and compiles every query anew, which on the hottest lookups cost about as much CPU as
+ * SQLite's own work (bench/RESULTS.md, "Findings").
+ *
+ * The builder is called once, with a placeholder string in place of each value; every value
+ * must reach the SQL as exactly one bound parameter (a comparison or a column value), never be
+ * computed with or folded into the text. The first call checks that and throws otherwise, so a
+ * builder that breaks the rule fails on its first use in the tests. Builders whose shape
+ * depends on the values (optional filters, variable IN lists) stay ordinary queries.
+ */
+export function precompiled<P extends Record<string, unknown>, R>(build: (db: Db, values: P) => Compilable<R>): Precompiled<P, R> {
+  let template: { compiled: CompiledQuery<R>; slots: (string | undefined)[] } | undefined;
+  return (db, values) => {
+    template ??= compileTemplate(db, values, build);
+    const { compiled, slots } = template;
+    const parameters = compiled.parameters.map((constant, i) => {
+      const key = slots[i];
+      return key === undefined ? constant : values[key];
+    });
+    return db.executeQuery<R>({ ...compiled, parameters });
+  };
+}
+
+function compileTemplate<P extends Record<string, unknown>, R>(db: Db, values: P, build: (db: Db, values: P) => Compilable<R>) {
+  const marks = new Map<string, string>();
+  const placeholders: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) {
+    const mark = `\u0000precompiled:${key}\u0000`;
+    marks.set(mark, key);
+    placeholders[key] = mark;
+  }
+  const compiled = build(db, placeholders as P).compile();
+  const slots = compiled.parameters.map((p) => (typeof p === 'string' ? marks.get(p) : undefined));
+  for (const key of marks.values()) {
+    const uses = slots.filter((s) => s === key).length;
+    if (uses !== 1) throw new Error(`precompiled query: value ${key} is bound ${uses} times, not once: ${compiled.sql}`);
+  }
+  if (compiled.sql.includes('\u0000')) throw new Error(`precompiled query: a value was written into the SQL text: ${compiled.sql}`);
+  return { compiled, slots };
+}
