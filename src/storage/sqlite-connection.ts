@@ -2,7 +2,6 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { SqliteDialect, SqliteDriver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
-import { startCheckpointer } from './sqlite-checkpointer.js';
 
 /**
  * The SQLite connection as Kysely sees it, with two changes that keep SQLite's guarantees and
@@ -18,17 +17,13 @@ import { startCheckpointer } from './sqlite-checkpointer.js';
  *   made before it started, so concurrent writers share it. Nothing is acknowledged before it
  *   is on disk, as with FULL. (NORMAL still syncs the WAL before each checkpoint and the
  *   database after it.)
- * - Checkpoints run on a thread of their own (sqlite-checkpointer.ts), not inside a COMMIT.
  */
 export function durableSqliteDialect(database: BetterSqlite3.Database, path: string): SqliteDialect {
   let wrote = false;
   const statements = new Map<string, SqliteStatement>();
   const wal = groupFsync(`${path}-wal`);
-  database.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startCheckpointer(path);
   const cached: SqliteDatabase = {
     close() {
-      checkpointer.close();
       wal.close();
       database.close();
     },
@@ -76,10 +71,7 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, path: str
           const due = wrote && !database.inTransaction;
           if (due) wrote = false;
           await super.releaseConnection();
-          if (due) {
-            await wal.sync();
-            checkpointer.committed();
-          }
+          if (due) await wal.sync();
         }
       })(config);
     }
