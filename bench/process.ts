@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A server in its own process, started and stopped by the benchmark. */
@@ -90,13 +90,28 @@ export async function spawnServer(command: string, args: readonly string[], opti
  * Plain JavaScript for a TypeScript entry, so that the measured process runs as in production
  * (no tsx loader thread, no transpile at start-up, no transpiler memory in its RSS). esbuild
  * (tsx's own transpiler) bundles our sources; packages stay external, resolved from the
- * project's node_modules, which is why the bundle is written under node_modules/.cache.
+ * project's node_modules, which is why the bundle is written under node_modules/.cache. Modules
+ * the sources import lazily (the PostgreSQL driver, the SNS and Lambda SDKs, nodemailer) stay
+ * in chunks of their own, loaded only when used, as they are when running from dist/.
  */
 export async function bundle(entry: string): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = fileURLToPath(new URL(`../node_modules/.cache/userpoold-bench/${basename(entry, '.ts')}-${createHash('sha1').update(entry).digest('hex').slice(0, 8)}.mjs`, import.meta.url));
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'error' });
-  return outfile;
+  const name = basename(entry, '.ts');
+  const outdir = fileURLToPath(new URL(`../node_modules/.cache/userpoold-bench/${name}-${createHash('sha1').update(entry).digest('hex').slice(0, 8)}`, import.meta.url));
+  await build({
+    entryPoints: [entry],
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'error',
+  });
+  return join(outdir, `${name}.mjs`);
 }
 
 /** Node with tsx, for entries run straight from the TypeScript sources. */

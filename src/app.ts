@@ -65,7 +65,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const store = overrides.store ?? (await openStore(config));
   const hasher =
     overrides.hasher ??
-    createArgon2Hasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations, parallelism: config.argon2Parallelism });
+    createArgon2Hasher({
+      memoryKib: config.argon2MemoryKib,
+      iterations: config.argon2Iterations,
+      parallelism: config.argon2Parallelism,
+      concurrency: config.argon2Concurrency,
+    });
   const codes = createCodes(clock, random, secrets);
   const email =
     overrides.email ??

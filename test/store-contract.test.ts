@@ -285,6 +285,88 @@ for (const dialect of DIALECTS) {
         assert.ok(await store.getUserByUsernameKey('p1', 'alice2'));
       });
 
+      it('updateUser writes only what changed and is a no-op when nothing did', async () => {
+        // updateUser SETs only the columns that differ from the stored row; whatever it skips
+        // must already be right, so every step reads the whole record back, and the lookups
+        // (aliases, username key, ListUsers filter copies) must follow.
+        const neighbour = user('p1', 'neighbour', { attributes: { given_name: 'Nina' } });
+        await store.insertUser(neighbour);
+        let current = user('p1', 'alice', {
+          status: 'UNCONFIRMED',
+          attributes: { email: 'alice@example.com', given_name: 'Alice', family_name: '' },
+          aliases: { ...nullAliases(), email: 'alice@example.com' },
+        });
+        await store.insertUser(current);
+        const apply = async (step: string, next: UserRecord) => {
+          await store.updateUser(next);
+          assert.deepEqual(await store.getUserBySub('p1', next.sub), next, step);
+          current = next;
+        };
+        const givenName = (value: string) => allPages(store, 'p1', { limit: 10, filter: { column: 'given_name', op: '=', value } });
+
+        await apply('one attribute', { ...current, attributes: { ...current.attributes, given_name: 'Ally' }, updatedAt: T0 + 1 });
+        assert.deepEqual(await givenName('Ally'), ['alice']);
+        assert.deepEqual(await givenName('Alice'), []);
+
+        await apply('alias to null', { ...current, aliases: { ...current.aliases, email: null }, updatedAt: T0 + 2 });
+        assert.equal(await store.getUserByAlias('p1', 'email', 'alice@example.com'), undefined);
+        await apply('alias back, and another added', {
+          ...current,
+          attributes: { ...current.attributes, phone_number: '+15550100' },
+          aliases: { ...current.aliases, email: 'alice@example.com', phone_number: '+15550100' },
+          updatedAt: T0 + 3,
+        });
+        assert.equal((await store.getUserByAlias('p1', 'email', 'alice@example.com'))?.sub, current.sub);
+        assert.equal((await store.getUserByAlias('p1', 'phone_number', '+15550100'))?.sub, current.sub);
+
+        await apply('confirmed with a password and an SRP verifier', {
+          ...current,
+          status: 'CONFIRMED',
+          passwordHash: 'hash-1',
+          passwordUpdatedAt: T0 + 4,
+          srp: { saltHex: '00ff', verifierSealed: 'verifier-1' },
+          updatedAt: T0 + 4,
+        });
+        await apply('SRP verifier replaced', { ...current, srp: { saltHex: '01ff', verifierSealed: 'verifier-2' }, updatedAt: T0 + 5 });
+        await apply('reset: no password, no verifier, disabled', {
+          ...current,
+          status: 'RESET_REQUIRED',
+          passwordHash: null,
+          passwordUpdatedAt: null,
+          srp: null,
+          enabled: false,
+          updatedAt: T0 + 6,
+        });
+        const { given_name: _dropped, ...withoutGivenName } = current.attributes;
+        await apply('renamed, an attribute removed, an empty one set', {
+          ...current,
+          username: 'Alicia',
+          usernameKey: 'alicia',
+          enabled: true,
+          attributes: { ...withoutGivenName, family_name: 'Smith' },
+          updatedAt: T0 + 7,
+        });
+        assert.equal(await store.getUserByUsernameKey('p1', 'alice'), undefined);
+        assert.equal((await store.getUserByUsernameKey('p1', 'alicia'))?.sub, current.sub);
+        assert.deepEqual(await givenName('Ally'), []);
+        assert.deepEqual(await allPages(store, 'p1', { limit: 10, filter: { column: 'family_name', op: '=', value: 'Smith' } }), ['alicia']);
+
+        // Nothing changed: the call succeeds and leaves the record exactly as it was, whether
+        // given the same object or an equal copy.
+        const settled = structuredClone(current);
+        await store.updateUser(current);
+        await store.updateUser(structuredClone(current));
+        assert.deepEqual(await store.getUserBySub('p1', current.sub), settled);
+
+        // A record from an older read still replaces the whole row: what changed is measured
+        // against the stored row, not against what the caller last saw.
+        const older = { ...current, status: 'CONFIRMED' as const };
+        await apply('moved on', { ...current, attributes: { ...current.attributes, name: 'Newer' }, updatedAt: T0 + 8 });
+        await apply('older record written back', older);
+
+        assert.deepEqual(await store.getUserBySub('p1', neighbour.sub), neighbour, 'the other user is untouched');
+      });
+
       it('deletes a user with its codes and refresh tokens', async () => {
         const alice = user('p1', 'alice');
         const bob = user('p1', 'bob');
@@ -721,6 +803,71 @@ for (const dialect of DIALECTS) {
         assert.equal(await store.getCode('s1', 'forgot_password'), undefined);
         assert.equal(await store.readCounter('k'), undefined);
         assert.deepEqual(await store.listMessages({ limit: 10 }), []);
+      });
+
+      it('a transaction that throws among concurrent ones is rolled back alone', async () => {
+        await store.insertPool(pool('p1'));
+        // SQLite runs waiting transactions in one batch, each in a savepoint: the first and two
+        // neighbours fail, so both a lone batch and adjacent savepoints are covered there.
+        const throwing = new Set([0, 4, 5]);
+        const errors = Array.from({ length: 10 }, (_, i) => new Error(`boom ${i}`));
+        const results = await Promise.allSettled(
+          errors.map((error, i) =>
+            store.transaction(async (tx) => {
+              const u = user('p1', `user-${i}`, { sub: `sub-${i}` });
+              await tx.insertUser(u);
+              await tx.putCode(code(u.sub, 'confirm_sign_up', `hash-${i}`));
+              // A row every transaction writes: a rolled-back one must not take the others' with it.
+              await tx.incrementCounter('shared', T0);
+              if (throwing.has(i)) throw error;
+              return `done ${i}`;
+            }),
+          ),
+        );
+        for (const [i, result] of results.entries()) {
+          if (throwing.has(i)) {
+            assert.equal(result.status, 'rejected', `transaction ${i}`);
+            assert.equal((result as PromiseRejectedResult).reason, errors[i], `transaction ${i} gets its own error`);
+            assert.equal(await store.getUserBySub('p1', `sub-${i}`), undefined, `transaction ${i}`);
+            assert.equal(await store.getCode(`sub-${i}`, 'confirm_sign_up'), undefined, `transaction ${i}`);
+          } else {
+            assert.deepEqual(result, { status: 'fulfilled', value: `done ${i}` });
+            assert.equal((await store.getUserBySub('p1', `sub-${i}`))?.usernameKey, `user-${i}`);
+            assert.equal((await store.getCode(`sub-${i}`, 'confirm_sign_up'))?.codeHash, `hash-${i}`);
+          }
+        }
+        assert.equal(await store.countUsers('p1'), 10 - throwing.size);
+        assert.deepEqual(await store.readCounter('shared'), { windowStart: T0, count: 10 - throwing.size });
+      });
+
+      it('a transaction failing on a unique violation it does not catch is rolled back alone', async () => {
+        const taken = user('p1', 'taken');
+        await store.insertUser(taken);
+        const clashing = 2;
+        const results = await Promise.allSettled(
+          Array.from({ length: 6 }, (_, i) =>
+            store.transaction(async (tx) => {
+              await tx.putCode(code(`sub-${i}`, 'confirm_sign_up', `hash-${i}`));
+              await tx.enqueueMessage(message(`m${i}`, { userSub: `sub-${i}` }));
+              await tx.insertUser(user('p1', i === clashing ? 'taken' : `fresh-${i}`, { sub: `sub-${i}` }));
+              return i;
+            }),
+          ),
+        );
+        for (const [i, result] of results.entries()) {
+          if (i === clashing) {
+            await expectUnique(Promise.reject((result as PromiseRejectedResult).reason), 'username');
+            assert.equal(await store.getCode(`sub-${i}`, 'confirm_sign_up'), undefined, 'its code is gone');
+          } else {
+            assert.deepEqual(result, { status: 'fulfilled', value: i });
+            assert.equal((await store.getUserBySub('p1', `sub-${i}`))?.usernameKey, `fresh-${i}`);
+            assert.equal((await store.getCode(`sub-${i}`, 'confirm_sign_up'))?.codeHash, `hash-${i}`);
+          }
+        }
+        assert.deepEqual((await store.listMessages({ limit: 10 })).map((m) => m.id).sort(), ['m0', 'm1', 'm3', 'm4', 'm5']);
+        assert.equal(await store.countUsers('p1'), 6);
+        assert.deepEqual(await store.getUserByUsernameKey('p1', 'taken'), taken);
+        assert.equal(await store.getUserBySub('p1', `sub-${clashing}`), undefined);
       });
 
       it('serializes concurrent read-then-write transactions across instances: no lost update', async () => {

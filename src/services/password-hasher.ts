@@ -1,9 +1,14 @@
 import argon2 from 'argon2';
+import { availableParallelism } from 'node:os';
+import { concurrencyLimit } from './concurrency-limit.js';
 
 /**
  * Password hashing with argon2id. The native binding runs on libuv's thread pool, so hashing
  * never blocks the event loop. Hashes are PHC strings carrying their own parameters, so
- * changing the configured cost leaves old hashes verifiable.
+ * changing the configured cost leaves old hashes verifiable. At most `concurrency` hashes run
+ * at once: each holds its memory cost (19 MiB by default) while it runs, and libuv's four
+ * threads on a two-core machine gave no more hashes per second than two, only 38 MiB more
+ * resident memory (bench/RESULTS.md).
  */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -16,6 +21,8 @@ export interface Argon2Params {
   memoryKib: number;
   iterations: number;
   parallelism: number;
+  /** Hashes and verifications running at once; one per CPU core unless given. */
+  concurrency?: number | undefined;
 }
 
 export function createArgon2Hasher(params: Argon2Params): PasswordHasher {
@@ -25,19 +32,21 @@ export function createArgon2Hasher(params: Argon2Params): PasswordHasher {
     timeCost: params.iterations,
     parallelism: params.parallelism,
   } as const;
+  const limited = concurrencyLimit(params.concurrency || availableParallelism());
   let dummy: Promise<string> | undefined;
   return {
-    hash: (password) => argon2.hash(password, options),
+    hash: (password) => limited(() => argon2.hash(password, options)),
     async verify(phc, password) {
       try {
-        return await argon2.verify(phc, password);
+        return await limited(() => argon2.verify(phc, password));
       } catch {
         return false;
       }
     },
     async verifyDummy(password) {
-      dummy ??= argon2.hash('userpoold-dummy-password', options);
-      await argon2.verify(await dummy, password).catch(() => false);
+      dummy ??= limited(() => argon2.hash('userpoold-dummy-password', options));
+      const phc = await dummy;
+      await limited(() => argon2.verify(phc, password)).catch(() => false);
     },
   };
 }

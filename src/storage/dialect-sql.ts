@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { batchedSqliteTransactions } from './sqlite-transactions.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -27,55 +28,13 @@ export function dialectSql(name: DialectName): DialectSql {
   return name === 'sqlite' ? sqliteSql() : postgresSql();
 }
 
-/** How long a SQLite transaction waits for another connection's write lock before failing. */
-const SQLITE_LOCK_WAIT_MS = 5000;
-
 function sqliteSql(): DialectSql {
   return {
     name: 'sqlite',
     skipsLockedRows: false,
     recoverable: (_db, statement) => statement(),
-    transaction: (db, fn) =>
-      db.connection().execute(async (conn) => {
-        await beginImmediate(conn);
-        try {
-          // The connection is in a transaction that Kysely did not open; the repositories only
-          // need its query methods.
-          const result = await fn(conn as unknown as Transaction<Database>);
-          await sql`commit`.execute(conn);
-          return result;
-        } catch (err) {
-          await sql`rollback`.execute(conn);
-          throw err;
-        }
-      }),
+    transaction: batchedSqliteTransactions(),
   };
-}
-
-/**
- * BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file serialize
- * their read-modify-write transactions instead of failing at commit. better-sqlite3 waits for a
- * busy lock synchronously, which would stall this process's event loop (and deadlock against
- * another connection of the same process), so the wait happens here, asynchronously.
- */
-async function beginImmediate(conn: Kysely<Database>): Promise<void> {
-  const deadline = performance.now() + SQLITE_LOCK_WAIT_MS;
-  const { rows } = await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn);
-  const configured = rows[0]?.timeout ?? 0;
-  await sql`pragma busy_timeout = 0`.execute(conn);
-  try {
-    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, 20)) {
-      try {
-        await sql`begin immediate`.execute(conn);
-        return;
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw err;
-      }
-      await sleep(pauseMs);
-    }
-  } finally {
-    await sql`pragma busy_timeout = ${sql.raw(String(Math.trunc(configured)))}`.execute(conn);
-  }
 }
 
 /** serialization_failure and deadlock_detected: the transaction did nothing and may run again. */

@@ -34,7 +34,28 @@ export function hotQueries() {
     anyCredential: precompiled<Record<string, never>, { access_key_id: string }>((db) =>
       db.selectFrom('credentials').select('access_key_id').limit(1),
     ),
-    insertAudit: precompiled<Insertable<Database['audit_log']> & Record<string, unknown>, never>((db, v) =>
+    insertOutbox: precompiled<Insertable<Database['outbox']>, never>((db, v) => db.insertInto('outbox').values(v)),
+    /** The user's code for a purpose, replacing the one before (a code per user and purpose). */
+    putCode: precompiled<Insertable<Database['codes']>, never>((db, v) =>
+      db
+        .insertInto('codes')
+        .values(v)
+        .onConflict((oc) =>
+          oc.columns(['user_sub', 'purpose']).doUpdateSet((eb) => ({
+            code_hash: eb.ref('excluded.code_hash'),
+            expires_at: eb.ref('excluded.expires_at'),
+            created_at: eb.ref('excluded.created_at'),
+          })),
+        ),
+    ),
+    codeOf: precompiled<{ userSub: string; purpose: string }, Selectable<Database['codes']>>((db, v) =>
+      db.selectFrom('codes').selectAll().where('user_sub', '=', v.userSub).where('purpose', '=', v.purpose),
+    ),
+    deleteCodes: precompiled<{ userSub: string }, never>((db, v) => db.deleteFrom('codes').where('user_sub', '=', v.userSub)),
+    revokeUserRefreshTokens: precompiled<{ userSub: string; at: number }, never>((db, v) =>
+      db.updateTable('refresh_tokens').set({ revoked_at: v.at }).where('user_sub', '=', v.userSub).where('revoked_at', 'is', null),
+    ),
+    insertAudit: precompiled<Insertable<Database['audit_log']>, never>((db, v) =>
       db.insertInto('audit_log').values(v),
     ),
   };

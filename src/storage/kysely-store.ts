@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { dialectSql, type DialectName, type DialectSql } from './dialect-sql.js';
 import { hotQueries, type HotQueries } from './hot-queries.js';
-import { createReadCache, type ReadCache } from './read-cache.js';
+import { createReadCache, deepFreeze, type ReadCache } from './read-cache.js';
 import type { Database, OutboxTable, UsersTable } from './schema.js';
 import {
   UniqueViolation,
@@ -28,12 +28,6 @@ import {
 export type { DialectName } from './dialect-sql.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-const ALIAS_COLUMN = {
-  email: 'alias_email',
-  phone_number: 'alias_phone',
-  preferred_username: 'alias_preferred_username',
-} as const satisfies Record<AliasKind, keyof UsersTable>;
 
 /** Attribute copies kept as columns for ListUsers filters. */
 const FILTER_COPIES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
@@ -77,8 +71,13 @@ const CREDENTIALS_KEY = 'credentials:any';
 class Repos implements StoreTx {
   private readonly dialect: DialectSql;
   private readonly q: HotQueries;
-  /** Used outside transactions only: a transaction reads what it locks and isolates. */
+  /**
+   * Read inside transactions too (only SQLite has one, whose transactions hold the write lock:
+   * once the counter is asked, exactly, no other connection can change a pool until the
+   * transaction ends), but filled only outside them.
+   */
   private readonly cache: ReadCache | undefined;
+  private readonly inTransaction: boolean;
 
   constructor(
     private readonly db: Db,
@@ -87,7 +86,8 @@ class Repos implements StoreTx {
   ) {
     this.dialect = shared.dialect;
     this.q = shared.q;
-    this.cache = inTransaction ? undefined : shared.cache;
+    this.cache = shared.cache;
+    this.inTransaction = inTransaction;
   }
 
   // ---- user pools
@@ -97,9 +97,10 @@ class Repos implements StoreTx {
   async getPool(id: string): Promise<PoolRecord | undefined> {
     const load = async () => {
       const [row] = (await this.q.poolById(this.db, { id })).rows;
-      return row && poolFromRow(row);
+      // Frozen whether or not it is cached, so code that would change it fails on every dialect.
+      return row && deepFreeze(poolFromRow(row));
     };
-    return this.cache ? this.cache.read(poolKey(id), load) : load();
+    return this.cache ? this.cache.read(poolKey(id), load, this.inTransaction) : load();
   }
   async updatePool(pool: PoolRecord): Promise<void> {
     await this.changingPool(pool.id, () => this.db.updateTable('user_pools').set(poolRow(pool)).where('id', '=', pool.id).execute());
@@ -168,6 +169,12 @@ class Repos implements StoreTx {
     return row && userFromRow(row);
   }
   async updateUser(user: UserRecord): Promise<void> {
+    // Read and write must be one transaction, or two racing updates could each write only their
+    // own columns and leave a row that is neither.
+    if (!this.inTransaction) {
+      await this.dialect.transaction(this.db as Kysely<Database>, (trx) => new Repos(trx, this.shared, true).updateUser(user));
+      return;
+    }
     const { sub: _sub, pool_id: _pool, created_at: _created, ...row } = userRow(user);
     // Only the columns whose values change: SQLite rewrites the entry of every index on a
     // column named in SET, changed or not, and users carry eleven indexes (measured: 366 µs
@@ -237,21 +244,10 @@ class Repos implements StoreTx {
       expires_at: code.expiresAt,
       created_at: code.createdAt,
     };
-    await this.db
-      .insertInto('codes')
-      .values(row)
-      .onConflict((oc) =>
-        oc.columns(['user_sub', 'purpose']).doUpdateSet({ code_hash: row.code_hash, expires_at: row.expires_at, created_at: row.created_at }),
-      )
-      .execute();
+    await this.q.putCode(this.db, row);
   }
   async getCode(userSub: string, purpose: string): Promise<CodeRecord | undefined> {
-    const row = await this.db
-      .selectFrom('codes')
-      .selectAll()
-      .where('user_sub', '=', userSub)
-      .where('purpose', '=', purpose)
-      .executeTakeFirst();
+    const [row] = (await this.q.codeOf(this.db, { userSub, purpose })).rows;
     return (
       row && {
         userSub: row.user_sub,
@@ -273,7 +269,7 @@ class Repos implements StoreTx {
     return Number(result.numDeletedRows) === 1;
   }
   async deleteCodes(userSub: string): Promise<void> {
-    await this.db.deleteFrom('codes').where('user_sub', '=', userSub).execute();
+    await this.q.deleteCodes(this.db, { userSub });
   }
 
   // ---- counters
@@ -305,7 +301,7 @@ class Repos implements StoreTx {
 
   // ---- outbox
   async enqueueMessage(message: OutboxRecord): Promise<void> {
-    await this.db.insertInto('outbox').values(outboxRow(message)).execute();
+    await this.q.insertOutbox(this.db, outboxRow(message));
   }
   async listMessages(query: MessageQuery): Promise<OutboxRecord[]> {
     let q = this.db.selectFrom('outbox').selectAll();
@@ -388,13 +384,8 @@ class Repos implements StoreTx {
     await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   }
   async revokeUserRefreshTokens(userSub: string, at: number): Promise<number> {
-    const result = await this.db
-      .updateTable('refresh_tokens')
-      .set({ revoked_at: at })
-      .where('user_sub', '=', userSub)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const result = await this.q.revokeUserRefreshTokens(this.db, { userSub, at });
+    return Number(result.numAffectedRows ?? 0n);
   }
 
   // ---- signing keys
@@ -447,7 +438,7 @@ class Repos implements StoreTx {
   async hasCredentials(): Promise<boolean> {
     const load = async () => (await this.q.anyCredential(this.db, {})).rows.length > 0;
     // "No" is kept too: a server without credentials (dev mode) asks on every signed request.
-    return (await (this.cache ? this.cache.read(CREDENTIALS_KEY, load) : load())) ?? false;
+    return (await (this.cache ? this.cache.read(CREDENTIALS_KEY, load, this.inTransaction) : load())) ?? false;
   }
   async getCredential(accessKeyId: string): Promise<CredentialRecord | undefined> {
     const row = await this.db.selectFrom('credentials').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
@@ -465,7 +456,7 @@ class Repos implements StoreTx {
     // One prepared single-row INSERT per row, in one transaction: a multi-row INSERT is new SQL
     // for every batch size, compiled by Kysely and prepared by SQLite each time.
     const insert = (db: Db) => entries.reduce<Promise<unknown>>((done, entry) => done.then(() => this.q.insertAudit(db, auditRow(entry))), Promise.resolve());
-    if (this.db.isTransaction) await insert(this.db);
+    if (this.inTransaction) await insert(this.db);
     else await this.dialect.transaction(this.db as Kysely<Database>, (trx) => insert(trx));
   }
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {

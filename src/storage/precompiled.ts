@@ -17,20 +17,20 @@ export type Precompiled<P, R> = (db: Db, values: P) => Promise<QueryResult<R>>;
  * builder that breaks the rule fails on its first use in the tests. Builders whose shape
  * depends on the values (optional filters, variable IN lists) stay ordinary queries.
  */
-export function precompiled<P extends Record<string, unknown>, R>(build: (db: Db, values: P) => Compilable<R>): Precompiled<P, R> {
+export function precompiled<P extends object, R>(build: (db: Db, values: P) => Compilable<R>): Precompiled<P, R> {
   let template: { compiled: CompiledQuery<R>; slots: (string | undefined)[] } | undefined;
   return (db, values) => {
     template ??= compileTemplate(db, values, build);
     const { compiled, slots } = template;
     const parameters = compiled.parameters.map((constant, i) => {
       const key = slots[i];
-      return key === undefined ? constant : values[key];
+      return key === undefined ? constant : (values as Record<string, unknown>)[key];
     });
     return db.executeQuery<R>({ ...compiled, parameters });
   };
 }
 
-function compileTemplate<P extends Record<string, unknown>, R>(db: Db, values: P, build: (db: Db, values: P) => Compilable<R>) {
+function compileTemplate<P extends object, R>(db: Db, values: P, build: (db: Db, values: P) => Compilable<R>) {
   const marks = new Map<string, string>();
   const placeholders: Record<string, unknown> = {};
   for (const key of Object.keys(values)) {

@@ -10,7 +10,12 @@
  * entries a write touches (`drop`), before and after the write.
  */
 export interface ReadCache {
-  read<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /**
+   * `inTransaction`: ask the counter now rather than once per turn of the event loop, as the
+   * transaction holds the write lock and its read-modify-write must see every commit; and do
+   * not keep what was loaded, which may be the transaction's own uncommitted write.
+   */
+  read<T>(key: string, load: () => Promise<T | undefined>, inTransaction?: boolean): Promise<T | undefined>;
   drop(key: string): void;
 }
 
@@ -29,10 +34,10 @@ export function createReadCache(changeCounter: () => number): ReadCache {
     checkedThisTurn = false;
   };
 
-  const current = (): void => {
-    if (checkedThisTurn) return;
+  const current = (exact = false): void => {
+    if (checkedThisTurn && !exact) return;
+    if (!checkedThisTurn) setImmediate(nextTurn);
     checkedThisTurn = true;
-    setImmediate(nextTurn);
     const now = changeCounter();
     if (now !== counter) {
       counter = now;
@@ -42,11 +47,12 @@ export function createReadCache(changeCounter: () => number): ReadCache {
   };
 
   return {
-    async read<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
-      current();
+    async read<T>(key: string, load: () => Promise<T | undefined>, inTransaction = false): Promise<T | undefined> {
+      current(inTransaction);
       if (entries.has(key)) return entries.get(key) as T;
       const started = generation;
       const value = await load();
+      if (inTransaction) return value;
       current();
       // Misses are not kept: anyone can ask for many pools that do not exist.
       if (value !== undefined && started === generation) {
@@ -63,7 +69,7 @@ export function createReadCache(changeCounter: () => number): ReadCache {
 }
 
 /** Shared answers must not be changed by one caller under another's feet. */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);

@@ -1,4 +1,4 @@
-import { PublishCommand, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
+import type { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import { PermanentDeliveryError, type SmsMessage, type SmsTransport } from './transport.js';
 
 export interface SnsSmsOptions {
@@ -29,18 +29,25 @@ const PERMANENT = new Set(['InvalidParameter', 'InvalidParameterValue', 'Paramet
  */
 export function createSnsSmsTransport(options: SnsSmsOptions): SmsTransport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const client = new SNSClient({
-    region: options.region,
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    // The delivery worker owns retries (with backoff, attempts counted in the outbox); SDK
-    // retries underneath it would multiply the tries and could double-send a code.
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
-  });
+  // The SDK is loaded with the first message: it adds about 17 MB to a server that never sends one.
+  let loading: Promise<{ client: SNSClient; sdk: typeof import('@aws-sdk/client-sns') }> | undefined;
+  const load = () =>
+    (loading ??= import('@aws-sdk/client-sns').then((sdk) => ({
+      sdk,
+      client: new sdk.SNSClient({
+        region: options.region,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+        // The delivery worker owns retries (with backoff, attempts counted in the outbox); SDK
+        // retries underneath it would multiply the tries and could double-send a code.
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+      }),
+    })));
   return {
     async send(message: SmsMessage): Promise<void> {
-      const command = new PublishCommand({
+      const { client, sdk } = await load();
+      const command = new sdk.PublishCommand({
         PhoneNumber: message.to,
         Message: message.text,
         MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
@@ -52,7 +59,7 @@ export function createSnsSmsTransport(options: SnsSmsOptions): SmsTransport {
       }
     },
     async close() {
-      client.destroy();
+      if (loading) (await loading).client.destroy();
     },
   };
 }

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { ConfigError } from '../../config.js';
 import { htmlToText } from './html-to-text.js';
 import { PermanentDeliveryError, type EmailMessage, type EmailTransport } from './transport.js';
@@ -27,7 +27,10 @@ const MAX_REASON_LENGTH = 160;
  */
 export function createSmtpTransport(options: SmtpOptions): EmailTransport {
   const target = parseSmtpUrl(options.url);
-  const transporter = nodemailer.createTransport({
+  // nodemailer is loaded with the first message: a server that keeps email in the outbox does
+  // not carry it. The URL is checked now, so a bad one still stops the start.
+  let loading: Promise<Transporter> | undefined;
+  const load = () => (loading ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({
     host: target.host,
     port: target.port,
     secure: target.secure,
@@ -39,10 +42,11 @@ export function createSmtpTransport(options: SmtpOptions): EmailTransport {
     // Message contents are our own text: nothing in them may make the mailer read a file or fetch a URL.
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
+  })));
   return {
     async send(message: EmailMessage): Promise<void> {
       try {
+        const transporter = await load();
         await transporter.sendMail({
           messageId: `<${message.messageId}@userpoold>`,
           from: message.from ?? options.defaultFrom,
@@ -57,7 +61,7 @@ export function createSmtpTransport(options: SmtpOptions): EmailTransport {
       }
     },
     async close(): Promise<void> {
-      transporter.close();
+      if (loading) (await loading).close();
     },
   };
 }

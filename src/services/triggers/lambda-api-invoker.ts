@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import type { LambdaClient, InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { CustomMessageEvent, LambdaInvoker } from './custom-message.js';
 import { TIMEOUT_CAUSE, functionFailed, invocationFailed, isTimeout, parseLambdaOutput, transportCause } from './lambda-outcome.js';
 
@@ -20,10 +20,12 @@ export interface LambdaApiOptions {
 export function createLambdaApiInvoker(options: LambdaApiOptions): LambdaInvoker {
   const clients = new Map<string, LambdaClient>();
   const credentials = options.credentials ?? (options.endpoint !== undefined ? { accessKeyId: 'userpoold', secretAccessKey: 'userpoold' } : undefined);
+  // The SDK is loaded with the first invocation: it adds about 20 MB to a server that makes none.
+  let sdk: typeof import('@aws-sdk/client-lambda') | undefined;
   const clientFor = (region: string): LambdaClient => {
     let client = clients.get(region);
     if (!client) {
-      client = new LambdaClient({
+      client = new (sdk as typeof import('@aws-sdk/client-lambda')).LambdaClient({
         region,
         maxAttempts: 1,
         ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
@@ -36,7 +38,8 @@ export function createLambdaApiInvoker(options: LambdaApiOptions): LambdaInvoker
 
   return {
     async invoke(functionArn: string, event: CustomMessageEvent): Promise<CustomMessageEvent> {
-      const command = new InvokeCommand({
+      sdk ??= await import('@aws-sdk/client-lambda');
+      const command = new sdk.InvokeCommand({
         FunctionName: functionArn,
         InvocationType: 'RequestResponse',
         Payload: new TextEncoder().encode(JSON.stringify(event)),

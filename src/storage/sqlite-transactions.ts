@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * SQLite transactions, several to one COMMIT. The transactions that are waiting when the
+ * connection comes free run one after another inside a single BEGIN IMMEDIATE ... COMMIT, each
+ * in a SAVEPOINT of its own: one that throws is rolled back alone and its caller gets the
+ * error; the others are unaffected. Nobody hears back before the COMMIT (and the group fsync
+ * that follows it, sqlite-connection.ts) has succeeded; if the COMMIT fails, every transaction
+ * of the batch gets that error, as none of them is stored.
+ *
+ * Why: a COMMIT writes each changed page to the WAL, and the pages that every reset or sign-up
+ * touches (the outbox's, the codes', their indexes') are shared by the whole batch, so they
+ * are written once per batch instead of once per request; BEGIN and COMMIT are paid once too.
+ * They serialized on the one connection before as well, so isolation is unchanged.
+ */
+export type RunTransaction = <T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+
+/** A bound on how long reads outside transactions wait behind one batch. */
+const MAX_BATCH = 16;
+
+/** How long a SQLite transaction waits for another connection's write lock before failing. */
+const LOCK_WAIT_MS = 5000;
+
+interface Waiting {
+  fn: (trx: Transaction<Database>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export function batchedSqliteTransactions(): RunTransaction {
+  const queue: Waiting[] = [];
+  let draining = false;
+
+  const drain = async (db: Kysely<Database>): Promise<void> => {
+    draining = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_BATCH);
+        let outcomes: Outcome[];
+        try {
+          outcomes = await db.connection().execute((conn) => runBatch(conn, batch));
+        } catch (err) {
+          outcomes = batch.map(() => ({ ok: false, error: err }));
+        }
+        batch.forEach((waiting, i) => {
+          const outcome = outcomes[i] as Outcome;
+          if (outcome.ok) waiting.resolve(outcome.value);
+          else waiting.reject(outcome.error);
+        });
+      }
+    } finally {
+      draining = false;
+    }
+  };
+
+  return <T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!draining) void drain(db);
+    });
+}
+
+/** Runs the batch in one transaction; throws (so that all fail) when it cannot commit. */
+async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
+  await beginImmediate(conn);
+  const outcomes: Outcome[] = [];
+  try {
+    for (const waiting of batch) {
+      await sql`savepoint batched`.execute(conn);
+      try {
+        // The connection is in a transaction that Kysely did not open; the repositories only
+        // need its query methods.
+        const value = await waiting.fn(conn as unknown as Transaction<Database>);
+        await sql`release batched`.execute(conn);
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        // If SQLite itself ended the transaction (disk full, I/O error), this throws and the
+        // whole batch fails: what the others did is gone with it.
+        await sql`rollback to batched`.execute(conn);
+        await sql`release batched`.execute(conn);
+        outcomes.push({ ok: false, error });
+      }
+    }
+    await sql`commit`.execute(conn);
+    return outcomes;
+  } catch (err) {
+    await sql`rollback`.execute(conn).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file serialize
+ * their read-modify-write transactions instead of failing at commit. better-sqlite3 waits for a
+ * busy lock synchronously, which would stall this process's event loop (and deadlock against
+ * another connection of the same process), so the wait happens here, asynchronously.
+ */
+async function beginImmediate(conn: Kysely<Database>): Promise<void> {
+  const deadline = performance.now() + LOCK_WAIT_MS;
+  const { rows } = await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn);
+  const configured = rows[0]?.timeout ?? 0;
+  await sql`pragma busy_timeout = 0`.execute(conn);
+  try {
+    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, 20)) {
+      try {
+        await sql`begin immediate`.execute(conn);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw err;
+      }
+      await sleep(pauseMs);
+    }
+  } finally {
+    await sql`pragma busy_timeout = ${sql.raw(String(Math.trunc(configured)))}`.execute(conn);
+  }
+}
