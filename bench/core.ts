@@ -13,6 +13,7 @@ import { createPool, issueResetCodes, seedUsers } from './seed.js';
 import { createPreparer, type Credentials } from './sign.js';
 import { srpStep } from './srp.js';
 import { buildScenarios, CLASS, usersOfClass, type Scenario } from './workloads.js';
+import { defaultThreadPoolSize } from '../src/thread-pool-size.js';
 
 /**
  * The whole benchmark: the physical limits, then userpoold with one pool grown to each size
@@ -155,7 +156,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             spawnServer(
               process.execPath,
               [entry, '--port', '0', '--log-level', 'error', '--public-rate-limit-per-ip', '0', '--code-attempt-limit', '1000000', ...extraArgs],
-              { ipc: true, nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${profileName(k)}.cpuprofile`] : [] },
+              {
+                ipc: true,
+                nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${profileName(k)}.cpuprofile`] : [],
+                // What bin/userpoold.js sets before the server starts.
+                env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(defaultThreadPoolSize()) },
+              },
             ),
           ),
         );

@@ -116,7 +116,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'argon2MemoryKib', flag: 'argon2-memory-kib', kind: 'int', default: 19456, min: 8, help: 'argon2id memory cost in KiB' },
   { key: 'argon2Iterations', flag: 'argon2-iterations', kind: 'int', default: 2, min: 1, help: 'argon2id time cost' },
   { key: 'argon2Parallelism', flag: 'argon2-parallelism', kind: 'int', default: 1, min: 1, help: 'argon2id lanes' },
-  { key: 'argon2Concurrency', flag: 'argon2-concurrency', kind: 'int', default: 0, min: 0, help: 'password hashes computed at once, each holding its memory cost (0: one per CPU core)' },
+  { key: 'argon2Concurrency', flag: 'argon2-concurrency', kind: 'int', default: 0, min: 0, help: 'password hashes computed at once, each holding its memory cost (0: as many as libuv has threads)' },
   { key: 'resetCodeTtlSeconds', flag: 'reset-code-ttl', kind: 'int', default: 3600, min: 1, help: 'seconds a password-reset code stays valid' },
   { key: 'codeAttemptLimit', flag: 'code-attempt-limit', kind: 'int', default: 5, min: 1, help: 'wrong code attempts per user per hour' },
   { key: 'revokeTokensOnPasswordReset', flag: 'revoke-tokens-on-reset', kind: 'bool', default: true, help: 'revoke refresh tokens when a password reset completes' },

@@ -1,14 +1,13 @@
 import argon2 from 'argon2';
-import { availableParallelism } from 'node:os';
+import { threadPoolSize } from '../thread-pool-size.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 
 /**
  * Password hashing with argon2id. The native binding runs on libuv's thread pool, so hashing
  * never blocks the event loop. Hashes are PHC strings carrying their own parameters, so
  * changing the configured cost leaves old hashes verifiable. At most `concurrency` hashes run
- * at once: each holds its memory cost (19 MiB by default) while it runs, and libuv's four
- * threads on a two-core machine gave no more hashes per second than two, only 38 MiB more
- * resident memory (bench/RESULTS.md).
+ * at once: each holds its memory cost (19 MiB by default) while it runs, and more at once than
+ * the cores can run adds memory, not hashes per second (thread-pool-size.ts).
  */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -21,7 +20,7 @@ export interface Argon2Params {
   memoryKib: number;
   iterations: number;
   parallelism: number;
-  /** Hashes and verifications running at once; one per CPU core unless given. */
+  /** Hashes and verifications running at once; unset, as many as libuv's pool has threads. */
   concurrency?: number | undefined;
 }
 
@@ -32,7 +31,7 @@ export function createArgon2Hasher(params: Argon2Params): PasswordHasher {
     timeCost: params.iterations,
     parallelism: params.parallelism,
   } as const;
-  const limited = concurrencyLimit(params.concurrency || availableParallelism());
+  const limited = concurrencyLimit(params.concurrency || threadPoolSize());
   let dummy: Promise<string> | undefined;
   return {
     hash: (password) => limited(() => argon2.hash(password, options)),
