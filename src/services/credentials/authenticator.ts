@@ -43,7 +43,7 @@ export interface AuthenticatorDeps {
  */
 export async function createAuthenticator(deps: AuthenticatorDeps): Promise<Authenticate> {
   const { config, clock, logger } = deps;
-  const filePrincipals = config.credentialsFile === undefined ? [] : loadCredentialsFile(config.credentialsFile, config.accountId, deps.secrets);
+  const filePrincipals = config.credentialsFile === undefined ? [] : await loadCredentialsFile(config.credentialsFile, config.accountId, deps.secrets);
   const source = createCredentialSource(filePrincipals, deps.store, deps.secrets);
   if (!(await source.any())) {
     if (!isLoopback(config.host) && !config.insecureOpen) {

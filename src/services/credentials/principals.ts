@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../config.js';
 import type { SecretBox } from '../secret-box.js';
 import { parsePolicy, PolicyError, type Policy } from './policy.js';
@@ -28,13 +27,15 @@ export const userArn = (accountId: string, name: string) => `arn:aws:iam::${acco
  * secretAccessKey and secretSealed (sealed with this server's key), optional arn and
  * sessionToken, and a policy. Problems are ConfigErrors that never quote a secret.
  */
-export function loadCredentialsFile(path: string, accountId: string, secrets: SecretBox): Principal[] {
+export async function loadCredentialsFile(path: string, accountId: string, secrets: SecretBox): Promise<Principal[]> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read credentials file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  // Loaded only for a credentials file: a server without one does not carry the YAML parser (9 MB).
+  const { parse: parseYaml } = await import('yaml');
   let doc: unknown;
   try {
     doc = parseYaml(text);
