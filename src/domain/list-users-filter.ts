@@ -1,5 +1,5 @@
 import { invalidParameter } from '../errors.js';
-import type { FilterColumn, UserQuery, UserRecord } from '../storage/store.js';
+import type { FilterColumn, UserListing, UserQuery } from '../storage/store.js';
 
 /**
  * ListUsers' query language: one `attribute = "value"` (exact) or `attribute ^= "value"`
@@ -129,7 +129,7 @@ function enabledFilter(filter: ParsedFilter): UserQuery['filter'] | 'none' {
 }
 
 /** The value a user has in a filter column, as the store compares it. */
-export function columnValue(user: UserRecord, column: FilterColumn): string | undefined {
+export function columnValue(user: UserListing, column: FilterColumn): string | undefined {
   switch (column) {
     case 'username':
       return user.usernameKey;

@@ -11,7 +11,7 @@ import {
 import { userType } from '../domain/user-view.js';
 import { lookupKey } from '../domain/username.js';
 import { invalidParameter } from '../errors.js';
-import type { UserRecord } from '../storage/store.js';
+import type { UserListing } from '../storage/store.js';
 
 const MAX_LIMIT = 60;
 const UNKNOWN_ATTRIBUTES = 'One or more requested attributes do not exist.';
@@ -63,7 +63,7 @@ export const listUsers: Operation<'ListUsers'> = (deps) => async (input, ctx) =>
  * AWS documents that an attribute nobody can filter on (a custom one, say) must have a value in
  * every listed user, or the request fails.
  */
-function requireValues(users: readonly UserRecord[], only: readonly string[]): void {
+function requireValues(users: readonly UserListing[], only: readonly string[]): void {
   const strict = only.filter((name) => !SEARCHABLE_ATTRIBUTES.has(name));
   for (const user of users) {
     if (strict.some((name) => user.attributes[name] === undefined)) throw invalidParameter(UNKNOWN_ATTRIBUTES);

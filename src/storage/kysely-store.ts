@@ -21,6 +21,7 @@ import {
   type StoreTx,
   type SweepCounts,
   type SweepPolicy,
+  type UserListing,
   type UserQuery,
   type UserRecord,
 } from './store.js';
@@ -189,8 +190,8 @@ class Repos implements StoreTx {
     await this.db.deleteFrom('refresh_tokens').where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('users').where('pool_id', '=', poolId).where('sub', '=', sub).execute();
   }
-  async listUsers(poolId: string, query: UserQuery): Promise<UserRecord[]> {
-    let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
+  async listUsers(poolId: string, query: UserQuery): Promise<UserListing[]> {
+    let q = this.db.selectFrom('users').select(LISTING_COLUMNS).where('pool_id', '=', poolId);
     const filter = query.filter;
     // Username filters compare lookup keys (the caller folds the value for case-insensitive pools).
     const column = filter === undefined ? undefined : filter.column === 'username' ? 'username_key' : filter.column;
@@ -223,7 +224,7 @@ class Repos implements StoreTx {
       q = q.orderBy('username_key');
     }
     const rows = await q.limit(query.limit).execute();
-    return rows.map(userFromRow);
+    return rows.map(userListingFromRow);
   }
   async countUsers(poolId: string): Promise<number> {
     const row = await this.db
@@ -648,6 +649,22 @@ function userRow(user: UserRecord): UsersTable {
     updated_at: user.updatedAt,
   };
 }
+const LISTING_COLUMNS = ['pool_id', 'sub', 'username', 'username_key', 'status', 'enabled', 'attributes', 'created_at', 'updated_at'] as const;
+
+function userListingFromRow(row: Pick<Selectable<UsersTable>, (typeof LISTING_COLUMNS)[number]>): UserListing {
+  return {
+    poolId: row.pool_id,
+    sub: row.sub,
+    username: row.username,
+    usernameKey: row.username_key,
+    status: row.status as UserRecord['status'],
+    enabled: Number(row.enabled) === 1,
+    attributes: JSON.parse(row.attributes) as Record<string, string>,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
 function userFromRow(row: Selectable<UsersTable>): UserRecord {
   return {
     poolId: row.pool_id,

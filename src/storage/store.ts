@@ -67,7 +67,7 @@ export interface StoreTx {
   /** Throws UniqueViolation when an alias is taken by another user of the pool. */
   updateUser(user: UserRecord): Promise<void>;
   deleteUser(poolId: string, sub: string): Promise<void>;
-  listUsers(poolId: string, query: UserQuery): Promise<UserRecord[]>;
+  listUsers(poolId: string, query: UserQuery): Promise<UserListing[]>;
   countUsers(poolId: string): Promise<number>;
 
   // one-time codes (stored as keyed hashes)
@@ -190,6 +190,12 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * A user as ListUsers shows it: no password hash, SRP verifier or alias keys, which a listing
+ * never needs and which were half the cost of reading its rows (bench/RESULTS.md).
+ */
+export type UserListing = Pick<UserRecord, 'poolId' | 'sub' | 'username' | 'usernameKey' | 'status' | 'enabled' | 'attributes' | 'createdAt' | 'updatedAt'>;
 
 export interface SrpVerifierRecord {
   /** Public salt, hex. */
