@@ -1,3 +1,4 @@
+import { defaultThreadPoolSize } from '../src/thread-pool-size.js';
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
@@ -68,7 +69,7 @@ function render(r: BenchReport): string {
   const pg = r.dialect === 'postgres';
   lines.push(`## ${pg ? 'PostgreSQL run' : 'Run'} of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   lines.push('');
-  lines.push(`- Machine: nproc ${safeExec('nproc')}, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, UV_THREADPOOL_SIZE ${r.threadPool}.`);
+  lines.push(`- Machine: nproc ${safeExec('nproc')}, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; the raw hash rate with UV_THREADPOOL_SIZE ${r.threadPool}; the servers with ${process.env.UV_THREADPOOL_SIZE ?? defaultThreadPoolSize()} (what bin/userpoold.js sets).`);
   lines.push(`- Command: \`npm run bench${args.length ? ' -- ' + args.join(' ') : ''}\` (${took} min), commit ${safeExec('git rev-parse --short HEAD')}${safeExec('git status --porcelain -- src bench') ? ' plus uncommitted changes' : ''}.`);
   lines.push(`- Load average before ${loadBefore}, after ${loadAfter} (on ${safeExec('nproc')} cores: above that, other work shared the machine and every number is a floor).`);
   lines.push(`- Limits: node:http answering \`{}\`: **${r.bare.requestsPerSecond.toFixed(0)} req/s** (p50 ${r.bare.p50Ms.toFixed(1)} ms, p99 ${r.bare.p99Ms.toFixed(1)} ms). argon2id m=${config.argon2MemoryKib} KiB, t=${config.argon2Iterations}, p=${config.argon2Parallelism}: **${r.argon2.hashesPerSecond.toFixed(1)} hashes/s** (${r.argon2.inFlight} in flight, median ${r.argon2.medianMs.toFixed(0)} ms each).`);
