@@ -667,19 +667,11 @@ function userListingFromRow(row: Pick<Selectable<UsersTable>, (typeof LISTING_CO
 
 function userFromRow(row: Selectable<UsersTable>): UserRecord {
   return {
-    poolId: row.pool_id,
-    sub: row.sub,
-    username: row.username,
-    usernameKey: row.username_key,
-    status: row.status as UserRecord['status'],
-    enabled: Number(row.enabled) === 1,
+    ...userListingFromRow(row),
     passwordHash: row.password_hash,
     passwordUpdatedAt: row.password_updated_at === null ? null : Number(row.password_updated_at),
     srp: row.srp_salt !== null && row.srp_verifier_sealed !== null ? { saltHex: row.srp_salt, verifierSealed: row.srp_verifier_sealed } : null,
-    attributes: JSON.parse(row.attributes) as Record<string, string>,
     aliases: { email: row.alias_email, phone_number: row.alias_phone, preferred_username: row.alias_preferred_username },
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
   };
 }
 
