@@ -12,7 +12,7 @@ import { bundle, SERVER_ENTRY, spawnServer, type ServerProcess } from './process
 import { createPool, issueResetCodes, seedUsers } from './seed.js';
 import { createPreparer, type Credentials } from './sign.js';
 import { srpStep } from './srp.js';
-import { buildScenarios, CLASS, usersOfClass, type Scenario } from './workloads.js';
+import { buildScenarios, CLASS, LOOKUP_CLASSES, usersOfClass, type Scenario } from './workloads.js';
 import { defaultThreadPoolSize } from '../src/thread-pool-size.js';
 
 /**
@@ -138,8 +138,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       let seedMs: number | undefined;
       let dbBytes = 0;
       for (const instances of options.instances) {
-        // Codes are spent by ConfirmForgotPassword, so each instance count gets its own.
-        const codeHolders = [...new Set(usersOfClass(ctxRange, CLASS.confirm, options.quick ? 1_000 : 4_000))];
+        // Codes are spent by ConfirmForgotPassword, so each instance count gets its own. In a
+        // small pool its class has too few users for a whole run (100 at 1,000 users, spent in
+        // the warm-up), so the lookup classes hold codes too: a new password changes nothing
+        // a lookup or an attribute update sees.
+        const codeCount = options.quick ? 1_000 : 4_000;
+        const holderClasses = size - seeded < 10 * codeCount ? [CLASS.confirm, ...LOOKUP_CLASSES] : [CLASS.confirm];
+        const codeHolders = [...new Set(holderClasses.flatMap((cls) => usersOfClass(ctxRange, cls, Math.ceil(codeCount / holderClasses.length))))];
         await issueResetCodes(db, pool, codeHolders, config.resetCodeTtlSeconds * 1000);
         const where = `${size.toLocaleString('en-US')} users${db.dialect === 'postgres' ? `, PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}` : ''}`;
         if (seedMs === undefined) {
