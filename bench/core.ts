@@ -6,14 +6,14 @@ import { createArgon2Hasher } from '../src/services/password-hasher.js';
 import { postgresDatabase, sqliteDatabase, type BenchDialect } from './databases.js';
 import { COGNITO_LOCAL_VERSION, installCognitoLocal, startCognitoLocal } from './cognito-local.js';
 import { motoVersion, startMoto, type Peer } from './moto.js';
-import { argon2Rate, bareHttp, threadPoolSize } from './limits.js';
+import { argon2Rate, bareHttp } from './limits.js';
 import { runLoad, type LoadResult } from './load.js';
 import { bundle, SERVER_ENTRY, spawnServer, type ServerProcess } from './process.js';
 import { createPool, issueResetCodes, seedUsers } from './seed.js';
 import { createPreparer, type Credentials } from './sign.js';
 import { srpStep } from './srp.js';
 import { buildScenarios, CLASS, LOOKUP_CLASSES, usersOfClass, type Scenario } from './workloads.js';
-import { defaultThreadPoolSize } from '../src/thread-pool-size.js';
+import { defaultThreadPoolSize, threadPoolSize } from '../src/thread-pool-size.js';
 
 /**
  * The whole benchmark: the physical limits, then userpoold with one pool grown to each size

@@ -3,13 +3,13 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../src/config.js';
 import { runLoad, sequence, type LoadResult } from './load.js';
 import { BARE_ENTRY, bundle, spawnServer } from './process.js';
+import { threadPoolSize } from '../src/thread-pool-size.js';
 
 /**
  * The physical limits the operations are compared with, measured in the same run: node:http
  * answering `{}` under the same load generator, and argon2id at the configured parameters,
  * as many hashes in flight as libuv has threads (UV_THREADPOOL_SIZE, 4 unless set).
  */
-export const threadPoolSize = () => Number(process.env.UV_THREADPOOL_SIZE ?? 4);
 
 export async function bareHttp(load: { concurrency: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
   const server = await spawnServer(process.execPath, [await bundle(BARE_ENTRY)]);

@@ -12,7 +12,7 @@ export interface ServerProcess {
   /** The numbers after `listening <port>`, when the entry prints them. */
   extra: number[];
   /** CPU time (µs, user + system, all threads) and RSS so far; undefined for servers without IPC. */
-  usage(): Promise<{ cpuUs: number; rss: number; memory?: NodeJS.MemoryUsage | undefined } | undefined>;
+  usage(): Promise<{ cpuUs: number; rss: number } | undefined>;
   /** Stops it; resolves to its peak RSS in KiB when it reported one. */
   stop(): Promise<number | undefined>;
 }
@@ -71,9 +71,7 @@ export async function spawnServer(command: string, args: readonly string[], opti
     async usage() {
       if (!options.ipc || !child.connected) return undefined;
       return new Promise((resolve) => {
-        child.once('message', (m: { cpu: { user: number; system: number }; rss: number; memory?: NodeJS.MemoryUsage }) =>
-          resolve({ cpuUs: m.cpu.user + m.cpu.system, rss: m.rss, memory: m.memory }),
-        );
+        child.once('message', (m: { cpu: { user: number; system: number }; rss: number }) => resolve({ cpuUs: m.cpu.user + m.cpu.system, rss: m.rss }));
         child.send('usage');
       });
     },

@@ -15,7 +15,7 @@ const port = await app.listen();
 process.stdout.write(`listening ${port} ${(performance.now() - started).toFixed(1)} ${performance.now().toFixed(1)}\n`);
 // The benchmark asks for the process's CPU time around each scenario (a figure that other
 // load on the machine disturbs much less than throughput does).
-process.on('message', () => process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss(), memory: process.memoryUsage() }));
+process.on('message', () => process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss() }));
 process.channel?.unref();
 process.once('SIGTERM', () => {
   void app.close().then(() => {

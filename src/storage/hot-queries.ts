@@ -24,8 +24,6 @@ export function hotQueries() {
     userBySub: precompiled<{ poolId: string; sub: string }, Selectable<Database['users']>>((db, v) =>
       db.selectFrom('users').selectAll().where('sub', '=', v.sub).where('pool_id', '=', v.poolId),
     ),
-    /** The row as stored, whichever pool: what an update compares its new values with. */
-    userRowBySub: precompiled<{ sub: string }, Selectable<Database['users']>>((db, v) => db.selectFrom('users').selectAll().where('sub', '=', v.sub)),
     userByAlias: {
       email: userByAlias('alias_email'),
       phone_number: userByAlias('alias_phone'),

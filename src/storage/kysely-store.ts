@@ -109,9 +109,8 @@ class Repos implements StoreTx {
   async deletePool(id: string): Promise<void> {
     await this.changingPool(id, () => this.deletePoolRows(id));
   }
-  /** Drops the cached pool before the write (reads that began earlier keep nothing) and after. */
+  /** Drops the cached pool once the write is done (a read that began earlier then keeps nothing). */
   private async changingPool(id: string, write: () => Promise<unknown>): Promise<void> {
-    this.shared.cache?.drop(poolKey(id));
     try {
       await write();
     } finally {
@@ -180,7 +179,7 @@ class Repos implements StoreTx {
     // Only the columns whose values change: SQLite rewrites the entry of every index on a
     // column named in SET, changed or not, and users carry eleven indexes (measured: 366 µs
     // for the whole row against 96 µs for the changed columns, bench/RESULTS.md).
-    const [current] = (await this.q.userRowBySub(this.db, { sub: user.sub })).rows;
+    const [current] = (await this.q.userBySub(this.db, { poolId: user.poolId, sub: user.sub })).rows;
     const changes = current === undefined ? row : changedColumns(current, row);
     if (Object.keys(changes).length === 0) return;
     await this.unique(() => this.db.updateTable('users').set(changes).where('sub', '=', user.sub).execute());
@@ -456,7 +455,9 @@ class Repos implements StoreTx {
     if (entries.length === 0) return;
     // One prepared single-row INSERT per row, in one transaction: a multi-row INSERT is new SQL
     // for every batch size, compiled by Kysely and prepared by SQLite each time.
-    const insert = (db: Db) => entries.reduce<Promise<unknown>>((done, entry) => done.then(() => this.q.insertAudit(db, auditRow(entry))), Promise.resolve());
+    const insert = async (db: Db) => {
+      for (const entry of entries) await this.q.insertAudit(db, auditRow(entry));
+    };
     if (this.inTransaction) await insert(this.db);
     else await this.dialect.transaction(this.db as Kysely<Database>, (trx) => insert(trx));
   }

@@ -7,7 +7,8 @@
  * is PRAGMA data_version, which changes whenever another connection commits (another server
  * process on the same file, `userpoold credentials create`, an import), so their writes are
  * seen by the next request. This process's own writes do not move it: the store drops the
- * entries a write touches (`drop`), before and after the write.
+ * entries a write touches (`drop`) once the write is done; a read that began before the drop
+ * does not keep what it read.
  */
 export interface ReadCache {
   /**
