@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../src/config.js';
-import { createArgon2Hasher } from '../src/services/password-hasher.js';
+import { defaultConfig } from '../src/kernel/config.js';
+import { createArgon2Hasher } from '../src/services/passwords/password-hasher.js';
 import { postgresDatabase, sqliteDatabase, type BenchDialect } from './databases.js';
 import { COGNITO_LOCAL_VERSION, installCognitoLocal, startCognitoLocal } from './cognito-local.js';
 import { motoVersion, startMoto, type Peer } from './moto.js';
@@ -13,7 +13,7 @@ import { createPool, issueResetCodes, seedUsers } from './seed.js';
 import { createPreparer, type Credentials } from './sign.js';
 import { srpStep } from './srp.js';
 import { buildScenarios, CLASS, LOOKUP_CLASSES, usersOfClass, type Scenario } from './workloads.js';
-import { defaultThreadPoolSize, threadPoolSize } from '../src/thread-pool-size.js';
+import { defaultThreadPoolSize, threadPoolSize } from '../src/kernel/thread-pool-size.js';
 
 /**
  * The whole benchmark: the physical limits, then userpoold with one pool grown to each size

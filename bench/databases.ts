@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { cryptoRandom } from '../src/services/random.js';
-import { loadOrCreateServerKey } from '../src/services/secret-box.js';
+import { cryptoRandom } from '../src/kernel/random.js';
+import { loadOrCreateServerKey } from '../src/kernel/secret-box.js';
 import { openPostgresDatabase, openPostgresStore } from '../src/storage/postgres.js';
 import type { Database, UsersTable } from '../src/storage/schema.js';
 import { openSqliteStore } from '../src/storage/sqlite.js';
-import type { Store } from '../src/storage/store.js';
+import type { Store } from '../src/ports/store.js';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 

@@ -1,9 +1,9 @@
 import argon2 from 'argon2';
 import { performance } from 'node:perf_hooks';
-import type { Config } from '../src/config.js';
+import type { Config } from '../src/kernel/config.js';
 import { runLoad, sequence, type LoadResult } from './load.js';
 import { BARE_ENTRY, bundle, spawnServer } from './process.js';
-import { threadPoolSize } from '../src/thread-pool-size.js';
+import { threadPoolSize } from '../src/kernel/thread-pool-size.js';
 
 /**
  * The physical limits the operations are compared with, measured in the same run: node:http

@@ -1,8 +1,8 @@
-import { defaultThreadPoolSize } from '../src/thread-pool-size.js';
+import { defaultThreadPoolSize } from '../src/kernel/thread-pool-size.js';
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
-import { defaultConfig } from '../src/config.js';
+import { defaultConfig } from '../src/kernel/config.js';
 import { MIXED, MIXED_WRITES, runBench, type BenchReport, type Row } from './core.js';
 
 /**

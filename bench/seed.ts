@@ -1,13 +1,14 @@
 import { newPoolId } from '../src/domain/ids.js';
-import { poolSettingsFromRequest } from '../src/domain/user-pool.js';
-import { systemClock } from '../src/services/clock.js';
-import { createCodes } from '../src/services/codes.js';
-import { derivePasswordSecrets } from '../src/services/password-secrets.js';
-import type { PasswordHasher } from '../src/services/password-hasher.js';
-import { cryptoRandom, type Random } from '../src/services/random.js';
-import { createSecretBox } from '../src/services/secret-box.js';
+import { poolSettingsFromRequest } from '../src/domain/pools/user-pool.js';
+import { systemClock } from '../src/kernel/clock.js';
+import { createCodes } from '../src/services/codes/codes.js';
+import { derivePasswordSecrets } from '../src/services/passwords/password-secrets.js';
+import type { PasswordHasher } from '../src/services/passwords/password-hasher.js';
+import { cryptoRandom, type Random } from '../src/kernel/random.js';
+import { createSecretBox } from '../src/kernel/secret-box.js';
 import type { UsersTable } from '../src/storage/schema.js';
-import type { PoolRecord, SrpVerifierRecord } from '../src/storage/store.js';
+import type { PoolRecord } from '../src/domain/pools/pool.js';
+import type { SrpVerifierRecord } from '../src/domain/users/user.js';
 import type { BenchDatabase } from './databases.js';
 
 /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { createApp } from '../src/app/create-app.js';
+import { loadConfig } from '../src/kernel/config.js';
 
 /**
  * The real server for the benchmark, in its own process: the CLI's flags, then

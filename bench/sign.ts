@@ -1,6 +1,6 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { OPERATIONS, SERVICE, type OperationName } from '../src/protocol/generated/operations.js';
+import { OPERATIONS, SERVICE, type OperationName } from '../src/model/generated/operations.js';
 import type { PreparedRequest } from './load.js';
 
 /**

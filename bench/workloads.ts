@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { OperationName } from '../src/protocol/generated/operations.js';
+import type { OperationName } from '../src/model/generated/operations.js';
 import { sequence, type Step } from './load.js';
 import { SEEDED_CODE, SEEDED_PASSWORD, seededEmail, seededUsername } from './seed.js';
 import type { Preparer } from './sign.js';

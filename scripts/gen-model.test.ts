@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { OPERATION_NAMES, OPERATIONS, SERVICE } from '../src/protocol/generated/operations.js';
-import { PATTERN_FLAGS, SHAPES, type ShapeFact } from '../src/protocol/generated/shapes.js';
-import type { AdminResetUserPasswordRequest, OperationIO, UserStatusType } from '../src/protocol/generated/types.js';
+import { OPERATION_NAMES, OPERATIONS, SERVICE } from '../src/model/generated/operations.js';
+import { PATTERN_FLAGS, SHAPES, type ShapeFact } from '../src/model/generated/shapes.js';
+import type { AdminResetUserPasswordRequest, OperationIO, UserStatusType } from '../src/model/generated/types.js';
 import { DEFAULT_MODEL_PATH, toJsPattern } from './gen-model.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

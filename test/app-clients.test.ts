@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openClientSecret } from '../src/operations/client-secret.js';
+import { openClientSecret } from '../src/services/directory/client-secret.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
 describe('app clients', () => {

@@ -10,8 +10,8 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
-import { assertRequiredAttributes, missingRequiredAttributes } from '../src/domain/attributes.js';
-import { poolSettingsFromRequest } from '../src/domain/user-pool.js';
+import { assertRequiredAttributes, missingRequiredAttributes } from '../src/domain/users/attributes.js';
+import { poolSettingsFromRequest } from '../src/domain/pools/user-pool.js';
 
 const SCHEMA: CreateUserPoolCommandInput['Schema'] = [
   { Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true },

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError, loadConfig, OPTIONS } from '../src/config.js';
-import { OPERATIONS as IMPLEMENTED } from '../src/operations/index.js';
+import { ConfigError, loadConfig, OPTIONS } from '../src/kernel/config.js';
+import { OPERATIONS as IMPLEMENTED } from '../src/features/registry.js';
 import { createConfirmedUser } from './support/fixtures.js';
 import { sdkClient } from './support/server.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { concurrencyLimit } from '../src/services/concurrency-limit.js';
-import { createArgon2Hasher } from '../src/services/password-hasher.js';
+import { concurrencyLimit } from '../src/services/passwords/concurrency-limit.js';
+import { createArgon2Hasher } from '../src/services/passwords/password-hasher.js';
 
 /** A task that runs until released, recording when it starts. */
 function gate(log: string[], name: string) {

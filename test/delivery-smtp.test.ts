@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { Config } from '../src/config.js';
-import { createLogger } from '../src/services/logger.js';
+import type { Config } from '../src/kernel/config.js';
+import { createLogger } from '../src/kernel/logger.js';
 import { createConfirmedUser, createPoolWithClient } from './support/fixtures.js';
 import { messagesFor, type QueuedMessage } from './support/outbox.js';
 import { startServer, type TestServer } from './support/server.js';

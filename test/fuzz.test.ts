@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { OPERATIONS as IMPLEMENTED } from '../src/operations/index.js';
-import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../src/protocol/generated/operations.js';
-import { SHAPES } from '../src/protocol/generated/shapes.js';
-import { validateInput } from '../src/protocol/validate.js';
-import { createLogger } from '../src/services/logger.js';
+import { OPERATIONS as IMPLEMENTED } from '../src/features/registry.js';
+import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../src/model/generated/operations.js';
+import { SHAPES } from '../src/model/generated/shapes.js';
+import { validateInput } from '../src/http/api/validate.js';
+import { createLogger } from '../src/kernel/logger.js';
 import { structureMembers, typedValue, validValue, violationFor, wrongTypeValue } from './support/model-values.js';
 import { startServer, type RawResponse, type TestServer } from './support/server.js';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { createLogger } from '../src/services/logger.js';
+import { createLogger } from '../src/kernel/logger.js';
 import { createTestSchema, postgresSkip, type TestSchema } from './support/postgres-schema.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';

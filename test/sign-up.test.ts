@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { maskDestination } from '../src/domain/mask-destination.js';
-import { secretHash } from '../src/domain/secret-hash.js';
+import { maskDestination } from '../src/domain/messages/mask-destination.js';
+import { secretHash } from '../src/domain/clients/secret-hash.js';
 import { createPoolWithClient } from './support/fixtures.js';
 import { startFunctionEndpoint, writeTriggersFile, type FunctionEndpoint } from './support/lambda-http.js';
 import { messagesFor } from './support/outbox.js';

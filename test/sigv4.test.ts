@@ -14,10 +14,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../src/app.js';
-import { ConfigError, defaultConfig } from '../src/config.js';
-import { isLoopback } from '../src/services/credentials/authenticator.js';
-import { silentLogger } from '../src/services/logger.js';
+import { createApp } from '../src/app/create-app.js';
+import { ConfigError, defaultConfig } from '../src/kernel/config.js';
+import { isLoopback } from '../src/http/pipeline/authenticate.js';
+import { silentLogger } from '../src/kernel/logger.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
 const ADMIN = { accessKeyId: 'AKIAADMIN0000000TEST', secretAccessKey: 'admin/secret+Key0123456789abcdefghijklmno' };

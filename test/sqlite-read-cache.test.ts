@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openSqliteFile } from '../src/storage/sqlite.js';
-import type { CredentialRecord, PoolRecord, Store } from '../src/storage/store.js';
+import type { CredentialRecord } from '../src/ports/credentials.js';
+import type { PoolRecord } from '../src/domain/pools/pool.js';
+import type { Store } from '../src/ports/store.js';
 
 // The SQLite store keeps pools and "any credentials?" in memory (src/storage/read-cache.ts).
 // These tests hold it to what a store without that cache would answer: another connection's

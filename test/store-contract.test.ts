@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  UniqueViolation,
-  type AliasKind,
-  type ClientRecord,
-  type CodeRecord,
-  type AuditRecord,
-  type CredentialRecord,
-  type FilterColumn,
-  type OutboxRecord,
-  type PoolRecord,
-  type RefreshTokenRecord,
-  type SigningKeyRecord,
-  type Store,
-  type SweepPolicy,
-  type UserQuery,
-  type UserRecord,
-} from '../src/storage/store.js';
+import { UniqueViolation } from '../src/ports/unique-violation.js';
+import type { AliasKind, FilterColumn, UserRecord } from '../src/domain/users/user.js';
+import type { ClientRecord } from '../src/domain/clients/client.js';
+import type { CodeRecord } from '../src/ports/codes.js';
+import type { AuditRecord } from '../src/ports/audit.js';
+import type { CredentialRecord } from '../src/ports/credentials.js';
+import type { OutboxRecord } from '../src/ports/outbox.js';
+import type { PoolRecord } from '../src/domain/pools/pool.js';
+import type { RefreshTokenRecord } from '../src/ports/refresh-tokens.js';
+import type { SigningKeyRecord } from '../src/ports/signing-keys.js';
+import type { Store, SweepPolicy } from '../src/ports/store.js';
+import type { UserQuery } from '../src/ports/users.js';
 import { DIALECTS, type OpenedStore } from './support/dialects.js';
 
 // Epoch milliseconds beyond 2^32, so a bigint column read back as a string would show.

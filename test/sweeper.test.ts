@@ -10,9 +10,9 @@ import {
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { failureKey } from '../src/domain/sign-in.js';
+import { failureKey } from '../src/domain/auth/sign-in.js';
 import type { EmailMessage, EmailTransport } from '../src/services/delivery/transport.js';
-import { COUNTER_HORIZON_MS, REFRESH_TOKEN_GRACE_MS } from '../src/services/sweeper.js';
+import { COUNTER_HORIZON_MS, REFRESH_TOKEN_GRACE_MS } from '../src/services/sweeper/sweeper.js';
 import { latestCode, messagesFor } from './support/outbox.js';
 import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';

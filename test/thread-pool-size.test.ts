@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { defaultThreadPoolSize, threadPoolSize } from '../src/thread-pool-size.js';
+import { defaultThreadPoolSize, threadPoolSize } from '../src/kernel/thread-pool-size.js';
 
 const BIN = fileURLToPath(new URL('../bin/userpoold.js', import.meta.url));
 

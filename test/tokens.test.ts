@@ -15,7 +15,7 @@ import {
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createApp } from '../src/app.js';
+import { createApp } from '../src/app/create-app.js';
 import { createConfirmedUser, createPoolWithClient, verifiedEmail } from './support/fixtures.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import type { Store, UserRecord } from '../src/storage/store.js';
+import type { Store } from '../src/ports/store.js';
+import type { UserRecord } from '../src/domain/users/user.js';
 import { DIALECTS, type OpenedStore } from './support/dialects.js';
 
 // Store methods called outside `transaction` are each their own implicit transaction

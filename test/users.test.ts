@@ -13,11 +13,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
-import { generateTemporaryPassword, temporaryPasswordExpired } from '../src/domain/temporary-password.js';
-import { assertPasswordMeetsPolicy } from '../src/domain/password-policy.js';
-import { poolSettingsFromRequest } from '../src/domain/user-pool.js';
-import { cryptoRandom } from '../src/services/random.js';
-import type { UserRecord } from '../src/storage/store.js';
+import { generateTemporaryPassword, temporaryPasswordExpired } from '../src/domain/users/temporary-password.js';
+import { assertPasswordMeetsPolicy } from '../src/domain/pools/password-policy.js';
+import { poolSettingsFromRequest } from '../src/domain/pools/user-pool.js';
+import { cryptoRandom } from '../src/kernel/random.js';
+import type { UserRecord } from '../src/domain/users/user.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PASSWORD = 'Temp-Passw0rd!';

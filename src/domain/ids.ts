@@ -1,4 +1,4 @@
-import { ALPHANUMERIC, LOWER_ALPHANUMERIC, randomString, type Random } from '../services/random.js';
+import { ALPHANUMERIC, LOWER_ALPHANUMERIC, randomString, type Random } from '../kernel/random.js';
 
 /** Pool ids look like AWS's: `us-east-1_AbCdEfGhI`. */
 export function newPoolId(random: Random, region: string): string {

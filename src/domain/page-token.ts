@@ -1,4 +1,4 @@
-import { invalidParameter } from '../errors.js';
+import { invalidParameter } from '../kernel/errors.js';
 
 /**
  * Opaque NextToken values for listings ordered by a key: the last key returned, bound to the

@@ -1,6 +1,6 @@
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config } from '../kernel/config.js';
 import { openSqliteStore } from './sqlite.js';
-import type { Store } from './store.js';
+import type { Store } from '../ports/store.js';
 
 /** The store the configuration asks for: PostgreSQL when a database URL is given, else SQLite in the data folder. */
 export async function openStore(config: Config): Promise<Store> {

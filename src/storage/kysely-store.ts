@@ -3,28 +3,19 @@ import { dialectSql, type DialectName, type DialectSql } from './dialect-sql.js'
 import { hotQueries, type HotQueries } from './hot-queries.js';
 import { createReadCache, deepFreeze, type ReadCache } from './read-cache.js';
 import type { Database, OutboxTable, UsersTable } from './schema.js';
-import {
-  UniqueViolation,
-  type AliasKind,
-  type AuditQuery,
-  type AuditRecord,
-  type ClientRecord,
-  type CodeRecord,
-  type CredentialRecord,
-  type MessageQuery,
-  type OutboxRecord,
-  type Page,
-  type PoolRecord,
-  type RefreshTokenRecord,
-  type SigningKeyRecord,
-  type Store,
-  type StoreTx,
-  type SweepCounts,
-  type SweepPolicy,
-  type UserListing,
-  type UserQuery,
-  type UserRecord,
-} from './store.js';
+import { UniqueViolation } from '../ports/unique-violation.js';
+import type { AliasKind, UserListing, UserRecord } from '../domain/users/user.js';
+import type { AuditQuery, AuditRecord } from '../ports/audit.js';
+import type { ClientRecord } from '../domain/clients/client.js';
+import type { CodeRecord } from '../ports/codes.js';
+import type { CredentialRecord } from '../ports/credentials.js';
+import type { MessageQuery, OutboxRecord } from '../ports/outbox.js';
+import type { Page } from '../ports/page.js';
+import type { PoolRecord } from '../domain/pools/pool.js';
+import type { RefreshTokenRecord } from '../ports/refresh-tokens.js';
+import type { SigningKeyRecord } from '../ports/signing-keys.js';
+import type { Store, StoreTx, SweepCounts, SweepPolicy } from '../ports/store.js';
+import type { UserQuery } from '../ports/users.js';
 
 export type { DialectName } from './dialect-sql.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config } from '../kernel/config.js';
 import type { DialectName } from './dialect-sql.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite.js';

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
-import type { Store } from './store.js';
+import type { Store } from '../ports/store.js';
 
 export interface PostgresOptions {
   /** Connections this instance may hold at once. */

@@ -6,7 +6,7 @@ import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import { durableSqliteDialect } from './sqlite-connection.js';
 import type { Database } from './schema.js';
-import type { Store } from './store.js';
+import type { Store } from '../ports/store.js';
 
 /**
  * The embedded default: one SQLite file in the data folder. WAL, with each commit fsynced before

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type TableMetadata, type Transaction } from 'kysely';
-import type { SecretBox } from '../services/secret-box.js';
+import type { SecretBox } from '../kernel/secret-box.js';
 import type { DialectName } from './dialect-sql.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { DialectName } from '../../src/storage/kysely-store.js';
 import { openPostgresStore } from '../../src/storage/postgres.js';
 import { openSqliteFile } from '../../src/storage/sqlite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/ports/store.js';
 
 /** A fresh, empty store, and the means to reach the same data the way another process would. */
 export interface OpenedStore {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PATTERN_FLAGS, SHAPES, type MemberFact, type ShapeFact } from '../../src/protocol/generated/shapes.js';
+import { PATTERN_FLAGS, SHAPES, type MemberFact, type ShapeFact } from '../../src/model/generated/shapes.js';
 
 /**
  * Values built from the model's shape facts, for the fuzzer: type-correct values with hostile

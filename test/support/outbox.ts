@@ -1,6 +1,6 @@
 import type { TestServer } from './server.js';
 import { openPayload, type MessagePayload } from '../../src/services/delivery/message-view.js';
-import type { OutboxRecord } from '../../src/storage/store.js';
+import type { OutboxRecord } from '../../src/ports/outbox.js';
 
 export type QueuedMessage = OutboxRecord & { payload: MessagePayload };
 

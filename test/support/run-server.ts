@@ -1,5 +1,5 @@
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { createApp } from '../../src/app/create-app.js';
+import { loadConfig } from '../../src/kernel/config.js';
 
 /**
  * The real server in its own process, for tests that must kill it: takes the CLI's flags and

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App, type AppOverrides } from '../../src/app.js';
-import { defaultConfig, type Config } from '../../src/config.js';
-import { ManualClock } from '../../src/services/clock.js';
-import { createLogger } from '../../src/services/logger.js';
+import { createApp, type App, type AppOverrides } from '../../src/app/create-app.js';
+import { defaultConfig, type Config } from '../../src/kernel/config.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { createLogger } from '../../src/kernel/logger.js';
 
 export interface TestServer {
   app: App;

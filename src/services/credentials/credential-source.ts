@@ -1,5 +1,6 @@
-import type { CredentialRecord, Store } from '../../storage/store.js';
-import type { SecretBox } from '../secret-box.js';
+import type { CredentialRecord } from '../../ports/credentials.js';
+import type { Store } from '../../ports/store.js';
+import type { SecretBox } from '../../kernel/secret-box.js';
 import { parsePolicy } from './policy.js';
 import type { Principal } from './principals.js';
 

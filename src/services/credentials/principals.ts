@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../config.js';
-import type { SecretBox } from '../secret-box.js';
+import { ConfigError } from '../../kernel/config.js';
+import type { SecretBox } from '../../kernel/secret-box.js';
 import { parsePolicy, PolicyError, type Policy } from './policy.js';
 
 /** A caller of the signed operations: who it is, the key it signs with, what it may do. */

@@ -1,5 +1,5 @@
-import type { OutboxRecord } from '../../storage/store.js';
-import type { SecretBox } from '../secret-box.js';
+import type { OutboxRecord } from '../../ports/outbox.js';
+import type { SecretBox } from '../../kernel/secret-box.js';
 
 /**
  * What a queued message carries, sealed in the outbox row. The text is rendered when the

@@ -1,7 +1,9 @@
-import type { Clock } from '../clock.js';
-import type { Random } from '../random.js';
-import type { SecretBox } from '../secret-box.js';
-import type { OutboxRecord, StoreTx, UserRecord } from '../../storage/store.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Random } from '../../kernel/random.js';
+import type { SecretBox } from '../../kernel/secret-box.js';
+import type { OutboxRecord } from '../../ports/outbox.js';
+import type { StoreTx } from '../../ports/store.js';
+import type { UserRecord } from '../../domain/users/user.js';
 import type { MessagePayload } from './message-view.js';
 
 export interface QueuedMessage {

@@ -3,7 +3,7 @@ import {
   DEFAULT_INVITATION_SUBJECT,
   DEFAULT_VERIFICATION_MESSAGE as DEFAULT_CODE_BODY,
   DEFAULT_VERIFICATION_SUBJECT as DEFAULT_CODE_SUBJECT,
-} from '../../domain/message-templates.js';
+} from '../../domain/messages/message-templates.js';
 import type { MessagePayload } from './message-view.js';
 
 // Rows queued before messages were rendered at queue time carry no text: they get the

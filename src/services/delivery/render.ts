@@ -1,7 +1,8 @@
-import type { Deps } from '../../operations/deps.js';
-import { emailSender, messageText } from '../../domain/message-templates.js';
-import type { PoolSettings } from '../../domain/user-pool.js';
-import type { PoolRecord, UserRecord } from '../../storage/store.js';
+import type { Deps } from '../deps.js';
+import { emailSender, messageText } from '../../domain/messages/message-templates.js';
+import type { PoolSettings } from '../../domain/pools/user-pool.js';
+import type { PoolRecord } from '../../domain/pools/pool.js';
+import type { UserRecord } from '../../domain/users/user.js';
 import type { CustomMessageTriggerSource } from '../triggers/custom-message.js';
 import { buildCustomMessageEvent, runCustomMessage } from '../triggers/custom-message-runner.js';
 import type { MessagePayload } from './message-view.js';

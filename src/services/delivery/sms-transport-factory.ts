@@ -1,5 +1,5 @@
-import { ConfigError, type Config } from '../../config.js';
-import type { Logger } from '../logger.js';
+import { ConfigError, type Config } from '../../kernel/config.js';
+import type { Logger } from '../../kernel/logger.js';
 import type { SnsSmsOptions } from './sms-sns-transport.js';
 import { createSmsWebhookTransport } from './sms-webhook-transport.js';
 import type { SmsTransport } from './transport.js';

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import { ConfigError } from '../../config.js';
+import { ConfigError } from '../../kernel/config.js';
 import { htmlToText } from './html-to-text.js';
 import { PermanentDeliveryError, type EmailMessage, type EmailTransport } from './transport.js';
 

@@ -1,9 +1,10 @@
-import type { Config } from '../../config.js';
-import type { OutboxRecord, Store } from '../../storage/store.js';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
-import type { Random } from '../random.js';
-import type { SecretBox } from '../secret-box.js';
+import type { Config } from '../../kernel/config.js';
+import type { OutboxRecord } from '../../ports/outbox.js';
+import type { Store } from '../../ports/store.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { Random } from '../../kernel/random.js';
+import type { SecretBox } from '../../kernel/secret-box.js';
 import { retryDelayMs } from './backoff.js';
 import { openPayload, type MessagePayload } from './message-view.js';
 import { renderEmail, renderSms, secretOf } from './placeholders.js';

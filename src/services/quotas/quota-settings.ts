@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../config.js';
-import { AWS_DEFAULT_RPS, QUOTA_CATEGORIES, isQuotaCategory, type QuotaCategory, type QuotaLimits } from '../../domain/quota-categories.js';
+import { ConfigError } from '../../kernel/config.js';
+import { AWS_DEFAULT_RPS, QUOTA_CATEGORIES, isQuotaCategory, type QuotaCategory, type QuotaLimits } from '../../domain/quotas/quota-categories.js';
 
 /**
  * The `quotas` setting as limits: `off` (none, the default, so development never meets a

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
-import type { Store } from '../../storage/store.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { Store } from '../../ports/store.js';
 
 /**
  * Fixed-window request counting shared by every process on the same store, cheap on the

@@ -1,4 +1,4 @@
-import { invalidLambdaResponse, invalidParameter } from '../../errors.js';
+import { invalidLambdaResponse, invalidParameter } from '../../kernel/errors.js';
 import type { CustomMessageEvent, CustomMessageTriggerSource, LambdaInvoker } from './custom-message.js';
 import { UNRECOGNIZABLE } from './lambda-outcome.js';
 

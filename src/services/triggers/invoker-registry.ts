@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, type Config } from '../../config.js';
-import type { Logger } from '../logger.js';
+import { ConfigError, type Config } from '../../kernel/config.js';
+import type { Logger } from '../../kernel/logger.js';
 import type { CustomMessageEvent, LambdaInvoker } from './custom-message.js';
 import { createHttpInvoker } from './http-invoker.js';
 import { createLambdaApiInvoker } from './lambda-api-invoker.js';

@@ -1,4 +1,4 @@
-import { invalidLambdaResponse, unexpectedLambda, userLambdaValidation, type ServiceError } from '../../errors.js';
+import { invalidLambdaResponse, unexpectedLambda, userLambdaValidation, type ServiceError } from '../../kernel/errors.js';
 import type { CustomMessageEvent } from './custom-message.js';
 
 /**

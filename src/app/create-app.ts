@@ -1,0 +1,124 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../kernel/config.js';
+import { buildHandlers } from '../features/registry.js';
+import type { Deps } from '../services/deps.js';
+import { wellKnownRoute } from '../http/routes/well-known.js';
+import { devMessagesRoute } from '../http/routes/dev-messages.js';
+import { createGuards } from '../http/pipeline/guards.js';
+import { createHttpServer, type GetRoute } from '../http/server.js';
+import { createAuditLog, type AuditLog } from '../services/audit/audit-log.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import { createCodes } from '../services/codes/codes.js';
+import { createSmsTransport } from '../services/delivery/sms-transport-factory.js';
+import { createSmtpTransport } from '../services/delivery/smtp-transport.js';
+import type { EmailTransport, SmsTransport } from '../services/delivery/transport.js';
+import { createDeliveryWorker, type DeliveryWorker } from '../services/delivery/worker.js';
+import { createLambdaInvoker } from '../services/triggers/invoker-registry.js';
+import type { LambdaInvoker } from '../services/triggers/custom-message.js';
+import { createLogger, type Logger } from '../kernel/logger.js';
+import { createArgon2Hasher, type PasswordHasher } from '../services/passwords/password-hasher.js';
+import { createAdmission } from '../http/pipeline/admission.js';
+import { createAuthenticator } from '../http/pipeline/authenticate.js';
+import { cryptoRandom, type Random } from '../kernel/random.js';
+import { createSecretBox } from '../kernel/secret-box.js';
+import { loadServerKey } from '../services/keys/server-key.js';
+import { createSweeper, type Sweeper } from '../services/sweeper/sweeper.js';
+import { openStore } from '../storage/dialects.js';
+import type { Store } from '../ports/store.js';
+
+/** Replaceable parts, for tests: pin the clock, share a store, silence the log. */
+export interface AppOverrides {
+  lambda?: LambdaInvoker;
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  store?: Store;
+  hasher?: PasswordHasher;
+  /** Replace the transports the configuration would choose (smtpUrl, smsTransport). */
+  email?: EmailTransport;
+  sms?: SmsTransport;
+}
+
+export interface App {
+  deps: Deps;
+  server: Server;
+  /** The outbox delivery worker: started by listen(), drained by close(). */
+  delivery: DeliveryWorker;
+  /** The audit log's writer: flushed in batches, and by close(). */
+  audit: AuditLog;
+  /** Deletes expired rows: started by listen(), stopped by close(). */
+  sweeper: Sweeper;
+  /** Starts listening; resolves to the bound port. */
+  listen(): Promise<number>;
+  /** Stops accepting requests, finishes those in flight and the sends in flight, closes the store. */
+  close(): Promise<void>;
+}
+
+/** The composition root: the only place that chooses implementations. */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const random = overrides.random ?? cryptoRandom;
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  // The key first: a refused key must not leave a database pool open behind it.
+  const secrets = createSecretBox(loadServerKey(config, random), random);
+  const store = overrides.store ?? (await openStore(config));
+  const hasher =
+    overrides.hasher ??
+    createArgon2Hasher({
+      memoryKib: config.argon2MemoryKib,
+      iterations: config.argon2Iterations,
+      parallelism: config.argon2Parallelism,
+      concurrency: config.argon2Concurrency,
+    });
+  const codes = createCodes(clock, random, secrets);
+  const email =
+    overrides.email ??
+    (config.smtpUrl === undefined
+      ? undefined
+      : createSmtpTransport({ url: config.smtpUrl, defaultFrom: config.emailFrom, rejectUnauthorized: config.smtpTlsRejectUnauthorized }));
+  const sms = overrides.sms ?? createSmsTransport(config, logger);
+  const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, workerId: `worker-${random.uuid()}` });
+  const lambda = overrides.lambda ?? createLambdaInvoker(config, logger);
+  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, onMessageQueued: () => delivery.wake() };
+
+  const getRoutes: GetRoute[] = [
+    async (path) => (path === '/health' ? { status: 200, body: { status: 'ok' } } : undefined),
+    devMessagesRoute(deps),
+    wellKnownRoute(deps),
+  ];
+  const audit = createAuditLog({ store, clock, logger });
+  const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
+  const guards = createGuards({ authenticate, admit: createAdmission({ config, store, clock, logger }), audit });
+  const server = createHttpServer({ handlers: buildHandlers(deps), guards, getRoutes, logger, random });
+  const sweeper = createSweeper({ store, clock, random, logger, config });
+
+  return {
+    deps,
+    server,
+    delivery,
+    audit,
+    sweeper,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          delivery.start();
+          sweeper.start();
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await audit.close();
+      await delivery.stop();
+      await sweeper.stop();
+      await lambda.close?.();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { ConfigError, helpText, loadConfig } from '../kernel/config.js';
+
+/**
+ * `userpoold [serve|messages] [flags]`, as the bin script runs it. Never rejects: bad flags or
+ * configuration print one line and exit 2; any other failure to start prints one line and
+ * exits 1.
+ */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    await main(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`userpoold: ${err.message}\n`);
+      process.exit(2);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`userpoold: ${message.split('\n')[0]}\n`);
+    process.exit(1);
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+    process.stdout.write(helpText() + '\n');
+    return;
+  }
+  const [first, ...rest] = argv;
+  const command = first === undefined || first.startsWith('-') ? 'serve' : first;
+  const args = command === first ? rest : argv;
+  switch (command) {
+    case 'serve':
+      await serve(args);
+      return;
+    case 'messages': {
+      const { messagesCommand } = await import('./messages.js');
+      await messagesCommand(args, process.env);
+      return;
+    }
+    case 'credentials': {
+      const { credentialsCommand } = await import('./credentials.js');
+      await credentialsCommand(args, process.env);
+      return;
+    }
+    case 'export': {
+      const { exportCommand } = await import('./export.js');
+      await exportCommand(args, process.env);
+      return;
+    }
+    case 'import': {
+      const { importCommand } = await import('./import.js');
+      await importCommand(args, process.env);
+      return;
+    }
+    case 'audit': {
+      const { auditCommand } = await import('./audit.js');
+      await auditCommand(args, process.env);
+      return;
+    }
+    default:
+      throw new ConfigError(`unknown command "${command}" (see userpoold --help)`);
+  }
+}
+
+async function serve(args: readonly string[]): Promise<void> {
+  const config = loadConfig(args, process.env);
+  // Loaded only once the configuration is known to be good, so a typo fails fast.
+  const { createApp } = await import('../app/create-app.js');
+  const app = await createApp(config);
+  const port = await app.listen();
+  app.deps.logger.info('userpoold listening', { url: `http://${config.host}:${port}`, dataDir: config.dataDir, region: config.region });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.deps.logger.info('shutting down', { signal });
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.deps.logger.error('shutdown failed', { error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

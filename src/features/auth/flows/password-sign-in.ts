@@ -1,0 +1,54 @@
+import type { Deps } from '../../../services/deps.js';
+import type { RequestContext } from '../../../kernel/request-context.js';
+import { checkClientSecretHash, requiredParameter, type SignInClient } from '../sign-in-client.js';
+import { SignInFailures } from '../sign-in-failures.js';
+import { afterPasswordProven } from '../sign-in-outcome.js';
+import { preventsUserExistenceErrors } from '../../../domain/clients/app-client.js';
+import { findUser } from '../../../services/directory/find-user.js';
+import { MESSAGES, notAuthorized, passwordResetRequired, userNotFound } from '../../../kernel/errors.js';
+import type { InitiateAuthResponse } from '../../../model/generated/types.js';
+
+/**
+ * Sign-in with USERNAME and PASSWORD (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), answering
+ * in Cognito's order: lockout, unknown user, reset required, wrong password, disabled,
+ * unconfirmed, expired temporary password; then either the NEW_PASSWORD_REQUIRED challenge
+ * or tokens.
+ */
+export async function passwordSignIn(
+  deps: Deps,
+  sc: SignInClient,
+  params: Record<string, string> | undefined,
+  ctx: RequestContext,
+): Promise<InitiateAuthResponse> {
+  const username = requiredParameter(params, 'USERNAME');
+  const password = requiredParameter(params, 'PASSWORD');
+  checkClientSecretHash(sc, username, params?.SECRET_HASH);
+
+  const user = await findUser(deps.store, sc.pool.id, sc.settings, username);
+  // Failures are counted per user, and per typed name for unknown users, so the limit
+  // behaves the same whether or not the user exists.
+  const failures = new SignInFailures(deps.store, sc.pool.id, user ? `sub:${user.sub}` : `name:${username}`);
+  if (user?.status === 'RESET_REQUIRED') {
+    // No password to check: the attempt is refused without counting, as before a reset.
+    if (await failures.isLocked(deps.clock.nowMs())) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
+    await deps.hasher.verifyDummy(password);
+    throw passwordResetRequired(MESSAGES.passwordResetRequired);
+  }
+  // The attempt counts as a failure before the password is checked, and is cleared on success.
+  if (!(await failures.reserve(deps.clock.nowMs()))) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
+
+  if (!user) {
+    await deps.hasher.verifyDummy(password);
+    throw preventsUserExistenceErrors(sc.clientSettings)
+      ? notAuthorized(MESSAGES.incorrectCredentials)
+      : userNotFound(MESSAGES.userDoesNotExist);
+  }
+
+  let matches = false;
+  if (user.passwordHash === null) await deps.hasher.verifyDummy(password);
+  else matches = await deps.hasher.verify(user.passwordHash, password);
+  if (!matches) throw notAuthorized(MESSAGES.incorrectCredentials);
+  await failures.clear();
+
+  return afterPasswordProven(deps, sc, user, ctx);
+}

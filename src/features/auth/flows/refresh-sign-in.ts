@@ -1,0 +1,45 @@
+import type { Deps } from '../../../services/deps.js';
+import type { RequestContext } from '../../../kernel/request-context.js';
+import { checkClientSecretHashAny, requiredParameter, type SignInClient } from '../sign-in-client.js';
+import { MESSAGES, notAuthorized, passwordResetRequired, userNotFound } from '../../../kernel/errors.js';
+import type { InitiateAuthResponse } from '../../../model/generated/types.js';
+import { issueTokens, refreshTokenDigest } from '../../../services/tokens/tokens.js';
+
+export const REFRESH_MESSAGES = {
+  invalid: 'Invalid Refresh Token.',
+  revoked: 'Refresh Token has been revoked',
+  expired: 'Refresh Token has expired',
+} as const;
+
+/**
+ * REFRESH_TOKEN_AUTH: new ID and access tokens for a live refresh token of this client, with
+ * the original sign-in's auth_time and origin_jti; the refresh token itself is kept.
+ */
+export async function refreshSignIn(
+  deps: Deps,
+  sc: SignInClient,
+  params: Record<string, string> | undefined,
+  ctx: RequestContext,
+): Promise<InitiateAuthResponse> {
+  const token = requiredParameter(params, 'REFRESH_TOKEN');
+  const record = await deps.store.getRefreshToken(refreshTokenDigest(deps, token));
+  if (!record || record.clientId !== sc.client.id || record.poolId !== sc.pool.id) throw notAuthorized(REFRESH_MESSAGES.invalid);
+  const user = await deps.store.getUserBySub(sc.pool.id, record.userSub);
+  // The hash may be over the username or the sub: apps of pools that sign in by email often
+  // know only the sub after sign-in.
+  checkClientSecretHashAny(sc, [params?.USERNAME, user?.username, user?.sub], params?.SECRET_HASH);
+  if (record.revokedAt !== null) throw notAuthorized(REFRESH_MESSAGES.revoked);
+  if (deps.clock.nowMs() >= record.expiresAt) throw notAuthorized(REFRESH_MESSAGES.expired);
+  if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
+  if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
+  if (user.status === 'RESET_REQUIRED') throw passwordResetRequired(MESSAGES.passwordResetRequired);
+
+  const tokens = await issueTokens(deps, {
+    pool: sc.pool,
+    client: sc.client,
+    user,
+    baseUrl: ctx.baseUrl,
+    refreshOf: { authTime: record.authTime, originJti: record.originJti },
+  });
+  return { ChallengeParameters: {}, AuthenticationResult: tokens };
+}

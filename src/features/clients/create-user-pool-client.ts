@@ -1,0 +1,26 @@
+import type { Operation } from '../operation.js';
+import { loadPool } from '../../services/directory/lookups.js';
+import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
+import { newClientId, newClientSecret } from '../../domain/ids.js';
+
+export const createUserPoolClient: Operation<'CreateUserPoolClient'> = (deps) => async (input) => {
+  const { UserPoolId, ClientName, GenerateSecret, ClientSecret, ...requested } = input;
+  // A caller-chosen secret is taken as given; otherwise GenerateSecret asks for a random one.
+  const secret = ClientSecret ?? (GenerateSecret ? newClientSecret(deps.random) : null);
+  return deps.store.transaction(async (tx) => {
+    const { settings: pool } = await loadPool(tx, UserPoolId);
+    const settings = clientSettingsFromRequest(requested, pool, 'creating');
+    const now = deps.clock.nowMs();
+    const client = {
+      id: newClientId(deps.random),
+      poolId: UserPoolId,
+      name: ClientName,
+      secretSealed: secret === null ? null : deps.secrets.seal(secret),
+      settings,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insertClient(client);
+    return { UserPoolClient: describeClient(client, secret) };
+  });
+};

@@ -1,0 +1,31 @@
+import type { Deps } from '../services/deps.js';
+import type { Handlers, Operation } from './operation.js';
+
+import type { OperationName } from '../model/generated/operations.js';
+import { authOperations } from './auth/index.js';
+import { clientsOperations } from './clients/index.js';
+import { poolsOperations } from './pools/index.js';
+import { recoveryOperations } from './recovery/index.js';
+import { signupOperations } from './signup/index.js';
+import { usersOperations } from './users/index.js';
+
+/**
+ * The operations userpoold implements, gathered from their groups. Every other operation of
+ * the model answers UnsupportedOperationException naming it (see dispatch.ts).
+ */
+export const OPERATIONS = {
+  ...poolsOperations,
+  ...clientsOperations,
+  ...usersOperations,
+  ...authOperations,
+  ...recoveryOperations,
+  ...signupOperations,
+} satisfies { [N in OperationName]?: Operation<N> };
+
+export function buildHandlers(deps: Deps): Handlers {
+  const handlers: Record<string, unknown> = {};
+  for (const [name, operation] of Object.entries(OPERATIONS)) {
+    handlers[name] = (operation as Operation<OperationName>)(deps);
+  }
+  return handlers as Handlers;
+}

@@ -1,0 +1,59 @@
+import type { Operation } from '../operation.js';
+import { loadPublicClient } from '../../services/directory/public-client.js';
+import { claimAliases, uniquely } from '../../services/directory/user-writes.js';
+import { clientSettingsOf, preventsUserExistenceErrors } from '../../domain/clients/app-client.js';
+import { activeAliases } from '../../domain/users/username.js';
+import { findUser } from '../../services/directory/find-user.js';
+import { CONFIRM_ATTEMPTS_PER_HOUR, assertUnconfirmed, signUpChannel } from '../../domain/users/verification.js';
+import { settingsOf } from '../../domain/pools/user-pool.js';
+import { MESSAGES, codeMismatch, expiredCode, userNotFound } from '../../kernel/errors.js';
+import { codeError, type CodeTarget } from '../../services/codes/codes.js';
+import type { PoolSettings } from '../../domain/pools/user-pool.js';
+import type { UserRecord } from '../../domain/users/user.js';
+
+/**
+ * The user proves the sign-up code. The attempt is counted and committed on its own; a good
+ * code then, in one transaction, is consumed, makes the user CONFIRMED and marks the contact the
+ * code went to as verified, which can make it a sign-in alias. An alias another user holds is
+ * refused unless ForceAliasCreation moves it here.
+ */
+function signUpCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
+  const destination = signUpChannel(settings, user.attributes)?.destination ?? '';
+  return { poolId: user.poolId, userSub: user.sub, purpose: 'confirm_sign_up', destination };
+}
+
+export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input) => {
+  const checked = await deps.store.transaction(async (tx) => {
+    const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
+    const user = await findUser(tx, pool.id, settings, input.Username);
+    if (!user) {
+      if (preventsUserExistenceErrors(clientSettingsOf(client))) throw codeMismatch(MESSAGES.codeMismatch);
+      throw userNotFound(MESSAGES.usernameClientNotFound);
+    }
+    assertUnconfirmed(user.status);
+    const target = signUpCodeTarget(settings, user);
+    const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, CONFIRM_ATTEMPTS_PER_HOUR);
+    return { outcome, target };
+  });
+  if (checked.outcome !== 'ok') throw codeError(checked.outcome);
+
+  await deps.store.transaction(async (tx) => {
+    const pool = await tx.getPool(checked.target.poolId);
+    const user = await tx.getUserBySub(checked.target.poolId, checked.target.userSub);
+    if (!pool || !user) throw expiredCode(MESSAGES.expiredCode);
+    assertUnconfirmed(user.status);
+    const settings = settingsOf(pool);
+    // The code is bound to the address it went to: should an administrator have changed that
+    // address since, the code no longer matches and proves nothing.
+    if (!(await deps.codes.consume(tx, signUpCodeTarget(settings, user), input.ConfirmationCode))) throw expiredCode(MESSAGES.expiredCode);
+
+    // The code went where the sign-up rule sends it, so the same rule names the attribute it proves.
+    const channel = signUpChannel(settings, user.attributes);
+    const attributes = channel ? { ...user.attributes, [`${channel.attribute}_verified`]: 'true' } : user.attributes;
+    const now = deps.clock.nowMs();
+    const confirmed = { ...user, status: 'CONFIRMED' as const, attributes, aliases: activeAliases(settings, attributes), updatedAt: now };
+    await claimAliases(tx, settings, confirmed, input.ForceAliasCreation ?? false, 'update', now);
+    await uniquely(settings, 'update', () => tx.updateUser(confirmed));
+  });
+  return {};
+};

@@ -1,0 +1,95 @@
+import type { Deps } from '../../services/deps.js';
+import type { Input, Operation, Output } from '../operation.js';
+import { loadPool, loadUser } from '../../services/directory/lookups.js';
+import { claimAliases, enqueueInvitations, renderInvitations, uniquely } from '../../services/directory/user-writes.js';
+import { checkAttributeWrites, initialAttributes } from '../../domain/users/attributes.js';
+import { invitationDestinations, newUserRecord, newUsername } from '../../domain/users/new-user.js';
+import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js';
+import { generateTemporaryPassword } from '../../domain/users/temporary-password.js';
+import type { PoolSettings } from '../../domain/pools/user-pool.js';
+import { userType } from '../../domain/users/user-view.js';
+import { MESSAGES, unsupportedUserState, userNotFound, usernameExists } from '../../kernel/errors.js';
+import { derivePasswordSecrets } from '../../services/passwords/password-secrets.js';
+import type { PoolRecord } from '../../domain/pools/pool.js';
+import type { UserRecord } from '../../domain/users/user.js';
+
+/**
+ * Creates a user with a temporary password (FORCE_CHANGE_PASSWORD) and queues the invitation,
+ * or with MessageAction RESEND gives an existing invited user a new temporary password and
+ * invitation. ValidationData only feeds Lambda triggers, which userpoold does not run.
+ */
+export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (input) => {
+  const { pool, settings } = await loadPool(deps.store, input.UserPoolId);
+  if (input.MessageAction === 'RESEND') return resend(deps, pool, settings, input);
+
+  const sub = deps.random.uuid();
+  const { username, attribute } = newUsername(settings, input.Username, sub);
+  const writes = input.UserAttributes ?? [];
+  checkAttributeWrites(settings, writes, 'create');
+  const attributes = { ...initialAttributes(settings, writes), ...(attribute && { [attribute.name]: attribute.value }) };
+  const temporaryPassword = chooseTemporaryPassword(deps, settings, input.TemporaryPassword);
+  const invitations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, temporaryPassword);
+
+  const now = deps.clock.nowMs();
+  const user = newUserRecord(settings, {
+    poolId: pool.id,
+    sub,
+    username,
+    status: 'FORCE_CHANGE_PASSWORD',
+    passwordHash,
+    srp,
+    attributes,
+    nowMs: now,
+  });
+  const rendered = await renderInvitations(deps, pool, settings, user, invitations, input.ClientMetadata);
+  await deps.store.transaction(async (tx) => {
+    await loadPool(tx, pool.id);
+    if (await tx.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists('User account already exists');
+    await claimAliases(tx, settings, user, input.ForceAliasCreation === true, 'create', now);
+    await uniquely(settings, 'create', () => tx.insertUser(user));
+    await enqueueInvitations(deps, tx, user, rendered, temporaryPassword, input.ClientMetadata);
+  });
+  if (rendered.length > 0) deps.onMessageQueued();
+  return { User: userType(user) };
+};
+
+function chooseTemporaryPassword(deps: Deps, settings: PoolSettings, given: string | undefined): string {
+  if (given === undefined) return generateTemporaryPassword(settings, deps.random);
+  assertPasswordMeetsPolicy(settings, given);
+  return given;
+}
+
+/** Only a user still waiting for its first sign-in can be invited again. */
+function assertInvited(user: UserRecord): void {
+  if (user.status !== 'FORCE_CHANGE_PASSWORD') {
+    throw unsupportedUserState(`Resend not possible. ${user.sub} status is not FORCE_CHANGE_PASSWORD`);
+  }
+}
+
+async function resend(
+  deps: Deps,
+  pool: PoolRecord,
+  settings: PoolSettings,
+  input: Input<'AdminCreateUser'>,
+): Promise<Output<'AdminCreateUser'>> {
+  const found = await loadUser(deps.store, pool, input.Username);
+  assertInvited(found);
+  const temporaryPassword = chooseTemporaryPassword(deps, settings, input.TemporaryPassword);
+  const invitations = invitationDestinations(found.attributes, input.DesiredDeliveryMediums);
+  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, found.username, temporaryPassword);
+
+  const now = deps.clock.nowMs();
+  const rendered = await renderInvitations(deps, pool, settings, found, invitations, input.ClientMetadata);
+  const updated = await deps.store.transaction(async (tx) => {
+    const user = await tx.getUserBySub(pool.id, found.sub);
+    if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
+    assertInvited(user);
+    const next: UserRecord = { ...user, passwordHash, srp, passwordUpdatedAt: now, updatedAt: now };
+    await tx.updateUser(next);
+    await enqueueInvitations(deps, tx, next, rendered, temporaryPassword, input.ClientMetadata);
+    return next;
+  });
+  if (rendered.length > 0) deps.onMessageQueued();
+  return { User: userType(updated) };
+}

@@ -1,0 +1,17 @@
+import type { Operation } from '../operation.js';
+import { loadPool, loadUser } from '../../services/directory/lookups.js';
+import { attributeList } from '../../domain/users/user-view.js';
+
+/** A user by username, alias or sub. MFA members are left out: userpoold has no MFA yet. */
+export const adminGetUser: Operation<'AdminGetUser'> = (deps) => async (input) => {
+  const { pool } = await loadPool(deps.store, input.UserPoolId);
+  const user = await loadUser(deps.store, pool, input.Username);
+  return {
+    Username: user.username,
+    UserAttributes: attributeList(user),
+    UserCreateDate: user.createdAt / 1000,
+    UserLastModifiedDate: user.updatedAt / 1000,
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+};

@@ -1,0 +1,52 @@
+import type { Config } from '../../kernel/config.js';
+import { categoryOf, type QuotaLimits } from '../../domain/quotas/quota-categories.js';
+import { MESSAGES, tooManyRequests } from '../../kernel/errors.js';
+import type { RequestContext } from '../../kernel/request-context.js';
+import type { OperationName } from '../../model/generated/operations.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { Store } from '../../ports/store.js';
+import { addressKey } from '../../services/quotas/address-key.js';
+import { loadQuotaLimits } from '../../services/quotas/quota-settings.js';
+import { createWindowLimiter } from '../../services/quotas/window-limiter.js';
+
+/**
+ * The unsigned operations an anonymous caller can repeat to guess passwords or codes, create
+ * accounts or make the server send messages; counted per source address.
+ */
+export const PUBLIC_LIMITED_OPERATIONS: ReadonlySet<OperationName> = new Set<OperationName>([
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'SignUp',
+  'ConfirmSignUp',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'ResendConfirmationCode',
+]);
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60_000;
+
+export type Admit = (operation: OperationName, input: Record<string, unknown>, ctx: RequestContext) => Promise<void>;
+
+/**
+ * Admission before an operation runs: the source address's budget for the public operations,
+ * then the account-wide rate of the operation's quota category. A request refused by the first
+ * is not counted by the second. Undefined when neither is configured, so that nothing at all
+ * runs on the request path.
+ */
+export function createAdmission(deps: { config: Config; store: Store; clock: Clock; logger: Logger }): Admit | undefined {
+  const limits: QuotaLimits | undefined = loadQuotaLimits(deps.config.quotas);
+  const perAddress = deps.config.publicRateLimitPerIp;
+  if (limits === undefined && perAddress === 0) return undefined;
+  const addresses = createWindowLimiter(deps, 'rate:ip:');
+  const categories = createWindowLimiter(deps, 'rate:quota:');
+  return async (operation, _input, ctx) => {
+    if (perAddress > 0 && PUBLIC_LIMITED_OPERATIONS.has(operation)) {
+      if (!(await addresses.take(addressKey(ctx.sourceIp), perAddress, MINUTE_MS))) throw tooManyRequests(MESSAGES.rateExceeded);
+    }
+    const category = categoryOf(operation);
+    const rate = limits?.[category];
+    if (rate !== undefined && !(await categories.take(category, rate, SECOND_MS))) throw tooManyRequests(MESSAGES.rateExceeded);
+  };
+}

@@ -1,9 +1,0 @@
-import type { Operation } from './deps.js';
-import { loadPool, loadUser } from './lookups.js';
-
-export const adminUserGlobalSignOut: Operation<'AdminUserGlobalSignOut'> = (deps) => async (input) => {
-  const { pool } = await loadPool(deps.store, input.UserPoolId);
-  const user = await loadUser(deps.store, pool, input.Username);
-  await deps.store.revokeUserRefreshTokens(user.sub, deps.clock.nowMs());
-  return {};
-};

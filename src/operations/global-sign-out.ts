@@ -1,9 +1,0 @@
-import type { Operation } from './deps.js';
-import { authenticateAccessToken } from './access-token.js';
-
-/** Signs the user out everywhere: every refresh token, and the access tokens from them, stop working. */
-export const globalSignOut: Operation<'GlobalSignOut'> = (deps) => async (input) => {
-  const { user } = await authenticateAccessToken(deps, input.AccessToken);
-  await deps.store.revokeUserRefreshTokens(user.sub, deps.clock.nowMs());
-  return {};
-};

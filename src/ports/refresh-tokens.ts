@@ -1,0 +1,22 @@
+/** A refresh token, kept as a keyed hash. */
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  poolId: string;
+  clientId: string;
+  userSub: string;
+  originJti: string;
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokensPort {
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** The refresh token a sign-in issued, found by the origin_jti its access tokens carry. */
+  getRefreshTokenByOrigin(originJti: string): Promise<RefreshTokenRecord | undefined>;
+  revokeRefreshToken(tokenHash: string, at: number): Promise<void>;
+  /** Revokes every refresh token of the user; returns how many were live. */
+  revokeUserRefreshTokens(userSub: string, at: number): Promise<number>;
+}

@@ -1,0 +1,172 @@
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { AuditRecord } from '../../ports/audit.js';
+import type { Store } from '../../ports/store.js';
+import type { RequestContext } from '../../kernel/request-context.js';
+
+/**
+ * The audit log: one row per API request (who, what, which pool and user, outcome, where
+ * from), never a password, code, token or secret. Rows are written off the request path: kept
+ * in memory and appended in batches every `flushMs` (or sooner when a batch fills), and on a
+ * clean close. A crash loses at most the rows of the last `flushMs`; a store that keeps
+ * failing loses the oldest rows beyond `maxBuffered`, and says so in the log.
+ */
+export interface AuditLog {
+  record(outcome: AuditedOutcome): void;
+  /** Writes what is buffered now. */
+  flush(): Promise<void>;
+  /** Writes what is buffered and stops the timer; later records are dropped. */
+  close(): Promise<void>;
+}
+
+/** What dispatch reports after each request (its `Outcome`). */
+export interface AuditedOutcome {
+  operation: string | undefined;
+  input: Record<string, unknown> | undefined;
+  ctx: RequestContext;
+  status: number;
+  errorType: string | undefined;
+}
+
+export interface AuditOptions {
+  flushMs: number;
+  maxBatch: number;
+  maxBuffered: number;
+}
+
+const DEFAULTS: AuditOptions = { flushMs: 200, maxBatch: 500, maxBuffered: 50_000 };
+
+/** Longer values are cut: the body is not yet validated when a request is refused early. */
+const MAX_FIELD_CHARS = 256;
+const MAX_CACHED_CLIENTS = 10_000;
+
+/** Operations whose caller is identified by an access token rather than a client id. */
+const ACCESS_TOKEN_FIELD = 'AccessToken';
+
+export function createAuditLog(deps: { store: Store; clock: Clock; logger: Logger }, options: Partial<AuditOptions> = {}): AuditLog {
+  const { flushMs, maxBatch, maxBuffered } = { ...DEFAULTS, ...options };
+  let buffer: AuditRecord[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  let closed = false;
+  let dropped = 0;
+  const clientPools = new Map<string, string | null>();
+
+  const poolOfClient = async (clientId: string): Promise<string | null> => {
+    const known = clientPools.get(clientId);
+    if (known !== undefined) return known;
+    const client = await deps.store.getClient(clientId);
+    if (clientPools.size >= MAX_CACHED_CLIENTS) clientPools.clear();
+    // An unknown client id is not cached: anyone can send many of them.
+    if (client) clientPools.set(clientId, client.poolId);
+    return client?.poolId ?? null;
+  };
+
+  const writeBatch = async (): Promise<void> => {
+    while (buffer.length > 0) {
+      const batch = buffer.slice(0, maxBatch);
+      try {
+        for (const row of batch) if (row.poolId === null && row.clientId !== null) row.poolId = await poolOfClient(row.clientId);
+        await deps.store.appendAudit(batch);
+      } catch (err) {
+        deps.logger.error('audit log write failed; rows kept for the next try', { rows: buffer.length, error: err instanceof Error ? err.message : String(err) });
+        schedule();
+        return;
+      }
+      buffer = buffer.slice(batch.length);
+    }
+    if (dropped > 0) {
+      deps.logger.warn('audit log rows dropped while the store was failing', { rows: dropped });
+      dropped = 0;
+    }
+  };
+
+  const flush = (): Promise<void> => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    writing = writing.then(writeBatch);
+    return writing;
+  };
+
+  function schedule(): void {
+    if (timer !== undefined || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, flushMs);
+    timer.unref();
+  }
+
+  return {
+    record(outcome) {
+      if (closed) return;
+      const row = auditRecordOf(outcome, deps.clock.nowMs());
+      if (!row) return;
+      if (buffer.length >= maxBuffered) {
+        buffer.shift();
+        dropped++;
+      }
+      buffer.push(row);
+      if (buffer.length >= maxBatch) void flush();
+      else schedule();
+    },
+    flush,
+    async close() {
+      closed = true;
+      await flush();
+    },
+  };
+}
+
+/**
+ * The audit row of a request, from fields picked by name (never the whole input, which holds
+ * passwords, codes and tokens). Undefined for a request that named no known operation.
+ */
+export function auditRecordOf(outcome: AuditedOutcome, at: number): AuditRecord | undefined {
+  if (outcome.operation === undefined) return undefined;
+  const input = outcome.input ?? {};
+  const row: AuditRecord = {
+    at,
+    requestId: outcome.ctx.requestId,
+    operation: outcome.operation,
+    principal: outcome.ctx.principal?.arn ?? null,
+    clientId: text(input.ClientId),
+    poolId: text(input.UserPoolId),
+    username: text(input.Username) ?? text(field(input.AuthParameters, 'USERNAME')) ?? text(field(input.ChallengeResponses, 'USERNAME')),
+    outcome: outcome.errorType ?? 'OK',
+    status: outcome.status,
+    sourceIp: outcome.ctx.sourceIp,
+  };
+  // The claims of an access token the operation accepted name its user, client and pool. The
+  // token itself is never kept; a refused token's claims are unverified and not used.
+  if (outcome.status === 200 && typeof input[ACCESS_TOKEN_FIELD] === 'string') {
+    const claims = accessTokenClaims(input[ACCESS_TOKEN_FIELD] as string);
+    row.username ??= text(claims?.username);
+    row.clientId ??= text(claims?.client_id);
+    const iss = text(claims?.iss);
+    row.poolId ??= iss === null ? null : iss.slice(iss.lastIndexOf('/') + 1) || null;
+  }
+  return row;
+}
+
+function text(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  return value.length > MAX_FIELD_CHARS ? value.slice(0, MAX_FIELD_CHARS) : value;
+}
+
+function field(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function accessTokenClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
