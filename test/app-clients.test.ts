@@ -89,7 +89,6 @@ describe('app clients', () => {
         PreventUserExistenceErrors: 'ENABLED',
         EnableTokenRevocation: false,
         AuthSessionValidity: 15,
-        CallbackURLs: ['https://app.example/cb'],
       });
       const described = await describeClient(created.ClientId ?? '');
       assert.deepEqual(described.ExplicitAuthFlows, ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
@@ -102,7 +101,6 @@ describe('app clients', () => {
       assert.equal(described.PreventUserExistenceErrors, 'ENABLED');
       assert.equal(described.EnableTokenRevocation, false);
       assert.equal(described.AuthSessionValidity, 15);
-      assert.deepEqual(described.CallbackURLs, ['https://app.example/cb']);
     });
 
     it('accepts legacy auth flows on their own', async () => {

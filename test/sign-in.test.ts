@@ -344,6 +344,18 @@ for (const dialect of E2E_DIALECTS) describe(`password sign-in (InitiateAuth, Ad
     assert.equal(messages.filter((m) => m === 'Password attempts exceeded').length, 25);
   });
 
+  it('signs in all of 64 parallel attempts with the right password, then still stops guesses at five', async () => {
+    const { poolId, clientId } = await setup();
+    await confirmedUser(poolId, 'ruth');
+    const right = await Promise.allSettled(Array.from({ length: 64 }, () => signIn(clientId, 'ruth', PASSWORD)));
+    const refused = right.filter((r) => r.status === 'rejected').map((r) => (r.reason as Error).message);
+    assert.deepEqual(refused, []);
+    // The streak the 64 attempts held while in flight is gone: guesses still stop at five.
+    const guesses = await Promise.allSettled(Array.from({ length: 12 }, () => signIn(clientId, 'ruth', 'Wrong-Pass-1')));
+    const messages = guesses.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'signed in'));
+    assert.equal(messages.filter((m) => m === INCORRECT).length, 5, messages.join(' | '));
+  });
+
   it('forgets failures after 15 quiet minutes, and counts unknown names alike', async () => {
     const { clientId } = await setup({ client: { PreventUserExistenceErrors: 'ENABLED' } });
     for (let i = 0; i < 5; i++) await expectAwsError(() => signIn(clientId, 'nobody', 'Wrong-Pass-1'), 'NotAuthorizedException', INCORRECT);

@@ -66,7 +66,7 @@ describe('user pools', () => {
         SmsVerificationMessage: 'Code {####}',
         EmailVerificationSubject: 'Verify',
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-        DeviceConfiguration: { ChallengeRequiredOnNewDevice: true },
+        DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false },
         UserPoolTags: { a: 'b' },
         Schema: [{ Name: 'tenant', AttributeDataType: 'String' }],
       });
@@ -218,7 +218,7 @@ describe('ListUserPools', () => {
     const created = new Set<string>();
     for (let i = 0; i < 5; i++) {
       const out = await server.client.send(
-        new CreateUserPoolCommand({ PoolName: `pool-${i}`, LambdaConfig: i === 0 ? { PreSignUp: 'arn:aws:lambda:us-east-1:000000000000:function:f' } : {} }),
+        new CreateUserPoolCommand({ PoolName: `pool-${i}`, LambdaConfig: i === 0 ? { CustomMessage: 'arn:aws:lambda:us-east-1:000000000000:function:f' } : {} }),
       );
       created.add(out.UserPool?.Id ?? '');
       server.clock.advance(1000);
@@ -246,7 +246,7 @@ describe('ListUserPools', () => {
     const all = await server.client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     assert.equal(all.NextToken, undefined);
     const first = all.UserPools?.find((p) => p.Name === 'pool-0');
-    assert.deepEqual(first?.LambdaConfig, { PreSignUp: 'arn:aws:lambda:us-east-1:000000000000:function:f' });
+    assert.deepEqual(first?.LambdaConfig, { CustomMessage: 'arn:aws:lambda:us-east-1:000000000000:function:f' });
   });
 
   it('omits NextToken when the last page is exactly full', async () => {

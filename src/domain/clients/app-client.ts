@@ -7,6 +7,7 @@ import type {
   UserPoolClientType,
 } from '../../model/generated/types.js';
 import type { ClientRecord } from './client.js';
+import { refuseUnbuiltClientSettings } from './not-built.js';
 import type { PoolSettings } from '../pools/user-pool.js';
 
 /** App client settings as stored: the CreateUserPoolClient request without ids, name and secret. */
@@ -81,6 +82,7 @@ const REFRESH_BOUNDS = [60 * MINUTE, 3650 * DAY] as const;
  * (an update replaces every setting, as in Cognito), checked against the pool's schema.
  */
 export function clientSettingsFromRequest(req: ClientSettings, pool: PoolSettings, action: 'creating' | 'updating'): ClientSettings {
+  refuseUnbuiltClientSettings(req);
   checkTokenValidity(req);
   checkAuthFlows(req.ExplicitAuthFlows);
   checkReadAttributes(req.ReadAttributes, pool, action);

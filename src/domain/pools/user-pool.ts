@@ -5,6 +5,7 @@ import type {
   UserPoolType,
 } from '../../model/generated/types.js';
 import { invalidParameter } from '../../kernel/errors.js';
+import { refuseUnbuiltPoolSettings } from './not-built.js';
 import type { PoolRecord } from './pool.js';
 import { STANDARD_ATTRIBUTES, STANDARD_NAMES } from '../users/standard-attributes.js';
 
@@ -29,6 +30,7 @@ export function poolSettingsFromRequest(req: Omit<CreateUserPoolRequest, 'PoolNa
   if (rest.AliasAttributes?.length && rest.UsernameAttributes?.length) {
     throw invalidParameter('Only one of the aliasAttributes or usernameAttributes can be set in a User Pool');
   }
+  refuseUnbuiltPoolSettings(rest);
   checkRecovery(rest);
   checkAttributeUpdateSettings(rest);
   return {

@@ -1,10 +1,10 @@
 import type { Operation } from '../operation.js';
-import { answerChallenge } from './challenges/new-password-challenge.js';
-import { loadSignInClient } from './sign-in-client.js';
-import { answerPasswordVerifier } from './flows/srp-sign-in.js';
+import { challengeEntry, type ChallengeDeps } from './challenges/index.js';
+import { loadSignInClient, type SignInClientDeps } from './sign-in-client.js';
 
-export const adminRespondToAuthChallenge: Operation<'AdminRespondToAuthChallenge'> = (deps) => async (input, ctx) => {
+/** The signed variant of RespondToAuthChallenge: the pool is named; the same challenge entries answer. */
+export const adminRespondToAuthChallenge: Operation<'AdminRespondToAuthChallenge', SignInClientDeps | ChallengeDeps> = (deps) => async (input, ctx) => {
   const sc = await loadSignInClient(deps, input.ClientId, input.UserPoolId);
-  if (input.ChallengeName === 'PASSWORD_VERIFIER') return answerPasswordVerifier(deps, sc, input.ChallengeResponses, ctx);
-  return answerChallenge(deps, sc, input, ctx);
+  const challenge = challengeEntry('AdminRespondToAuthChallenge', input.ChallengeName);
+  return challenge.answer(deps, sc, input, ctx);
 };

@@ -1,5 +1,5 @@
 import type { Operation } from '../operation.js';
-import { authenticateAccessToken } from '../../services/tokens/access-token.js';
+import { authenticateAccessToken, type AccessTokenDeps } from '../../services/tokens/access-token.js';
 import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js';
 import { settingsOf } from '../../domain/pools/user-pool.js';
 import { MESSAGES, limitExceeded, notAuthorized } from '../../kernel/errors.js';
@@ -13,7 +13,7 @@ const ATTEMPTS_PER_HOUR = 5;
  * The signed-in user changes their password: the previous one must match (a wrong one counts
  * against the hourly attempt quota), the new one must meet the policy.
  */
-export const changePassword: Operation<'ChangePassword'> = (deps) => async (input) => {
+export const changePassword: Operation<'ChangePassword', AccessTokenDeps | 'store' | 'clock' | 'hasher' | 'secrets' | 'random'> = (deps) => async (input) => {
   const { pool, user } = await authenticateAccessToken(deps, input.AccessToken);
   const settings = settingsOf(pool);
   assertPasswordMeetsPolicy(settings, input.ProposedPassword);

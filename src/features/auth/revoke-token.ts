@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
  * unknown or belongs to another client changes nothing and still succeeds (RFC 7009), so the
  * answer reveals nothing about tokens the caller does not hold.
  */
-export const revokeToken: Operation<'RevokeToken'> = (deps) => async (input) => {
+export const revokeToken: Operation<'RevokeToken', 'store' | 'secrets' | 'clock'> = (deps) => async (input) => {
   const client = await deps.store.getClient(input.ClientId);
   if (!client) throw unauthorized('Invalid client id provided.');
   const secret = openClientSecret(client, deps.secrets);

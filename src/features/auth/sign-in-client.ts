@@ -17,11 +17,14 @@ export interface SignInClient {
   clientSecret: string | null;
 }
 
+/** What loading a sign-in client reads: the pool and client (store), the client secret (secrets). */
+export type SignInClientDeps = 'store' | 'secrets';
+
 /**
  * The public operations name only a client (unknown: ResourceNotFoundException); the admin
  * ones name the pool first, and a client of another pool is not found either.
  */
-export async function loadSignInClient(deps: Deps, clientId: string, poolId?: string): Promise<SignInClient> {
+export async function loadSignInClient(deps: Pick<Deps, SignInClientDeps>, clientId: string, poolId?: string): Promise<SignInClient> {
   if (poolId !== undefined) {
     const { pool, settings } = await loadPool(deps.store, poolId);
     const client = await loadClient(deps.store, clientId, poolId);

@@ -6,15 +6,18 @@ import { temporaryPasswordExpired } from '../../domain/users/temporary-password.
 import { MESSAGES, notAuthorized, userNotConfirmed } from '../../kernel/errors.js';
 import type { InitiateAuthResponse } from '../../model/generated/types.js';
 import { sealSession } from '../../services/sessions/auth-session.js';
-import { issueTokens } from '../../services/tokens/tokens.js';
+import { issueTokens, type TokenIssuerDeps } from '../../services/tokens/tokens.js';
 import type { UserRecord } from '../../domain/users/user.js';
+
+/** What follows a proven password: the challenge's sealed session (secrets, clock), or tokens. */
+export type SignInOutcomeDeps = 'secrets' | 'clock' | TokenIssuerDeps;
 
 /**
  * What follows a proven password, whichever way it was proven (PASSWORD or SRP), in Cognito's
  * order: disabled, unconfirmed, expired temporary password; then either the
  * NEW_PASSWORD_REQUIRED challenge or tokens.
  */
-export async function afterPasswordProven(deps: Deps, sc: SignInClient, user: UserRecord, ctx: RequestContext): Promise<InitiateAuthResponse> {
+export async function afterPasswordProven(deps: Pick<Deps, SignInOutcomeDeps>, sc: SignInClient, user: UserRecord, ctx: RequestContext): Promise<InitiateAuthResponse> {
   if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed(MESSAGES.userNotConfirmed);
   if (user.status === 'FORCE_CHANGE_PASSWORD') {

@@ -3,7 +3,7 @@ import { loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
 import { newClientId, newClientSecret } from '../../domain/ids.js';
 
-export const createUserPoolClient: Operation<'CreateUserPoolClient'> = (deps) => async (input) => {
+export const createUserPoolClient: Operation<'CreateUserPoolClient', 'clock' | 'random' | 'secrets' | 'store'> = (deps) => async (input) => {
   const { UserPoolId, ClientName, GenerateSecret, ClientSecret, ...requested } = input;
   // A caller-chosen secret is taken as given; otherwise GenerateSecret asks for a random one.
   const secret = ClientSecret ?? (GenerateSecret ? newClientSecret(deps.random) : null);

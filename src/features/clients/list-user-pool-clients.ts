@@ -6,7 +6,7 @@ import { decodePageToken, pageOf } from '../../domain/page-token.js';
 /** Page size when MaxResults is omitted (AWS's own default is not documented; unverified). */
 const DEFAULT_PAGE = 60;
 
-export const listUserPoolClients: Operation<'ListUserPoolClients'> = (deps) => async (input) => {
+export const listUserPoolClients: Operation<'ListUserPoolClients', 'store'> = (deps) => async (input) => {
   const scope = `clients:${input.UserPoolId}`;
   const after = input.NextToken === undefined ? undefined : decodePageToken(scope, input.NextToken);
   const limit = input.MaxResults ?? DEFAULT_PAGE;

@@ -4,7 +4,7 @@ import { loadClient, loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
 
 /** Like Cognito, the request replaces every setting: what it omits returns to its default. The name and secret stay. */
-export const updateUserPoolClient: Operation<'UpdateUserPoolClient'> = (deps) => async (input) => {
+export const updateUserPoolClient: Operation<'UpdateUserPoolClient', 'clock' | 'secrets' | 'store'> = (deps) => async (input) => {
   const { UserPoolId, ClientId, ClientName, ...requested } = input;
   return deps.store.transaction(async (tx) => {
     const { settings: pool } = await loadPool(tx, UserPoolId);

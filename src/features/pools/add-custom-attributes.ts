@@ -3,7 +3,7 @@ import { loadPool } from '../../services/directory/lookups.js';
 import { mergeSchema } from '../../domain/pools/user-pool.js';
 
 /** Every name given here is a custom attribute, even one spelled like a standard one. */
-export const addCustomAttributes: Operation<'AddCustomAttributes'> = (deps) => async (input) => {
+export const addCustomAttributes: Operation<'AddCustomAttributes', 'clock' | 'store'> = (deps) => async (input) => {
   const added = input.CustomAttributes.map((a) => ({ ...a, Name: a.Name?.startsWith('custom:') ? a.Name : `custom:${a.Name ?? ''}` }));
   await deps.store.transaction(async (tx) => {
     const { pool, settings } = await loadPool(tx, input.UserPoolId);

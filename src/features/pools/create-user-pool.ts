@@ -2,7 +2,7 @@ import type { Operation } from '../operation.js';
 import { newPoolId } from '../../domain/ids.js';
 import { describePool, poolArn, poolSettingsFromRequest } from '../../domain/pools/user-pool.js';
 
-export const createUserPool: Operation<'CreateUserPool'> = (deps) => async (input) => {
+export const createUserPool: Operation<'CreateUserPool', 'clock' | 'config' | 'random' | 'store'> = (deps) => async (input) => {
   const { PoolName, ...rest } = input;
   const settings = poolSettingsFromRequest(rest);
   const now = deps.clock.nowMs();

@@ -2,7 +2,7 @@ import type { Operation } from '../operation.js';
 import { loadPool } from '../../services/directory/lookups.js';
 import { invalidParameter } from '../../kernel/errors.js';
 
-export const deleteUserPool: Operation<'DeleteUserPool'> = (deps) => async (input) => {
+export const deleteUserPool: Operation<'DeleteUserPool', 'store'> = (deps) => async (input) => {
   await deps.store.transaction(async (tx) => {
     const { settings } = await loadPool(tx, input.UserPoolId);
     if (settings.DeletionProtection === 'ACTIVE') {

@@ -6,7 +6,7 @@ import type { PoolRecord } from '../../domain/pools/pool.js';
 
 const SCOPE = 'pools';
 
-export const listUserPools: Operation<'ListUserPools'> = (deps) => async (input) => {
+export const listUserPools: Operation<'ListUserPools', 'store'> = (deps) => async (input) => {
   const after = input.NextToken === undefined ? undefined : decodePageToken(SCOPE, input.NextToken);
   const rows = await deps.store.listPools({ limit: input.MaxResults + 1, after });
   const page = pageOf(rows, input.MaxResults, (p) => p.id, SCOPE);

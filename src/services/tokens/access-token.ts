@@ -11,6 +11,9 @@ export const ACCESS_TOKEN_MESSAGES = {
   scope: 'Access Token does not have required scopes',
 } as const;
 
+/** What checking an access token reads: the pool's key and the token's origin (store), the time (clock). */
+export type AccessTokenDeps = 'store' | 'clock';
+
 /** What an access token of this server says, once verified. */
 export interface AccessTokenClaims {
   sub: string;
@@ -36,7 +39,7 @@ export interface AccessTokenClaims {
  * `User does not exist.`; PasswordResetRequiredException for a user put in RESET_REQUIRED.
  */
 export async function authenticateAccessToken(
-  deps: Deps,
+  deps: Pick<Deps, AccessTokenDeps>,
   token: string,
 ): Promise<{ pool: PoolRecord; user: UserRecord; claims: AccessTokenClaims }> {
   const verified = await verifyPoolToken(deps, token);

@@ -1,5 +1,6 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { Deps } from '../deps.js';
+import type { SecretBox } from '../../kernel/secret-box.js';
 import type { AuthenticationResultType } from '../../model/generated/types.js';
 import { clientSettingsOf, tokenValiditySeconds } from '../../domain/clients/app-client.js';
 import { attributeClaims, readableAttributes } from '../../domain/auth/sign-in.js';
@@ -19,6 +20,11 @@ const ALG = 'RS256';
 export const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 const REFRESH_TOKEN_BYTES = 64;
 
+/** What the pool's key pair needs: made on first use (random, clock), kept sealed in the store. */
+type KeyDeps = 'store' | 'secrets' | 'random' | 'clock';
+/** What issuing tokens needs: the pool's key, the issuer (config) and the refresh token's digest. */
+export type TokenIssuerDeps = 'store' | 'secrets' | 'random' | 'clock' | 'config';
+
 interface PoolKey {
   kid: string;
   privateKey: CryptoKey;
@@ -37,15 +43,15 @@ function cacheOf(store: Store): Map<string, Promise<PoolKey>> {
   return cache;
 }
 
-async function unseal(deps: Deps, record: SigningKeyRecord): Promise<PoolKey> {
-  const privateJwk = JSON.parse(deps.secrets.open(record.privateJwkSealed)) as JWK;
+async function unseal(secrets: SecretBox, record: SigningKeyRecord): Promise<PoolKey> {
+  const privateJwk = JSON.parse(secrets.open(record.privateJwkSealed)) as JWK;
   const privateKey = (await importJWK(privateJwk, ALG)) as CryptoKey;
   return { kid: record.kid, privateKey, publicJwk: JSON.parse(record.publicJwk) as JWK };
 }
 
-async function loadOrCreateKey(deps: Deps, poolId: string): Promise<PoolKey> {
+async function loadOrCreateKey(deps: Pick<Deps, KeyDeps>, poolId: string): Promise<PoolKey> {
   const existing = await deps.store.getSigningKey(poolId);
-  if (existing) return unseal(deps, existing);
+  if (existing) return unseal(deps.secrets, existing);
   const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true, modulusLength: 2048 });
   const kid = deps.random.bytes(20).toString('base64url');
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
@@ -58,10 +64,10 @@ async function loadOrCreateKey(deps: Deps, poolId: string): Promise<PoolKey> {
     createdAt: deps.clock.nowMs(),
   });
   // Another instance may have won the race; its key is the pool's key.
-  return unseal(deps, stored);
+  return unseal(deps.secrets, stored);
 }
 
-function poolKey(deps: Deps, poolId: string): Promise<PoolKey> {
+function poolKey(deps: Pick<Deps, KeyDeps>, poolId: string): Promise<PoolKey> {
   const cache = cacheOf(deps.store);
   let key = cache.get(poolId);
   if (!key) {
@@ -73,12 +79,12 @@ function poolKey(deps: Deps, poolId: string): Promise<PoolKey> {
 }
 
 /** The pool's public keys as a JWKS document (creating the key pair if the pool has none). */
-export async function poolJwks(deps: Deps, poolId: string): Promise<{ keys: JWK[] }> {
+export async function poolJwks(deps: Pick<Deps, KeyDeps>, poolId: string): Promise<{ keys: JWK[] }> {
   return { keys: [(await poolKey(deps, poolId)).publicJwk] };
 }
 
 /** `<public URL or the URL the request reached>/<poolId>`, as Cognito's `iss`. */
-export function issuerOf(deps: Deps, baseUrl: string, poolId: string): string {
+export function issuerOf(deps: Pick<Deps, 'config'>, baseUrl: string, poolId: string): string {
   return `${(deps.config.publicUrl ?? baseUrl).replace(/\/+$/, '')}/${poolId}`;
 }
 
@@ -97,7 +103,7 @@ export interface TokenGrant {
  * digest is stored. A refresh keeps the sign-in's auth_time and origin_jti and gets no new
  * refresh token, as in Cognito.
  */
-export async function issueTokens(deps: Deps, grant: TokenGrant): Promise<AuthenticationResultType> {
+export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: TokenGrant): Promise<AuthenticationResultType> {
   const { pool, client, user } = grant;
   const settings = clientSettingsOf(client);
   const validity = tokenValiditySeconds(settings);
@@ -165,7 +171,7 @@ export async function issueTokens(deps: Deps, grant: TokenGrant): Promise<Authen
   return result;
 }
 
-export function refreshTokenDigest(deps: Deps, token: string): string {
+export function refreshTokenDigest(deps: Pick<Deps, 'secrets'>, token: string): string {
   return deps.secrets.digest('refresh', token);
 }
 
@@ -178,7 +184,7 @@ export interface VerifiedToken {
  * Checks a token issued by this server: a pool named by its issuer, that pool's key, the
  * signature and the expiry (against deps.clock). What it claims is for the caller to judge.
  */
-export async function verifyPoolToken(deps: Deps, token: string): Promise<VerifiedToken | 'invalid' | 'expired'> {
+export async function verifyPoolToken(deps: Pick<Deps, 'store' | 'clock'>, token: string): Promise<VerifiedToken | 'invalid' | 'expired'> {
   let poolId: string;
   let kid: string | undefined;
   try {
@@ -206,7 +212,7 @@ const verifierCache = new WeakMap<Store, Map<string, { kid: string; key: CryptoK
  * (putSigningKeyIfAbsent), so it can be kept; a pool without a key is looked up again next
  * time and never given one here, so a forged issuer cannot make the server create keys.
  */
-async function verificationKey(deps: Deps, poolId: string): Promise<{ kid: string; key: CryptoKey | Uint8Array } | undefined> {
+async function verificationKey(deps: Pick<Deps, 'store'>, poolId: string): Promise<{ kid: string; key: CryptoKey | Uint8Array } | undefined> {
   let cache = verifierCache.get(deps.store);
   if (!cache) {
     cache = new Map();

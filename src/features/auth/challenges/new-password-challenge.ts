@@ -1,7 +1,7 @@
 import type { Deps } from '../../../services/deps.js';
 import type { RequestContext } from '../../../kernel/request-context.js';
 import { checkClientSecretHash, requiredParameter, type SignInClient } from '../sign-in-client.js';
-import { flowNotImplemented } from '../flow-not-implemented.js';
+import type { ChallengeAnswer } from './challenge-answer.js';
 import { claimAliases, uniquely } from '../../../services/directory/user-writes.js';
 import { assertRequiredAttributes, checkAttributeWrites, updatedAttributes } from '../../../domain/users/attributes.js';
 import { isWritableAttribute } from '../../../domain/auth/sign-in.js';
@@ -9,31 +9,36 @@ import { assertPasswordMeetsPolicy } from '../../../domain/pools/password-policy
 import { activeAliases } from '../../../domain/users/username.js';
 import { findUser } from '../../../services/directory/find-user.js';
 import { MESSAGES, invalidParameter, notAuthorized } from '../../../kernel/errors.js';
-import type { AttributeType, ChallengeNameType, RespondToAuthChallengeResponse } from '../../../model/generated/types.js';
+import type { AttributeType, RespondToAuthChallengeResponse } from '../../../model/generated/types.js';
 import { INVALID_SESSION, openSession } from '../../../services/sessions/auth-session.js';
-import { issueTokens } from '../../../services/tokens/tokens.js';
+import { issueTokens, type TokenIssuerDeps } from '../../../services/tokens/tokens.js';
 import { derivePasswordSecrets } from '../../../services/passwords/password-secrets.js';
 
 const ATTRIBUTE_PREFIX = 'userAttributes.';
 
 /**
- * Answers a challenge a sign-in returned. Only NEW_PASSWORD_REQUIRED exists here: the new
- * password (hashed before the transaction), USERNAME, and `userAttributes.<name>` answers for
- * required attributes the user lacks; the user becomes CONFIRMED and gets tokens.
+ * The session (secrets, clock), the user and the write (store, clock), the new password's hash
+ * and verifier (hasher, random, secrets), then tokens.
  */
-export async function answerChallenge(
-  deps: Deps,
+export type NewPasswordDeps = 'store' | 'clock' | 'secrets' | 'hasher' | 'random' | TokenIssuerDeps;
+
+/**
+ * Answers NEW_PASSWORD_REQUIRED: the new password (hashed before the transaction), USERNAME,
+ * and `userAttributes.<name>` answers for required attributes the user lacks; the user becomes
+ * CONFIRMED and gets tokens.
+ */
+export async function answerNewPassword(
+  deps: Pick<Deps, NewPasswordDeps>,
   sc: SignInClient,
-  input: { ChallengeName: ChallengeNameType; Session?: string; ChallengeResponses?: Record<string, string> },
+  input: ChallengeAnswer,
   ctx: RequestContext,
 ): Promise<RespondToAuthChallengeResponse> {
-  if (input.ChallengeName !== 'NEW_PASSWORD_REQUIRED') throw flowNotImplemented(`the ${input.ChallengeName} challenge`);
   const responses = input.ChallengeResponses;
   const username = requiredParameter(responses, 'USERNAME');
   checkClientSecretHash(sc, username, responses?.SECRET_HASH);
   if (input.Session === undefined) throw invalidParameter('Missing required parameter Session');
   const session = openSession(deps.secrets, input.Session, deps.clock.nowMs());
-  if (session.poolId !== sc.pool.id || session.clientId !== sc.client.id || session.challenge !== input.ChallengeName) {
+  if (session.poolId !== sc.pool.id || session.clientId !== sc.client.id || session.challenge !== 'NEW_PASSWORD_REQUIRED') {
     throw notAuthorized(INVALID_SESSION);
   }
   const newPassword = requiredParameter(responses, 'NEW_PASSWORD');

@@ -2,11 +2,14 @@ import type { Deps } from '../../../services/deps.js';
 import type { RequestContext } from '../../../kernel/request-context.js';
 import { checkClientSecretHash, requiredParameter, type SignInClient } from '../sign-in-client.js';
 import { SignInFailures } from '../sign-in-failures.js';
-import { afterPasswordProven } from '../sign-in-outcome.js';
+import { afterPasswordProven, type SignInOutcomeDeps } from '../sign-in-outcome.js';
 import { preventsUserExistenceErrors } from '../../../domain/clients/app-client.js';
 import { findUser } from '../../../services/directory/find-user.js';
 import { MESSAGES, notAuthorized, passwordResetRequired, userNotFound } from '../../../kernel/errors.js';
 import type { InitiateAuthResponse } from '../../../model/generated/types.js';
+
+/** The user (store), the failure streak (store, clock), the password (hasher), then the outcome. */
+export type PasswordSignInDeps = 'store' | 'clock' | 'hasher' | SignInOutcomeDeps;
 
 /**
  * Sign-in with USERNAME and PASSWORD (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), answering
@@ -15,7 +18,7 @@ import type { InitiateAuthResponse } from '../../../model/generated/types.js';
  * or tokens.
  */
 export async function passwordSignIn(
-  deps: Deps,
+  deps: Pick<Deps, PasswordSignInDeps>,
   sc: SignInClient,
   params: Record<string, string> | undefined,
   ctx: RequestContext,
@@ -39,6 +42,7 @@ export async function passwordSignIn(
 
   if (!user) {
     await deps.hasher.verifyDummy(password);
+    await failures.failed();
     throw preventsUserExistenceErrors(sc.clientSettings)
       ? notAuthorized(MESSAGES.incorrectCredentials)
       : userNotFound(MESSAGES.userDoesNotExist);
@@ -47,7 +51,10 @@ export async function passwordSignIn(
   let matches = false;
   if (user.passwordHash === null) await deps.hasher.verifyDummy(password);
   else matches = await deps.hasher.verify(user.passwordHash, password);
-  if (!matches) throw notAuthorized(MESSAGES.incorrectCredentials);
+  if (!matches) {
+    await failures.failed();
+    throw notAuthorized(MESSAGES.incorrectCredentials);
+  }
   await failures.clear();
 
   return afterPasswordProven(deps, sc, user, ctx);

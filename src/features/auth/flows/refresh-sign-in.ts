@@ -3,7 +3,7 @@ import type { RequestContext } from '../../../kernel/request-context.js';
 import { checkClientSecretHashAny, requiredParameter, type SignInClient } from '../sign-in-client.js';
 import { MESSAGES, notAuthorized, passwordResetRequired, userNotFound } from '../../../kernel/errors.js';
 import type { InitiateAuthResponse } from '../../../model/generated/types.js';
-import { issueTokens, refreshTokenDigest } from '../../../services/tokens/tokens.js';
+import { issueTokens, refreshTokenDigest, type TokenIssuerDeps } from '../../../services/tokens/tokens.js';
 
 export const REFRESH_MESSAGES = {
   invalid: 'Invalid Refresh Token.',
@@ -11,12 +11,15 @@ export const REFRESH_MESSAGES = {
   expired: 'Refresh Token has expired',
 } as const;
 
+/** The token's record and user (store, secrets for its digest), its expiry (clock), then new tokens. */
+export type RefreshSignInDeps = 'store' | 'secrets' | 'clock' | TokenIssuerDeps;
+
 /**
  * REFRESH_TOKEN_AUTH: new ID and access tokens for a live refresh token of this client, with
  * the original sign-in's auth_time and origin_jti; the refresh token itself is kept.
  */
 export async function refreshSignIn(
-  deps: Deps,
+  deps: Pick<Deps, RefreshSignInDeps>,
   sc: SignInClient,
   params: Record<string, string> | undefined,
   ctx: RequestContext,

@@ -1,0 +1,67 @@
+import type { Deps } from '../../../services/deps.js';
+import type { RequestContext } from '../../../kernel/request-context.js';
+import type { ChallengeNameType, RespondToAuthChallengeResponse } from '../../../model/generated/types.js';
+import { notImplemented } from '../not-implemented.js';
+import type { SignInClient } from '../sign-in-client.js';
+import type { ChallengeAnswer } from './challenge-answer.js';
+import { answerNewPassword, type NewPasswordDeps } from './new-password-challenge.js';
+import { answerPasswordVerifier, type PasswordVerifierDeps } from './password-verifier.js';
+
+/**
+ * The challenges a sign-in can return, keyed by the model's ChallengeNameType. Both
+ * RespondToAuthChallenge and AdminRespondToAuthChallenge answer through these entries, so a new
+ * challenge is one entry, not a branch in each operation.
+ */
+
+export type ChallengeOperation = 'RespondToAuthChallenge' | 'AdminRespondToAuthChallenge';
+
+/** Every service some challenge uses: what an operation that answers challenges must be given. */
+export type ChallengeDeps = PasswordVerifierDeps | NewPasswordDeps;
+
+export type ChallengeHandler = (
+  deps: Pick<Deps, ChallengeDeps>,
+  sc: SignInClient,
+  input: ChallengeAnswer,
+  ctx: RequestContext,
+) => Promise<RespondToAuthChallengeResponse>;
+
+export interface ChallengeEntry {
+  readonly answer: ChallengeHandler;
+}
+
+/** Challenges of the model not built yet: they answer notImplemented. Building one moves it into CHALLENGES. */
+export const CHALLENGES_NOT_BUILT = [
+  'SMS_MFA',
+  'EMAIL_OTP',
+  'SOFTWARE_TOKEN_MFA',
+  'SELECT_MFA_TYPE',
+  'MFA_SETUP',
+  'CUSTOM_CHALLENGE',
+  'SELECT_CHALLENGE',
+  'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
+  'ADMIN_NO_SRP_AUTH',
+  'SMS_OTP',
+  'PASSWORD',
+  'WEB_AUTHN',
+  'PASSWORD_SRP',
+] as const satisfies readonly ChallengeNameType[];
+
+type BuiltChallenge = Exclude<ChallengeNameType, (typeof CHALLENGES_NOT_BUILT)[number]>;
+
+/** Every challenge of the model that is not in CHALLENGES_NOT_BUILT must be here (a missing one fails the typecheck). */
+export const CHALLENGES: { readonly [C in BuiltChallenge]: ChallengeEntry } = {
+  // The second step of USER_SRP_AUTH (flows/srp-sign-in.ts is the first).
+  PASSWORD_VERIFIER: { answer: answerPasswordVerifier },
+  NEW_PASSWORD_REQUIRED: { answer: answerNewPassword },
+};
+
+function isBuilt(name: ChallengeNameType): name is BuiltChallenge {
+  return Object.hasOwn(CHALLENGES, name);
+}
+
+/** The entry that answers `name`, or the operation's refusal of a challenge not built. */
+export function challengeEntry(operation: ChallengeOperation, name: ChallengeNameType): ChallengeEntry {
+  if (!isBuilt(name)) throw notImplemented(operation, `the ${name} challenge`);
+  return CHALLENGES[name];
+}
