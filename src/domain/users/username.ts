@@ -34,3 +34,10 @@ export function activeAliases(settings: PoolSettings, attributes: Record<string,
   }
   return result;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+
+/** Whether a name has the form of a `sub` (a UUID), so a lookup may also try it as one. */
+export function looksLikeSub(name: string): boolean {
+  return UUID.test(name);
+}

@@ -1,6 +1,6 @@
 import type { CodeDeliveryDetailsType } from '../../model/generated/types.js';
 import type { ClientSettings } from '../clients/app-client.js';
-import { maskDestination } from '../messages/mask-destination.js';
+import { inventedDestination, maskDestination } from '../messages/mask-destination.js';
 import type { PoolSettings } from '../pools/user-pool.js';
 import type { UserStatus } from './user.js';
 import { invalidParameter, notAuthorized } from '../../kernel/errors.js';
@@ -55,13 +55,13 @@ export function deliveryDetails(channel: CodeChannel): CodeDeliveryDetailsType {
 
 /**
  * The answer for a user hidden by PreventUserExistenceErrors: the shape a real delivery would
- * have, with nothing sent. The destination is the masked username when it has the right form.
+ * have, with nothing sent. The destination is invented from `seed`, a keyed hash of the pool and
+ * the name, in the format of a real mask (inventedDestination), so it tells nothing.
  */
-export function simulatedSignUpDelivery(settings: PoolSettings, username: string): CodeDeliveryDetailsType {
-  if (isAutoVerified(settings, 'phone_number') && !isAutoVerified(settings, 'email')) {
-    return deliveryDetails(channelFor('phone_number', /^\+\d{5,}$/u.test(username) ? username : '+00000000000'));
-  }
-  return deliveryDetails(channelFor('email', username.includes('@') ? username : `${username}@example.com`));
+export function simulatedSignUpDelivery(settings: PoolSettings, username: string, seed: Uint8Array): CodeDeliveryDetailsType {
+  const sms = isAutoVerified(settings, 'phone_number') && !isAutoVerified(settings, 'email');
+  const channel = sms ? channelFor('phone_number', '') : channelFor('email', '');
+  return { Destination: inventedDestination(channel.medium, username, seed), DeliveryMedium: channel.medium, AttributeName: channel.attribute };
 }
 
 /** AttributeName of GetUserAttributeVerificationCode and VerifyUserAttribute: only contacts verify. */

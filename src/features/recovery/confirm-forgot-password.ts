@@ -3,43 +3,63 @@ import { loadPublicClient } from '../../services/directory/public-client.js';
 import { clientSettingsOf, preventsUserExistenceErrors } from '../../domain/clients/app-client.js';
 import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js';
 import { findUser } from '../../services/directory/find-user.js';
-import { MESSAGES, codeMismatch, expiredCode, notAuthorized, userNotFound } from '../../kernel/errors.js';
-import { codeError, type CodeTarget } from '../../services/codes/codes.js';
+import { MESSAGES, expiredCode, notAuthorized, userNotFound } from '../../kernel/errors.js';
+import { hiddenUser } from '../../services/directory/hidden-user.js';
+import { hiddenFromRecovery } from './hidden-names.js';
+import { codeError, type CodeOutcome, type CodeTarget } from '../../services/codes/codes.js';
 import { derivePasswordSecrets } from '../../services/passwords/password-secrets.js';
 import { recoveryChannel } from '../../domain/recovery/recovery.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import type { UserRecord } from '../../domain/users/user.js';
 
-/**
- * Completes a reset with the code and a new password. The attempt is counted and committed
- * before anything else; the password is hashed outside any transaction; then one transaction
- * consumes the code (only if it is still the same one), sets the password, makes the user
- * CONFIRMED and revokes their refresh tokens.
- */
 /** A reset code proves the recovery destination it went to, as the user is now stored. */
 function resetCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
   const destination = recoveryChannel(settings, user)?.destination ?? '';
   return { poolId: user.poolId, userSub: user.sub, purpose: 'reset_password', destination };
 }
 
+/**
+ * Completes a reset with the code and a new password. The attempt is counted and committed
+ * before anything else; the password is hashed outside any transaction; then one transaction
+ * consumes the code (only if it is still the same one), sets the password, makes the user
+ * CONFIRMED and revokes their refresh tokens.
+ *
+ * With PreventUserExistenceErrors, a hidden name (unknown, disabled, or without a verified
+ * contact: hiddenFromRecovery) goes through the very same checks as a real user, against its
+ * stand-in (hidden-user.ts), whose reset code ForgotPassword stored but never sent:
+ * - the password policy first, for every name: it depends on the pool alone. AWS does not
+ *   document where it checks the policy; checking it before the user keeps it from telling
+ *   anything about the user, and a malformed request costs no code attempt;
+ * - then the attempt is counted against the user's or the stand-in's hourly limit, so an
+ *   unknown name meets LimitExceededException at the same count as a real user;
+ * - then the code: ExpiredCodeException when no code was requested (or it expired), else
+ *   CodeMismatchException, as AWS documents for real users ("If a code isn't requested when
+ *   using ForgotPassword, Amazon Cognito returns the ExpiredCodeException error",
+ *   cognito-user-pool-managing-errors, ConfirmForgotPassword). AWS answers CodeMismatchException
+ *   for every unknown or disabled user (same page); userpoold answers such a name as it would a
+ *   real user, so the answer does not reveal existence (docs/compatibility.md).
+ */
 export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) => async (input) => {
   const checked = await deps.store.transaction(async (tx) => {
     const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
+    assertPasswordMeetsPolicy(settings, input.Password);
     const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
     const user = await findUser(tx, pool.id, settings, input.Username);
-    if (!user) {
-      if (hideExistence) throw codeMismatch(MESSAGES.codeMismatch);
-      throw userNotFound(MESSAGES.usernameClientNotFound);
+    if (!user || (hideExistence && hiddenFromRecovery(settings, user))) {
+      if (!hideExistence) throw userNotFound(MESSAGES.usernameClientNotFound);
+      const stand = hiddenUser(deps.secrets, pool.id, settings, input.Username);
+      const target: CodeTarget = { poolId: pool.id, userSub: stand.sub, purpose: 'reset_password', destination: '' };
+      const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, deps.config.codeAttemptLimit);
+      // The stand-in's code was never sent: a lucky guess proves nothing.
+      const refused: Exclude<CodeOutcome, 'ok'> = outcome === 'ok' ? 'mismatch' : outcome;
+      return { hidden: true as const, outcome: refused };
     }
-    if (!user.enabled) {
-      if (hideExistence) throw codeMismatch(MESSAGES.codeMismatch);
-      throw notAuthorized(MESSAGES.userDisabled);
-    }
-    assertPasswordMeetsPolicy(settings, input.Password);
+    if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
     const target = resetCodeTarget(settings, user);
     const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, deps.config.codeAttemptLimit);
     return { outcome, target, settings, sub: user.sub, username: user.username };
   });
+  if (checked.hidden === true) throw codeError(checked.outcome);
   if (checked.outcome !== 'ok') throw codeError(checked.outcome);
 
   const { passwordHash, srp } = await derivePasswordSecrets(deps, { id: checked.target.poolId }, checked.username, input.Password);

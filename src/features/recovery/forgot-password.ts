@@ -2,11 +2,14 @@ import type { Deps } from '../../services/deps.js';
 import type { Operation } from '../operation.js';
 import { loadPublicClient } from '../../services/directory/public-client.js';
 import { prepareRecoveryMessage, queueRecoveryCode } from './recovery-message.js';
+import { hiddenFromRecovery } from './hidden-names.js';
 import { clientSettingsOf, preventsUserExistenceErrors } from '../../domain/clients/app-client.js';
-import { maskDestination } from '../../domain/messages/mask-destination.js';
+import { inventedDestination, maskDestination } from '../../domain/messages/mask-destination.js';
+import { emailSender, messageText } from '../../domain/messages/message-templates.js';
 import { isAdminOnlyRecovery, resetRefusal } from '../../domain/recovery/recovery.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import { findUser } from '../../services/directory/find-user.js';
+import { hiddenUser, type HiddenUser } from '../../services/directory/hidden-user.js';
 import { MESSAGES, limitExceeded, notAuthorized, userNotFound } from '../../kernel/errors.js';
 import type { CodeDeliveryDetailsType } from '../../model/generated/types.js';
 import type { PoolRecord } from '../../domain/pools/pool.js';
@@ -18,16 +21,16 @@ const HOUR_MS = 3_600_000;
  * A user asks for a reset code. The status does not change (the current password keeps
  * working until the reset is confirmed); any earlier code is replaced. With the client's
  * PreventUserExistenceErrors, an unknown, disabled or unreachable user gets an answer of the
- * same shape and nothing is sent.
+ * same shape, nothing is sent, and the request costs the same work and counts against the same
+ * hourly limit as a real one (simulateRequest).
  */
 export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (input) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
   if (isAdminOnlyRecovery(settings)) throw notAuthorized('Contact administrator to reset password.');
   const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
-  const simulated = () => ({ CodeDeliveryDetails: simulatedDelivery(settings, input.Username) });
 
   const user = await resettableUser(deps.store, pool, settings, input.Username, hideExistence);
-  if (!user) return simulated();
+  if (!user) return simulateRequest(deps, pool, settings, input.Username);
   // Past the hourly budget, refuse before the CustomMessage function runs for nothing.
   if (!(await countCodeRequest(deps, deps.store, user.sub, false))) throw limitExceeded(MESSAGES.attemptLimit);
   const prepared = await prepareRecoveryMessage(deps, pool, settings, user, client.id, input.ClientMetadata);
@@ -44,10 +47,36 @@ export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (inpu
   });
   // Thrown after the transaction, so the counted request commits.
   if ('limited' in outcome) throw limitExceeded(MESSAGES.attemptLimit);
-  if ('simulated' in outcome) return simulated();
+  if ('simulated' in outcome) return simulateRequest(deps, pool, settings, input.Username);
   deps.onMessageQueued();
   return { CodeDeliveryDetails: outcome.details };
 };
+
+/**
+ * The answer for a hidden name, reached by the same steps as a real request so that neither
+ * the answer, the limit nor the time taken tells the two apart: the hourly budget looked at,
+ * the pool's template rendered, then one transaction that looks the name up again, counts the
+ * request and stores a reset code, all for the name's stand-in (hidden-user.ts). The code is
+ * never sent; it lets ConfirmForgotPassword answer the stand-in exactly as it answers a real
+ * user with a requested code. Only the outbox row is not written: nothing must be delivered.
+ */
+async function simulateRequest(deps: Deps, pool: PoolRecord, settings: PoolSettings, username: string) {
+  const stand = hiddenUser(deps.secrets, pool.id, settings, username);
+  const details = simulatedDelivery(settings, username, stand);
+  if (!(await countCodeRequest(deps, deps.store, stand.sub, false))) throw limitExceeded(MESSAGES.attemptLimit);
+  const medium = details.DeliveryMedium === 'SMS' ? 'SMS' : 'EMAIL';
+  const text = { ...messageText(settings, 'ForgotPassword', medium), ...(medium === 'EMAIL' ? emailSender(settings) : {}) };
+  const limited = await deps.store.transaction(async (tx) => {
+    await findUser(tx, pool.id, settings, username);
+    if (!(await countCodeRequest(deps, tx, stand.sub))) return true;
+    const target = { poolId: pool.id, userSub: stand.sub, purpose: 'reset_password' as const, destination: '' };
+    const code = await deps.codes.issue(tx, target, deps.config.resetCodeTtlSeconds * 1000);
+    deps.secrets.seal(JSON.stringify({ code, ...text }));
+    return false;
+  });
+  if (limited) throw limitExceeded(MESSAGES.attemptLimit);
+  return { CodeDeliveryDetails: details };
+}
 
 /** The user whose password may be reset, or undefined when existence errors are hidden. */
 async function resettableUser(tx: StoreTx, pool: PoolRecord, settings: PoolSettings, username: string, hideExistence: boolean) {
@@ -56,13 +85,9 @@ async function resettableUser(tx: StoreTx, pool: PoolRecord, settings: PoolSetti
     if (hideExistence) return undefined;
     throw userNotFound(MESSAGES.usernameClientNotFound);
   }
+  if (hideExistence && hiddenFromRecovery(settings, user)) return undefined;
   const refusal = resetRefusal(settings, user);
-  if (refusal) {
-    // Hidden: a disabled user or one without a verified destination. A user whose state
-    // forbids a reset (FORCE_CHANGE_PASSWORD) is told so, as AWS does.
-    if (hideExistence && refusal.message !== 'User password cannot be reset in the current state.') return undefined;
-    throw refusal;
-  }
+  if (refusal) throw refusal;
   return user;
 }
 
@@ -79,11 +104,15 @@ async function countCodeRequest(deps: Deps, tx: StoreTx, userSub: string, count 
   return true;
 }
 
-/** What a hidden user's answer looks like: a masked destination of the kind the pool would use. */
-function simulatedDelivery(settings: PoolSettings, username: string): CodeDeliveryDetailsType {
+/**
+ * What a hidden name's answer looks like: the channel the pool would use (its first recovery
+ * mechanism, or a phone number typed as the name), with a destination invented from the name's
+ * keyed hash in the format of a real mask (inventedDestination).
+ */
+function simulatedDelivery(settings: PoolSettings, username: string, stand: HiddenUser): CodeDeliveryDetailsType {
   const mechanisms = settings.AccountRecoverySetting?.RecoveryMechanisms;
   const first = mechanisms ? [...mechanisms].sort((a, b) => a.Priority - b.Priority)[0]?.Name : undefined;
-  if (first === 'verified_phone_number') return { Destination: '+*******0000', DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
-  const destination = username.includes('@') ? maskDestination('EMAIL', username) : `${[...username][0] ?? 'x'}***@e***`;
-  return { Destination: destination, DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+  const sms = first === 'verified_phone_number' || (first === undefined && /^\+\d{5,}$/u.test(username));
+  if (sms) return { Destination: inventedDestination('SMS', username, stand.seed), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+  return { Destination: inventedDestination('EMAIL', username, stand.seed), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }

@@ -6,7 +6,8 @@ import { activeAliases } from '../../domain/users/username.js';
 import { findUser } from '../../services/directory/find-user.js';
 import { CONFIRM_ATTEMPTS_PER_HOUR, assertUnconfirmed, signUpChannel } from '../../domain/users/verification.js';
 import { settingsOf } from '../../domain/pools/user-pool.js';
-import { MESSAGES, codeMismatch, expiredCode, userNotFound } from '../../kernel/errors.js';
+import { MESSAGES, expiredCode, userNotFound } from '../../kernel/errors.js';
+import { hiddenUser } from '../../services/directory/hidden-user.js';
 import { codeError, type CodeTarget } from '../../services/codes/codes.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import type { UserRecord } from '../../domain/users/user.js';
@@ -27,8 +28,14 @@ export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input)
     const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
     const user = await findUser(tx, pool.id, settings, input.Username);
     if (!user) {
-      if (preventsUserExistenceErrors(clientSettingsOf(client))) throw codeMismatch(MESSAGES.codeMismatch);
-      throw userNotFound(MESSAGES.usernameClientNotFound);
+      if (!preventsUserExistenceErrors(clientSettingsOf(client))) throw userNotFound(MESSAGES.usernameClientNotFound);
+      // An unknown name answers as an unconfirmed user whose sign-up code is live (the usual
+      // case) answers a wrong guess, and its guesses count against its stand-in's hourly
+      // limit (hidden-user.ts), so LimitExceededException comes at the same count as for a user.
+      const stand = hiddenUser(deps.secrets, pool.id, settings, input.Username);
+      const target: CodeTarget = { poolId: pool.id, userSub: stand.sub, purpose: 'confirm_sign_up', destination: '' };
+      const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, CONFIRM_ATTEMPTS_PER_HOUR);
+      return { outcome: outcome === 'limit' ? ('limit' as const) : ('mismatch' as const) };
     }
     assertUnconfirmed(user.status);
     const target = signUpCodeTarget(settings, user);

@@ -1,5 +1,6 @@
 import type { Operation } from '../operation.js';
 import { loadPublicClient } from '../../services/directory/public-client.js';
+import { assertUsernameAvailable } from '../../services/directory/user-writes.js';
 import { prepareCodeMessage, sendVerificationCode } from './verification-delivery.js';
 import { clientSettingsOf } from '../../domain/clients/app-client.js';
 import { assertRequiredAttributes, checkAttributeWrites, initialAttributes } from '../../domain/users/attributes.js';
@@ -33,13 +34,15 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, input.Password);
   const now = deps.clock.nowMs();
   const user = newUserRecord(settings, { poolId: pool.id, sub, username, status: 'UNCONFIRMED', passwordHash, srp, attributes, nowMs: now });
-  // Checked again by the insert; here so a taken name does not run the CustomMessage trigger.
-  if (await deps.store.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists(MESSAGES.usernameExists);
+  // Checked again in the transaction; here so a taken name does not run the CustomMessage trigger.
+  const taken = () => usernameExists(MESSAGES.usernameExists);
+  await assertUsernameAvailable(deps.store, settings, user, taken);
   const channel = signUpChannel(settings, attributes);
   const prepared =
     channel && (await prepareCodeMessage(deps, pool, user, { channel, trigger: 'SignUp', clientId: client.id, clientMetadata: input.ClientMetadata }));
 
   const result = await deps.store.transaction(async (tx) => {
+    await assertUsernameAvailable(tx, settings, user, taken);
     try {
       await tx.insertUser(user);
     } catch (err) {

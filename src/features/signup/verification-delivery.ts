@@ -119,7 +119,7 @@ export async function sendRequestedCode(deps: Deps, pool: PoolRecord, found: Use
  * rolls back and sends nothing. Also callable on the store alone with `count: false`, to refuse
  * early, before a CustomMessage trigger runs for nothing.
  */
-export async function countCodeRequest(deps: Deps, tx: StoreTx, user: UserRecord, purpose: CodePurpose, count = true): Promise<void> {
+export async function countCodeRequest(deps: Deps, tx: StoreTx, user: Pick<UserRecord, 'sub'>, purpose: CodePurpose, count = true): Promise<void> {
   const now = deps.clock.nowMs();
   const window = Math.floor(now / HOUR_MS) * HOUR_MS;
   const key = `code-sends:${user.sub}:${purpose}`;

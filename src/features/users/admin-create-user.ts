@@ -1,7 +1,7 @@
 import type { Deps } from '../../services/deps.js';
 import type { Input, Operation, Output } from '../operation.js';
 import { loadPool, loadUser } from '../../services/directory/lookups.js';
-import { claimAliases, enqueueInvitations, renderInvitations, uniquely } from '../../services/directory/user-writes.js';
+import { assertUsernameAvailable, claimAliases, enqueueInvitations, renderInvitations, uniquely } from '../../services/directory/user-writes.js';
 import { checkAttributeWrites, initialAttributes } from '../../domain/users/attributes.js';
 import { invitationDestinations, newUserRecord, newUsername } from '../../domain/users/new-user.js';
 import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js';
@@ -45,7 +45,7 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
   const rendered = await renderInvitations(deps, pool, settings, user, invitations, input.ClientMetadata);
   await deps.store.transaction(async (tx) => {
     await loadPool(tx, pool.id);
-    if (await tx.getUserByUsernameKey(pool.id, user.usernameKey)) throw usernameExists('User account already exists');
+    await assertUsernameAvailable(tx, settings, user, () => usernameExists('User account already exists'));
     await claimAliases(tx, settings, user, input.ForceAliasCreation === true, 'create', now);
     await uniquely(settings, 'create', () => tx.insertUser(user));
     await enqueueInvitations(deps, tx, user, rendered, temporaryPassword, input.ClientMetadata);

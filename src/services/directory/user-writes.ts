@@ -1,7 +1,8 @@
 import { queueMessage } from '../delivery/outbox.js';
 import type { Deps } from '../deps.js';
 import { renderMessage, type RenderedText } from '../delivery/render.js';
-import { aliasExists, usernameExists } from '../../kernel/errors.js';
+import { aliasExists, usernameExists, type ServiceError } from '../../kernel/errors.js';
+import { looksLikeSub } from '../../domain/users/username.js';
 import type { Invitation } from '../../domain/users/new-user.js';
 import type { MessagePayload } from '../delivery/message-view.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
@@ -49,6 +50,13 @@ export async function claimAliases(
   for (const kind of Object.keys(user.aliases) as AliasKind[]) {
     const key = user.aliases[kind];
     if (key === null) continue;
+    // A preferred_username equal to another user's username would be a second way to name
+    // that user; lookups prefer the username (findUser), but the alias is refused all the same.
+    // (Email and phone aliases cannot meet a username: usernames of their form are refused.)
+    if (kind === 'preferred_username') {
+      const named = await tx.getUserByUsernameKey(user.poolId, key);
+      if (named && named.sub !== user.sub) throw aliasConflict(settings, kind, write);
+    }
     const holder = await tx.getUserByAlias(user.poolId, kind, key);
     if (!holder || holder.sub === user.sub) continue;
     const movable = force && kind !== 'preferred_username' && !isUsernameAttribute(settings, kind);
@@ -59,6 +67,27 @@ export async function claimAliases(
       aliases: { ...holder.aliases, [kind]: null },
       updatedAt: now,
     });
+  }
+}
+
+/**
+ * A new user's username must not name anyone else in any way a `Username` parameter is
+ * resolved (findUser): not another username, not another user's `sub` (whoever chooses a
+ * victim's sub as username would otherwise answer AdminGetUser and sign-in lookups for it), and
+ * not another user's active preferred_username. Email and phone forms are refused earlier, by
+ * newUsername, as AWS does in pools with those aliases. `exists` is the operation's
+ * UsernameExistsException.
+ */
+export async function assertUsernameAvailable(tx: StoreTx, settings: PoolSettings, user: UserRecord, exists: () => ServiceError): Promise<void> {
+  const named = await tx.getUserByUsernameKey(user.poolId, user.usernameKey);
+  if (named && named.sub !== user.sub) throw exists();
+  if (looksLikeSub(user.username)) {
+    const bySub = await tx.getUserBySub(user.poolId, user.username.toLowerCase());
+    if (bySub && bySub.sub !== user.sub) throw exists();
+  }
+  if ((settings.AliasAttributes as readonly string[] | undefined)?.includes('preferred_username')) {
+    const holder = await tx.getUserByAlias(user.poolId, 'preferred_username', user.usernameKey);
+    if (holder && holder.sub !== user.sub) throw exists();
   }
 }
 

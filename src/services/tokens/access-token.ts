@@ -11,7 +11,7 @@ export const ACCESS_TOKEN_MESSAGES = {
   scope: 'Access Token does not have required scopes',
 } as const;
 
-/** What checking an access token reads: the pool's key and the token's origin (store), the time (clock). */
+/** What checking an access token reads: the pool's key, the token's origin and its client (store), the time (clock). */
 export type AccessTokenDeps = 'store' | 'clock';
 
 /** What an access token of this server says, once verified. */
@@ -58,7 +58,13 @@ export async function authenticateAccessToken(
   if (!origin || origin.revokedAt !== null || origin.userSub !== claims.sub) throw notAuthorized(ACCESS_TOKEN_MESSAGES.revoked);
   const pool = await deps.store.getPool(verified.poolId);
   if (!pool) throw notAuthorized(ACCESS_TOKEN_MESSAGES.invalid);
-  const user = await deps.store.getUserBySub(pool.id, claims.sub);
+  // The app client must still exist: DeleteUserPoolClient ends its tokens at once, not when they
+  // expire (security review finding 11a; "After you delete an app client, users can no longer
+  // sign in to the associated application", API_DeleteUserPoolClient). AWS's answer to such a
+  // token is not documented; it is no longer a token of this pool: `Invalid Access Token`.
+  // One primary-key read, made together with the user's.
+  const [client, user] = await Promise.all([deps.store.getClient(origin.clientId), deps.store.getUserBySub(pool.id, claims.sub)]);
+  if (!client || client.poolId !== pool.id || client.id !== claims.client_id) throw notAuthorized(ACCESS_TOKEN_MESSAGES.invalid);
   if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
   if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
   if (user.status === 'RESET_REQUIRED') throw passwordResetRequired(MESSAGES.passwordResetRequired);
