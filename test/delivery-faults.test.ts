@@ -161,6 +161,21 @@ describe('delivery faults (real SMTP server, workers driven by a pinned clock)',
     assert.equal(smtp.messages.length, 0);
   });
 
+  it('never sends a code that expired while no transport was configured, and sends the live ones', async () => {
+    const { smtp, server, poolId } = await setup();
+    await resetUser(server.client, poolId, 'old');
+    // The reset code lives an hour (--reset-code-ttl); this one is dead before any transport exists.
+    server.clock.advance(60 * 60 * 1000);
+    await resetUser(server.client, poolId, 'fresh');
+    const w = worker(server, 'late', smtpTo(smtp.url));
+    assert.equal(await w.runOnce(), 2);
+    const old = await only(server, poolId, 'old');
+    assert.equal(old.state, 'failed');
+    assert.equal(old.lastError, 'expired before it could be delivered');
+    assert.equal((await only(server, poolId, 'fresh')).state, 'delivered');
+    assert.deepEqual(smtp.messages.map((m) => m.to), ['fresh@example.com']);
+  });
+
   it('marks a message failed after deliveryMaxAttempts retryable failures', async () => {
     const { smtp, server, poolId } = await setup({ failFor: { stage: 'connect', code: 421, text: 'Too busy' } });
     const w = worker(server, 'w1', smtpTo(smtp.url), { config: { deliveryMaxAttempts: 3 } });

@@ -47,13 +47,14 @@ export async function queueRecoveryCode(
   const sameChannel = channel.medium === prepared.channel.medium && channel.destination === prepared.channel.destination;
   const text = sameChannel ? prepared.text : { ...messageText(settings, 'ForgotPassword', channel.medium), ...(channel.medium === 'EMAIL' ? emailSender(settings) : {}) };
   const target = { poolId: user.poolId, userSub: user.sub, purpose: 'reset_password' as const, destination: channel.destination };
-  const code = await deps.codes.issue(tx, target, deps.config.resetCodeTtlSeconds * 1000);
+  const ttlMs = deps.config.resetCodeTtlSeconds * 1000;
+  const code = await deps.codes.issue(tx, target, ttlMs);
   await queueMessage(tx, deps, {
     user,
     trigger: 'ForgotPassword',
     channel: channel.medium,
     destination: channel.destination,
-    payload: { code, clientMetadata: prepared.clientMetadata, clientId: prepared.clientId, ...text },
+    payload: { code, clientMetadata: prepared.clientMetadata, clientId: prepared.clientId, ...text, expiresAt: deps.clock.nowMs() + ttlMs },
   });
   return channel;
 }

@@ -70,7 +70,7 @@ export async function sendVerificationCode(
     trigger: prepared.trigger,
     channel: channel.medium,
     destination: channel.destination,
-    payload: { code, clientMetadata: prepared.clientMetadata, clientId: prepared.clientId, ...text },
+    payload: { code, clientMetadata: prepared.clientMetadata, clientId: prepared.clientId, ...text, expiresAt: deps.clock.nowMs() + VERIFICATION_CODE_TTL_MS },
   });
   return deliveryDetails(channel);
 }

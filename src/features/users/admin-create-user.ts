@@ -5,13 +5,15 @@ import { assertUsernameAvailable, claimAliases, enqueueInvitations, renderInvita
 import { checkAttributeWrites, initialAttributes } from '../../domain/users/attributes.js';
 import { invitationDestinations, newUserRecord, newUsername } from '../../domain/users/new-user.js';
 import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js';
-import { generateTemporaryPassword } from '../../domain/users/temporary-password.js';
+import { generateTemporaryPassword, temporaryPasswordValidityDays } from '../../domain/users/temporary-password.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import { userType } from '../../domain/users/user-view.js';
 import { MESSAGES, unsupportedUserState, userNotFound, usernameExists } from '../../kernel/errors.js';
 import { derivePasswordSecrets } from '../../services/passwords/password-secrets.js';
 import type { PoolRecord } from '../../domain/pools/pool.js';
 import type { UserRecord } from '../../domain/users/user.js';
+
+const DAY_MS = 86_400_000;
 
 /**
  * Creates a user with a temporary password (FORCE_CHANGE_PASSWORD) and queues the invitation,
@@ -48,7 +50,7 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
     await assertUsernameAvailable(tx, settings, user, () => usernameExists('User account already exists'));
     await claimAliases(tx, settings, user, input.ForceAliasCreation === true, 'create', now);
     await uniquely(settings, 'create', () => tx.insertUser(user));
-    await enqueueInvitations(deps, tx, user, rendered, temporaryPassword, input.ClientMetadata);
+    await enqueueInvitations(deps, tx, user, rendered, temporaryPassword, input.ClientMetadata, now + temporaryPasswordValidityDays(settings) * DAY_MS);
   });
   if (rendered.length > 0) deps.onMessageQueued();
   return { User: userType(user) };
@@ -87,7 +89,7 @@ async function resend(
     assertInvited(user);
     const next: UserRecord = { ...user, passwordHash, srp, passwordUpdatedAt: now, updatedAt: now };
     await tx.updateUser(next);
-    await enqueueInvitations(deps, tx, next, rendered, temporaryPassword, input.ClientMetadata);
+    await enqueueInvitations(deps, tx, next, rendered, temporaryPassword, input.ClientMetadata, now + temporaryPasswordValidityDays(settings) * DAY_MS);
     return next;
   });
   if (rendered.length > 0) deps.onMessageQueued();

@@ -18,6 +18,11 @@ export interface MessagePayload {
   body?: string;
   from?: string;
   replyTo?: string;
+  /**
+   * When the code or temporary password stops working (epoch ms). The worker never sends a
+   * message past it: a transport configured later must not mail a backlog of dead codes.
+   */
+  expiresAt?: number;
 }
 
 export function openPayload(row: OutboxRecord, secrets: SecretBox): MessagePayload {

@@ -179,6 +179,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     } catch {
       return { delivered: false, permanent: true, reason: 'the sealed payload cannot be opened (was the server key replaced?)' };
     }
+    // A code that no longer works is not worth sending (a transport configured after a backlog
+    // built up must not mail dead codes), nor worth retrying.
+    if (payload.expiresAt !== undefined && clock.nowMs() >= payload.expiresAt) {
+      return { delivered: false, permanent: true, reason: 'expired before it could be delivered' };
+    }
     try {
       await withTimeout(send(row, payload), sendTimeoutMs);
       return { delivered: true };

@@ -136,9 +136,10 @@ export async function enqueueInvitations(
   invitations: readonly RenderedInvitation[],
   temporaryPassword: string,
   clientMetadata: Record<string, string> | undefined,
+  expiresAt: number,
 ): Promise<void> {
   for (const { channel, destination, text } of invitations) {
-    const payload: MessagePayload = { temporaryPassword, ...(clientMetadata !== undefined && { clientMetadata }), ...text };
+    const payload: MessagePayload = { temporaryPassword, ...(clientMetadata !== undefined && { clientMetadata }), ...text, expiresAt };
     await queueMessage(tx, deps, { user, trigger: 'AdminCreateUser', channel, destination, payload });
   }
 }
