@@ -4,6 +4,7 @@ import { adminInitiateAuth } from './admin-initiate-auth.js';
 import { adminRespondToAuthChallenge } from './admin-respond-to-auth-challenge.js';
 import { adminUserGlobalSignOut } from './admin-user-global-sign-out.js';
 import { changePassword } from './change-password.js';
+import { getTokensFromRefreshToken } from './get-tokens-from-refresh-token.js';
 import { getUser } from './get-user.js';
 import { globalSignOut } from './global-sign-out.js';
 import { initiateAuth } from './initiate-auth.js';
@@ -21,4 +22,5 @@ export const authOperations = {
   GlobalSignOut: globalSignOut,
   AdminUserGlobalSignOut: adminUserGlobalSignOut,
   RevokeToken: revokeToken,
+  GetTokensFromRefreshToken: getTokensFromRefreshToken,
 } satisfies { [N in OperationName]?: Operation<N> };

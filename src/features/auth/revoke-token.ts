@@ -3,7 +3,7 @@ import { openClientSecret } from '../../services/directory/client-secret.js';
 import { clientSettingsOf } from '../../domain/clients/app-client.js';
 import { unauthorized, unsupportedOperation, unsupportedTokenType } from '../../kernel/errors.js';
 import { looksLikeJwt, refreshTokenDigest } from '../../services/tokens/tokens.js';
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../kernel/constant-time.js';
 
 /**
  * Revokes a refresh token of this client and the access tokens issued from it. A token that is
@@ -14,7 +14,7 @@ export const revokeToken: Operation<'RevokeToken', 'store' | 'secrets' | 'clock'
   const client = await deps.store.getClient(input.ClientId);
   if (!client) throw unauthorized('Invalid client id provided.');
   const secret = openClientSecret(client, deps.secrets);
-  if (secret !== null && !sameText(secret, input.ClientSecret ?? '')) throw unauthorized('Invalid client secret provided.');
+  if (secret !== null && !sameSecret(secret, input.ClientSecret ?? '')) throw unauthorized('Invalid client secret provided.');
   if (clientSettingsOf(client).EnableTokenRevocation === false) throw unsupportedOperation('Token revocation is not enabled for this client.');
   if (looksLikeJwt(input.Token)) throw unsupportedTokenType('Only refresh tokens can be revoked.');
 
@@ -23,9 +23,3 @@ export const revokeToken: Operation<'RevokeToken', 'store' | 'secrets' | 'clock'
   if (record && record.clientId === client.id) await deps.store.revokeRefreshToken(tokenHash, deps.clock.nowMs());
   return {};
 };
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
