@@ -1,9 +1,11 @@
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
@@ -122,6 +124,9 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
       );
       await server.client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: name, Password: PASSWORD, Permanent: true }));
     }
+    // Alice is in a group with a role: her tokens must carry it after the move.
+    await server.client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins', RoleArn: 'arn:aws:iam::123456789012:role/Admin', Precedence: 1 }));
+    await server.client.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'admins' }));
     const publicClient = pub.UserPoolClient?.ClientId as string;
     const signedIn = await server.client.send(
       new InitiateAuthCommand({ ClientId: publicClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD } }),
@@ -184,7 +189,9 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
         }),
       );
       const token = plain.AuthenticationResult?.IdToken as string;
-      await jwtVerify(token, createRemoteJWKSet(new URL(`${server.url}/${poolId}/.well-known/jwks.json`)), { currentDate: new Date(server.clock.nowMs()) });
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${server.url}/${poolId}/.well-known/jwks.json`)), { currentDate: new Date(server.clock.nowMs()) });
+      assert.deepEqual(payload['cognito:groups'], name === 'alice' ? ['admins'] : undefined, `${name}'s groups moved`);
+      assert.equal(payload['cognito:preferred_role'], name === 'alice' ? 'arn:aws:iam::123456789012:role/Admin' : undefined);
       const start = await srpStart(server, poolId, publicClient, name);
       const srp = await srpRespond(server, publicClient, await srpAnswer(start, poolId, PASSWORD, srpTimestamp(server.clock.nowMs())), start.session);
       assert.ok(srp.AuthenticationResult?.AccessToken, `${name} signs in with SRP`);

@@ -26,7 +26,7 @@ describe('sessions that last: GetTokensFromRefreshToken', () => {
   async function signedIn(clientOptions: Parameters<typeof createPoolWithClient>[2] = {}) {
     const setup = await createPoolWithClient(server.client, { PoolName: 'sessions' }, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...clientOptions });
     await createConfirmedUser(server.client, setup.poolId, 'eve', { password: PASSWORD });
-    const secretHash = setup.clientSecret === undefined ? {} : { SECRET_HASH: await secretHashOf(setup.clientId, setup.clientSecret, 'eve') };
+    const secretHash: Record<string, string> = setup.clientSecret === undefined ? {} : { SECRET_HASH: await secretHashOf(setup.clientId, setup.clientSecret, 'eve') };
     const out = await server.client.send(
       new InitiateAuthCommand({ ClientId: setup.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'eve', PASSWORD, ...secretHash } }),
     );

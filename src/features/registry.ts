@@ -4,6 +4,7 @@ import type { Handlers, Operation } from './operation.js';
 import type { OperationName } from '../model/generated/operations.js';
 import { authOperations } from './auth/index.js';
 import { clientsOperations } from './clients/index.js';
+import { groupsOperations } from './groups/index.js';
 import { poolsOperations } from './pools/index.js';
 import { recoveryOperations } from './recovery/index.js';
 import { signupOperations } from './signup/index.js';
@@ -17,6 +18,7 @@ export const OPERATIONS = {
   ...poolsOperations,
   ...clientsOperations,
   ...usersOperations,
+  ...groupsOperations,
   ...authOperations,
   ...recoveryOperations,
   ...signupOperations,

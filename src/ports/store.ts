@@ -3,6 +3,7 @@ import type { ClientsPort } from './clients.js';
 import type { CodesPort } from './codes.js';
 import type { CountersPort } from './counters.js';
 import type { CredentialsPort } from './credentials.js';
+import type { GroupsPort } from './groups.js';
 import type { OutboxPort } from './outbox.js';
 import type { PoolsPort } from './pools.js';
 import type { RefreshTokensPort } from './refresh-tokens.js';
@@ -19,6 +20,7 @@ export interface StoreTx
   extends PoolsPort,
     ClientsPort,
     UsersPort,
+    GroupsPort,
     CodesPort,
     CountersPort,
     OutboxPort,

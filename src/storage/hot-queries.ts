@@ -50,6 +50,10 @@ export function hotQueries() {
       db.selectFrom('codes').selectAll().where('user_sub', '=', v.userSub).where('purpose', '=', v.purpose),
     ),
     deleteCodes: precompiled<{ userSub: string }, never>((db, v) => db.deleteFrom('codes').where('user_sub', '=', v.userSub)),
+    /** Every access-token check asks whether its sign-in's refresh token still lives. */
+    refreshTokenByOrigin: precompiled<{ originJti: string }, Selectable<Database['refresh_tokens']>>((db, v) =>
+      db.selectFrom('refresh_tokens').selectAll().where('origin_jti', '=', v.originJti),
+    ),
     revokeUserRefreshTokens: precompiled<{ userSub: string; at: number }, never>((db, v) =>
       db.updateTable('refresh_tokens').set({ revoked_at: v.at }).where('user_sub', '=', v.userSub).where('revoked_at', 'is', null),
     ),

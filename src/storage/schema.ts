@@ -8,6 +8,8 @@ export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
   users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
   codes: CodesTable;
   counters: CountersTable;
   outbox: OutboxTable;
@@ -62,6 +64,28 @@ export interface UsersTable {
   preferred_username: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** User pool groups (migration 20261206-1-groups). */
+export interface GroupsTable {
+  pool_id: string;
+  name: string;
+  description: string | null;
+  role_arn: string | null;
+  precedence: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * Memberships. The username key is copied from the user (usernames never change) so a group's
+ * members list in username order straight from an index, without reading every member first.
+ */
+export interface GroupMembersTable {
+  pool_id: string;
+  group_name: string;
+  user_sub: string;
+  username_key: string;
 }
 
 export interface CodesTable {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type TableMetadata, type Transaction } from 'kysely';
 import type { SecretBox } from '../kernel/secret-box.js';
 import type { DialectName } from './dialect-sql.js';
-import { migrationProvider } from './migrations/index.js';
+import { migrationNames } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 /**
@@ -22,6 +22,8 @@ export const TABLES: readonly TableSpec[] = [
   { name: 'user_pool_clients', key: ['id'], sealed: ['secret_sealed'] },
   { name: 'signing_keys', key: ['pool_id'], sealed: ['private_jwk_sealed'] },
   { name: 'users', key: ['sub'], sealed: ['srp_verifier_sealed'] },
+  { name: 'groups', key: ['pool_id', 'name'], sealed: [] },
+  { name: 'group_members', key: ['pool_id', 'user_sub', 'group_name'], sealed: [] },
   { name: 'codes', key: ['user_sub', 'purpose'], sealed: [] },
   { name: 'refresh_tokens', key: ['token_hash'], sealed: [] },
   { name: 'outbox', key: ['id'], sealed: ['payload_sealed'] },
@@ -149,8 +151,8 @@ async function ensureKnownTables(db: Kysely<Database>): Promise<void> {
   if (unknown.length > 0) throw new TransferError(`export does not know the table(s) ${unknown.join(', ')}; this userpoold cannot dump this database completely`);
 }
 
-/** Known migrations, oldest first; their names sort in the order they apply. */
-const MIGRATIONS = Object.keys(await migrationProvider.getMigrations()).sort();
+/** Known migrations, oldest first. */
+const MIGRATIONS = migrationNames;
 
 export interface ImportOptions {
   /** Empty the target first instead of refusing one that holds data. */

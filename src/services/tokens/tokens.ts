@@ -5,6 +5,7 @@ import type { AuthenticationResultType } from '../../model/generated/types.js';
 import { clientSettingsOf, tokenValiditySeconds } from '../../domain/clients/app-client.js';
 import { attributeClaims, readableAttributes } from '../../domain/auth/sign-in.js';
 import type { ClientRecord } from '../../domain/clients/client.js';
+import { accessTokenGroupClaims, idTokenGroupClaims } from '../../domain/groups/group.js';
 import type { PoolRecord } from '../../domain/pools/pool.js';
 import type { SigningKeyRecord } from '../../ports/signing-keys.js';
 import type { Store } from '../../ports/store.js';
@@ -114,6 +115,9 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
   const originJti = grant.refreshOf?.originJti ?? deps.random.uuid();
   const eventId = deps.random.uuid();
   const iss = issuerOf(deps, grant.baseUrl, pool.id);
+  // Read at every issue (sign-in and refresh), so a membership change shows in the next tokens:
+  // one indexed query, returning nothing for a user in no group.
+  const groups = await deps.store.groupClaimsOf(pool.id, user.sub);
 
   const sign = (payload: JWTPayload, lifetime: number) =>
     new SignJWT(payload)
@@ -128,6 +132,7 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
       sub: user.sub,
       ...attributeClaims(readableAttributes(settings, user.attributes)),
       iss,
+      ...idTokenGroupClaims(groups),
       'cognito:username': user.username,
       origin_jti: originJti,
       aud: client.id,
@@ -140,6 +145,7 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
   const accessToken = await sign(
     {
       sub: user.sub,
+      ...accessTokenGroupClaims(groups),
       iss,
       client_id: client.id,
       origin_jti: originJti,

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Store } from '../../src/ports/store.js';
+import { T0, pool, client, storeContract } from './contract.js';
+
+storeContract((onOpen) => {
+  let store: Store;
+  onOpen((o) => {
+    store = o.store;
+  });
+
+  describe('app clients', () => {
+    it('inserts, reads, updates, deletes, and lists one pool in id order with paging', async () => {
+      await store.insertPool(pool('p1'));
+      await store.insertPool(pool('p2'));
+      const sealed = client('c-secret', 'p1', { secretSealed: 'sealed-secret' });
+      await store.insertClient(sealed);
+      assert.deepEqual(await store.getClient('c-secret'), sealed);
+      for (const id of ['c3', 'c1', 'C2']) await store.insertClient(client(id, 'p1'));
+      await store.insertClient(client('c0-other', 'p2'));
+
+      const updated = { ...sealed, name: 'renamed', settings: { flows: [] }, updatedAt: T0 + 5 };
+      await store.updateClient(updated);
+      assert.deepEqual(await store.getClient('c-secret'), updated);
+
+      const first = await store.listClients('p1', { limit: 2 });
+      assert.deepEqual(first.map((c) => c.id), ['C2', 'c-secret']);
+      const rest = await store.listClients('p1', { limit: 10, after: 'c-secret' });
+      assert.deepEqual(rest.map((c) => c.id), ['c1', 'c3']);
+
+      await store.deleteClient('c1');
+      assert.equal(await store.getClient('c1'), undefined);
+      assert.deepEqual((await store.listClients('p1', { limit: 10 })).map((c) => c.id), ['C2', 'c-secret', 'c3']);
+    });
+  });
+});
