@@ -3,10 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../kernel/config.js';
 import { buildHandlers } from '../features/registry.js';
 import type { Deps } from '../services/deps.js';
-import { wellKnownRoute } from '../http/routes/well-known.js';
+import { wellKnownRoutes } from '../http/routes/well-known.js';
 import { devMessagesRoute } from '../http/routes/dev-messages.js';
+import { awsJsonRoute } from '../http/routes/aws-json.js';
+import { healthRoute } from '../http/routes/health.js';
+import { openModeFact, refuseCrossOriginWhenOpen } from '../http/routes/open-mode.js';
+import { createRouteTable } from '../http/routes/table.js';
 import { createGuards } from '../http/pipeline/guards.js';
-import { createHttpServer, type GetRoute } from '../http/server.js';
+import { createHttpServer, limitsFrom } from '../http/server.js';
+import { warnAtStart } from './start-up-warnings.js';
 import { createAuditLog, type AuditLog } from '../services/audit/audit-log.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { createCodes } from '../services/codes/codes.js';
@@ -26,6 +31,8 @@ import { loadServerKey } from '../services/keys/server-key.js';
 import { createSweeper, type Sweeper } from '../services/sweeper/sweeper.js';
 import { openStore } from '../storage/dialects.js';
 import type { Store } from '../ports/store.js';
+import { MEMORY } from '../storage/sqlite.js';
+import { applySeedInput, type SeedInput } from './seed/index.js';
 
 /** Replaceable parts, for tests: pin the clock, share a store, silence the log. */
 export interface AppOverrides {
@@ -38,6 +45,8 @@ export interface AppOverrides {
   /** Replace the transports the configuration would choose (smtpUrl, smsTransport). */
   email?: EmailTransport;
   sms?: SmsTransport;
+  /** A seed to apply at start instead of config.seed (the embedded API passes values too). */
+  seed?: SeedInput;
 }
 
 export interface App {
@@ -61,7 +70,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   // The key first: a refused key must not leave a database pool open behind it.
-  const secrets = createSecretBox(loadServerKey(config, random), random);
+  const secrets = createSecretBox(inMemoryOnly(config) ? random.bytes(32) : loadServerKey(config, random), random);
   const store = overrides.store ?? (await openStore(config));
   const hasher =
     overrides.hasher ??
@@ -81,16 +90,33 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, workerId: `worker-${random.uuid()}` });
   const lambda = overrides.lambda ?? createLambdaInvoker(config, logger);
   const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, onMessageQueued: () => delivery.wake() };
+  // Before the authenticator looks for credentials (the seed may bring some) and before listening.
+  const seed = overrides.seed ?? config.seed;
+  if (seed !== undefined) {
+    try {
+      const applied = await applySeedInput(seed, deps);
+      logger.info('seed applied', { seed: typeof seed === 'string' ? seed : 'object', ...applied });
+    } catch (err) {
+      await lambda.close?.();
+      if (!overrides.store) await store.close();
+      throw err;
+    }
+  }
 
-  const getRoutes: GetRoute[] = [
-    async (path) => (path === '/health' ? { status: 200, body: { status: 'ok' } } : undefined),
-    devMessagesRoute(deps),
-    wellKnownRoute(deps),
-  ];
   const audit = createAuditLog({ store, clock, logger });
   const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
-  const guards = createGuards({ authenticate, admit: createAdmission({ config, store, clock, logger }), audit });
-  const server = createHttpServer({ handlers: buildHandlers(deps), guards, getRoutes, logger, random });
+  // Open mode (no credentials) is for this machine's own tools: no other origin, no foreign Host.
+  const isOpen = await openModeFact({ config, store, secrets });
+  const guards = createGuards({ authenticate: refuseCrossOriginWhenOpen(authenticate, isOpen), admit: createAdmission({ config, store, clock, logger }), audit });
+  const routes = createRouteTable([
+    awsJsonRoute({ handlers: buildHandlers(deps), guards, logger }),
+    healthRoute,
+    devMessagesRoute(deps, { credentialsExist: async () => !(await isOpen()) }),
+    ...wellKnownRoutes(deps),
+  ]);
+  const loopbackHostOnly = config.insecureOpen ? undefined : isOpen;
+  const server = createHttpServer({ routes, logger, random, limits: limitsFrom(config), loopbackHostOnly });
+  warnAtStart(config, logger);
   const sweeper = createSweeper({ store, clock, random, logger, config });
 
   return {
@@ -121,4 +147,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.close();
     },
   };
+}
+
+/** `--data-dir :memory:` without a configured key: the key lives as long as the database, in memory. */
+function inMemoryOnly(config: Config): boolean {
+  return config.dataDir === MEMORY && config.databaseUrl === undefined && config.serverKey === undefined && config.serverKeyFile === undefined;
 }

@@ -1,7 +1,9 @@
-import { ConfigError, helpText, loadConfig } from '../kernel/config.js';
+import { readFileSync } from 'node:fs';
+import { commandHelp, isCommand, mainHelp } from './help.js';
+import { ConfigError, loadConfig } from '../kernel/config.js';
 
 /**
- * `userpoold [serve|messages] [flags]`, as the bin script runs it. Never rejects: bad flags or
+ * `userpoold [command] [flags]`, as the bin script runs it. Never rejects: bad flags or
  * configuration print one line and exit 2; any other failure to start prints one line and
  * exits 1.
  */
@@ -20,11 +22,18 @@ export async function run(argv: readonly string[]): Promise<void> {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
-    process.stdout.write(helpText() + '\n');
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v' || first === 'version') {
+    process.stdout.write(version() + '\n');
     return;
   }
-  const [first, ...rest] = argv;
+  if (argv.includes('--help') || argv.includes('-h') || first === 'help') {
+    // `userpoold help messages` and `userpoold messages --help` both show one command.
+    const named = first === 'help' ? rest[0] : first?.startsWith('-') ? undefined : first;
+    if (named !== undefined && !isCommand(named)) throw new ConfigError(`unknown command "${named}" (see userpoold --help)`);
+    process.stdout.write((named === undefined ? mainHelp() : commandHelp(named)) + '\n');
+    return;
+  }
   const command = first === undefined || first.startsWith('-') ? 'serve' : first;
   const args = command === first ? rest : argv;
   switch (command) {
@@ -51,6 +60,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       await importCommand(args, process.env);
       return;
     }
+    case 'seed': {
+      const { seedCommand } = await import('./seed.js');
+      await seedCommand(args, process.env);
+      return;
+    }
     case 'audit': {
       const { auditCommand } = await import('./audit.js');
       await auditCommand(args, process.env);
@@ -59,6 +73,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     default:
       throw new ConfigError(`unknown command "${command}" (see userpoold --help)`);
   }
+}
+
+/** The version in package.json: ../../ is the package root from src/cli/ and from dist/cli/ alike. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 async function serve(args: readonly string[]): Promise<void> {

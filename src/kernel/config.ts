@@ -82,6 +82,14 @@ export interface Config {
   outboxRetentionDays: number;
   /** Days audit entries are kept; 0: forever. */
   auditRetentionDays: number;
+  /** Request body bytes all requests together may hold at once; a request beyond it is refused at once. */
+  maxBodyBytesInFlight: number;
+  /** Seconds a request's headers and body may take to arrive. */
+  requestTimeoutSeconds: number;
+  /** Open connections one remote address may hold; 0: no limit. */
+  maxConnectionsPerAddress: number;
+  /** YAML or JSON file of pools, clients, users and credentials applied at start (docs/seed.md). */
+  seed: string | undefined;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -112,7 +120,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'region', flag: 'region', kind: 'region', default: 'us-east-1', help: 'AWS region the server claims to be (pool ids, ARNs, SigV4 scope)' },
   { key: 'accountId', flag: 'account-id', kind: 'accountId', default: '000000000000', help: '12-digit account id used in ARNs' },
   { key: 'logLevel', flag: 'log-level', kind: 'logLevel', default: 'info', help: 'debug, info, warn, error or silent' },
-  { key: 'publicUrl', flag: 'public-url', kind: 'string', default: undefined, help: 'external base URL, used as the token issuer prefix' },
+  { key: 'publicUrl', flag: 'public-url', kind: 'string', default: undefined, help: 'external base URL, used as the token issuer prefix (unset: the Host header of each request; set it whenever listening beyond loopback)' },
   { key: 'argon2MemoryKib', flag: 'argon2-memory-kib', kind: 'int', default: 19456, min: 8, help: 'argon2id memory cost in KiB' },
   { key: 'argon2Iterations', flag: 'argon2-iterations', kind: 'int', default: 2, min: 1, help: 'argon2id time cost' },
   { key: 'argon2Parallelism', flag: 'argon2-parallelism', kind: 'int', default: 1, min: 1, help: 'argon2id lanes' },
@@ -120,7 +128,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'resetCodeTtlSeconds', flag: 'reset-code-ttl', kind: 'int', default: 3600, min: 1, help: 'seconds a password-reset code stays valid' },
   { key: 'codeAttemptLimit', flag: 'code-attempt-limit', kind: 'int', default: 5, min: 1, help: 'wrong code attempts per user per hour' },
   { key: 'revokeTokensOnPasswordReset', flag: 'revoke-tokens-on-reset', kind: 'bool', default: true, help: 'revoke refresh tokens when a password reset completes' },
-  { key: 'devMessages', flag: 'dev-messages', kind: 'bool', default: false, help: 'serve queued messages (with codes) at GET /_dev/messages' },
+  { key: 'devMessages', flag: 'dev-messages', kind: 'bool', default: false, help: 'serve queued messages (with codes) at GET /_dev/messages, to loopback clients and only while no developer credentials exist' },
   { key: 'smtpUrl', flag: 'smtp-url', kind: 'string', default: undefined, help: 'smtp:// or smtps:// URL of the mail server; unset keeps email in the outbox' },
   { key: 'smtpTlsRejectUnauthorized', flag: 'smtp-tls-reject-unauthorized', kind: 'bool', default: true, help: "refuse a mail server whose TLS certificate does not verify (false: accept self-signed, tests only)" },
   { key: 'emailFrom', flag: 'email-from', kind: 'string', default: 'no-reply@verificationemail.com', help: "sender address when the pool's EmailConfiguration has none" },
@@ -143,6 +151,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sweepIntervalSeconds', flag: 'sweep-interval-seconds', kind: 'int', default: 600, min: 0, help: 'seconds between deletions of expired tokens, codes, counters and old messages and audit entries (0: never)' },
   { key: 'outboxRetentionDays', flag: 'outbox-retention-days', kind: 'int', default: 7, min: 0, help: 'days delivered or failed messages are kept (0: forever)' },
   { key: 'auditRetentionDays', flag: 'audit-retention-days', kind: 'int', default: 90, min: 0, help: 'days audit log entries are kept (0: forever)' },
+  { key: 'maxBodyBytesInFlight', flag: 'max-body-bytes-in-flight', kind: 'int', default: 64 * 1024 * 1024, min: 1024 * 1024, help: 'request body bytes all requests together may hold at once; beyond it a request is refused at once (TooManyRequestsException)' },
+  { key: 'requestTimeoutSeconds', flag: 'request-timeout-seconds', kind: 'int', default: 30, min: 1, help: "seconds a request's headers and body may take to arrive before the connection is closed" },
+  { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', kind: 'int', default: 0, min: 0, help: 'open connections one remote address may hold, more are closed (0: no limit; leave 0 behind a proxy)' },
+  { key: 'seed', flag: 'seed', kind: 'string', default: undefined, help: 'YAML or JSON file of pools, app clients, users and credentials applied at start, idempotently (docs/seed.md)' },
 ];
 
 const envName = (flag: string) => `USERPOOLD_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -290,6 +302,10 @@ export function helpText(): string {
     '  userpoold import [--force] [options] < dump.jsonl',
     '                                       load a dump into an empty database (--force: replace its contents);',
     "                                       needs the exporting server's key",
+    '  userpoold seed export --pool ID [--with-secrets] [options] > seed.yaml',
+    '                                       the seed file of a pool, for --seed (no password hashes;',
+    '                                       client secrets only with --with-secrets)',
+    '  userpoold seed check FILE [options]  validate a seed file without starting',
     '  userpoold --help                     this text',
     '',
     'Options (a flag wins over its environment variable, which wins over the config file):',

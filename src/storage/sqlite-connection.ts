@@ -21,7 +21,8 @@ import { SqliteDialect, SqliteDriver, type SqliteDatabase, type SqliteDialectCon
 export function durableSqliteDialect(database: BetterSqlite3.Database, path: string): SqliteDialect {
   let wrote = false;
   const statements = new Map<string, SqliteStatement>();
-  const wal = groupFsync(`${path}-wal`);
+  // An in-memory database has no file to make durable.
+  const wal = path === ':memory:' ? { sync: async () => {}, close: () => {} } : groupFsync(`${path}-wal`);
   const cached: SqliteDatabase = {
     close() {
       wal.close();

@@ -1,11 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import { durableSqliteDialect } from './sqlite-connection.js';
 import type { Database } from './schema.js';
+import { ensurePrivateDir, ensurePrivateFile, makePrivate } from '../kernel/private-files.js';
 import type { Store } from '../ports/store.js';
 
 /**
@@ -15,9 +16,15 @@ import type { Store } from '../ports/store.js';
  * process on the same file wait for the write lock instead of failing.
  */
 export async function openSqliteStore(dataDir: string): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true });
+  // `--data-dir :memory:` (and the embedded API's storage 'memory'): a database that lives and
+  // dies with the process, for tests; nothing is written to disk.
+  if (dataDir === MEMORY) return openSqliteFile(MEMORY);
+  ensurePrivateDir(dataDir);
   return openSqliteFile(join(dataDir, 'userpoold.sqlite'));
 }
+
+/** The data folder name that keeps the SQLite database in memory. */
+export const MEMORY = ':memory:';
 
 export async function openSqliteFile(path: string): Promise<Store> {
   const { db, database } = await openMigrated(path);
@@ -32,6 +39,9 @@ export async function openSqliteDatabase(path: string): Promise<Kysely<Database>
 }
 
 async function openMigrated(path: string): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
+  // SQLite would create the file with 0644 under the usual umask: anyone on the machine could
+  // read every user's record. Made here first, owner-only; an existing file keeps its mode.
+  const created = path !== MEMORY && ensurePrivateFile(path);
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   // Commits are made durable by the group fsync in sqlite-connection.ts, not inside COMMIT.
@@ -40,6 +50,9 @@ async function openMigrated(path: string): Promise<{ db: Kysely<Database>; datab
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: durableSqliteDialect(database, path) });
   await migrate(db);
+  // SQLite gives -wal and -shm the mode of the database file (findCreateFileMode in its unix
+  // VFS); set once more here, now that the migration made them, so the mode never hangs on it.
+  if (created) for (const sidecar of [`${path}-wal`, `${path}-shm`]) if (existsSync(sidecar)) makePrivate(sidecar);
   return { db, database };
 }
 
