@@ -8,20 +8,42 @@ import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../src/model/ge
 import { SHAPES } from '../src/model/generated/shapes.js';
 import { validateInput } from '../src/http/api/validate.js';
 import { createLogger } from '../src/kernel/logger.js';
-import { structureMembers, typedValue, validValue, violationFor, wrongTypeValue } from './support/model-values.js';
+import {
+  adversarialUnits,
+  patternedPaths,
+  placeAt,
+  repeatTo,
+  shapeFact,
+  structureMembers,
+  typedValue,
+  validValue,
+  violationFor,
+  wrongTypeValue,
+} from './support/model-values.js';
 import { startServer, type RawResponse, type TestServer } from './support/server.js';
 
 /**
  * Hostile input for every operation of the model, whatever is registered when the test runs.
  * The property: a client error is HTTP 400 (413 when the body is too large) with a JSON body
- * naming an error of the model or of the protocol; never a 500, never a crash, and the server
- * keeps answering. FUZZ_RUNS raises the number of cases per property (default keeps the file
+ * naming an error of the model or of the protocol; never a 500, never a crash, the server
+ * keeps answering, and no request takes longer than REQUEST_BUDGET_MS (validation runs on the
+ * event loop: a slow check stalls every other request). Inputs include null list members and
+ * map values, and values of maximum length (and one more) built from the characters each
+ * pattern accepts. FUZZ_RUNS raises the number of cases per property (default keeps the file
  * under a minute on two cores); FUZZ_SEED replays a run.
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const fcParams = { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true };
+
+/**
+ * The longest any one fuzz request may take. Bodies here are at most a few hundred kilobytes,
+ * answered in milliseconds; the backtracking patterns this guards against took seconds.
+ */
+const REQUEST_BUDGET_MS = 1_000;
+/** Length of the hostile values for patterned shapes that have no maximum length. */
+const UNBOUNDED_LENGTH = 64_000;
 
 /** Deeper than JSON.stringify's recursion allows, to catch code that echoes input back. */
 const NESTING = 20_000;
@@ -93,6 +115,15 @@ function assertPrototypeClean(context: string): void {
 
 describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
   let server: TestServer;
+
+  /** server.raw, failing the test when the answer took longer than REQUEST_BUDGET_MS. */
+  async function timedRaw(op: OperationName, body: unknown): Promise<RawResponse> {
+    const start = performance.now();
+    const res = await server.raw(op, body);
+    const ms = performance.now() - start;
+    assert.ok(ms <= REQUEST_BUDGET_MS, `answered after ${ms.toFixed(0)} ms (budget ${REQUEST_BUDGET_MS} ms): ${describeCase(op, body, res)}`);
+    return res;
+  }
   let poolId = 'us-east-1_NoSuchPl1';
   let clientId = 'nosuchclientid0123456789ab';
   let hints: Record<string, fc.Arbitrary<unknown>>;
@@ -141,7 +172,7 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
       );
       await fc.assert(
         fc.asyncProperty(notObject, async (text) => {
-          const res = await server.raw(op, text);
+          const res = await timedRaw(op, text);
           if (text === '{"a":1e400}') assertAnswered(op, text, res);
           else assertClientError(op, text, res, 'SerializationException');
         }),
@@ -154,7 +185,7 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
         .filter((o) => !Object.keys(o).some((k) => memberNames.has(k)));
       await fc.assert(
         fc.asyncProperty(strangers, async (body) => {
-          const res = await server.raw(op, body);
+          const res = await timedRaw(op, body);
           if (required.length > 0) assertClientError(op, body, res, 'InvalidParameterException');
           else assertAnswered(op, body, res);
         }),
@@ -165,7 +196,7 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
       // Right types, hostile contents, sometimes real identifiers: any modelled answer.
       await fc.assert(
         fc.asyncProperty(typedValue(shape, { hints }), async (body) => {
-          const res = await server.raw(op, body);
+          const res = await timedRaw(op, body);
           assertAnswered(op, body, res);
         }),
         fcParams,
@@ -181,7 +212,7 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
           );
         await fc.assert(
           fc.asyncProperty(broken, async (body) => {
-            const res = await server.raw(op, body);
+            const res = await timedRaw(op, body);
             assertClientError(op, body, res, 'InvalidParameterException');
           }),
           fcParams,
@@ -198,7 +229,7 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
           );
         await fc.assert(
           fc.asyncProperty(wrong, async (body) => {
-            const res = await server.raw(op, body);
+            const res = await timedRaw(op, body);
             assertClientError(op, body, res, 'SerializationException');
           }),
           fcParams,
@@ -209,7 +240,7 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
       await fc.assert(
         fc.asyncProperty(typedValue(shape, { hints }), async (body) => {
           const text = withPrototypeKeys(body);
-          const res = await server.raw(op, text);
+          const res = await timedRaw(op, text);
           assertAnswered(op, text, res);
           assertPrototypeClean(`${op} ${text.slice(0, 200)}`);
         }),
@@ -221,7 +252,7 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
         const kind = SHAPES[member.target]?.type;
         const deep = kind === 'structure' || kind === 'map' ? deepObject(NESTING) : deepArray(NESTING);
         const text = `{"${name}":${deep}}`;
-        const res = await server.raw(op, text);
+        const res = await timedRaw(op, text);
         assertClientError(op, `{"${name}": <${deep.length} chars of nesting>}`, res);
       }
 
@@ -229,6 +260,36 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
       assert.equal(health.status, 200, `server stopped answering after ${op}`);
     });
   }
+
+  it('every patterned member, at its maximum length and one more, in characters its pattern accepts: answered in time, never a 500', async () => {
+    let sent = 0;
+    for (const op of OPERATION_NAMES) {
+      const shape = inputShape(op);
+      if (shape === null) continue;
+      const paths = patternedPaths(shape);
+      for (const [index, { steps, target }] of paths.entries()) {
+        const fact = shapeFact(target);
+        if (fact.type !== 'string') continue;
+        const units = adversarialUnits(target);
+        // The first unit (a separator of the pattern, when it has one) and one more, turning with the path.
+        const chosen = [...new Set([units[0], units[1 + (index % Math.max(1, units.length - 1))]])].filter((u): u is string => u !== undefined);
+        const lengths = fact.max !== undefined ? [fact.max, fact.max + 1] : [UNBOUNDED_LENGTH];
+        for (const unit of chosen) {
+          for (const length of lengths) {
+            // At the maximum, end on a refused character so the whole run must be scanned; past it, the run alone.
+            const value = length === fact.max || fact.max === undefined ? repeatTo(unit, length - 1) + '\u0000' : repeatTo(unit, length);
+            const body = placeAt(shape, steps, value);
+            const res = await timedRaw(op, body);
+            assertAnswered(op, body, res);
+            sent++;
+          }
+        }
+      }
+    }
+    assert.ok(sent > 500, `only ${sent} requests sent`);
+    const health = await fetch(`${server.url}/health`);
+    assert.equal(health.status, 200);
+  });
 
   it('a valid request naming a pool, client or token that does not exist gets a modelled 400', async () => {
     const answered: string[] = [];

@@ -1,10 +1,13 @@
 import fc from 'fast-check';
+import { modelPattern } from '../../src/http/api/model-patterns.js';
 import { PATTERN_FLAGS, SHAPES, type MemberFact, type ShapeFact } from '../../src/model/generated/shapes.js';
 
 /**
  * Values built from the model's shape facts, for the fuzzer: type-correct values with hostile
- * contents, values that break exactly one constraint, values of the wrong JSON type, and one
- * deterministic valid value per shape (for "valid request, missing resource" checks).
+ * contents (now and then a null list member or map value), values that break exactly one
+ * constraint (among them nulls in lists and maps, and long values made of what a pattern
+ * accepts), values of the wrong JSON type, one deterministic valid value per shape (for
+ * "valid request, missing resource" checks), and pattern-adversarial strings.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -101,11 +104,11 @@ export function typedValue(shapeName: string, options: TypedOptions = {}, depth 
     case 'document':
       return fc.jsonValue({ maxDepth: 3 });
     case 'list':
-      return fc.array(typedValue(fact.member, options, depth + 1), { maxLength: depth >= maxDepth ? 0 : 4 });
+      return fc.array(orNull(typedValue(fact.member, options, depth + 1)), { maxLength: depth >= maxDepth ? 0 : 4 });
     case 'map': {
       const keys = fc.oneof(typedValue(fact.key, options, depth + 1) as fc.Arbitrary<string>, fc.constantFrom(...PROTOTYPE_KEYS));
       return fc
-        .array(fc.tuple(keys, typedValue(fact.value, options, depth + 1)), { maxLength: depth >= maxDepth ? 0 : 4 })
+        .array(fc.tuple(keys, orNull(typedValue(fact.value, options, depth + 1))), { maxLength: depth >= maxDepth ? 0 : 4 })
         .map((pairs) => {
           const out: Record<string, unknown> = {};
           for (const [k, v] of pairs) setOwn(out, k, v);
@@ -113,6 +116,11 @@ export function typedValue(shapeName: string, options: TypedOptions = {}, depth 
         });
     }
   }
+}
+
+/** Now and then a null where a list member or map value belongs: the model's lists and maps are dense. */
+function orNull(item: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc.oneof({ weight: 9, arbitrary: item }, { weight: 1, arbitrary: fc.constant(null) });
 }
 
 /** A JSON value whose type the shape does not accept (null excluded: it means "absent"). */
@@ -158,6 +166,19 @@ export function violationFor(member: MemberFact): unknown[] {
       if (fact.max !== undefined && fact.max < 200_000) out.push('y'.repeat(fact.max + 1));
       if (fact.min !== undefined && fact.min > 0) out.push('');
       if (fact.enum) out.push('NOT_A_MODEL_ENUM_VALUE');
+      if (fact.pattern !== undefined) {
+        // Built from what the pattern accepts, so a backtracking engine would work hardest.
+        const units = adversarialUnits(member.target);
+        const max = fact.max;
+        if (max !== undefined && max < 200_000) out.push(...units.slice(0, 2).map((unit) => repeatTo(unit, max + 1)));
+        const long = Math.min(fact.max ?? 4_096, 4_096);
+        for (const unit of units.slice(0, 3)) {
+          for (const tail of REJECTED_TAILS) {
+            const value = repeatTo(unit, long - tail.length) + tail;
+            if (!stringSatisfies(fact, value)) out.push(value);
+          }
+        }
+      }
       break;
     case 'integer':
     case 'long':
@@ -166,9 +187,11 @@ export function violationFor(member: MemberFact): unknown[] {
       break;
     case 'list':
       if (fact.min !== undefined && fact.min > 0) out.push([]);
+      out.push([null]);
       break;
     case 'map':
       if (fact.min !== undefined && fact.min > 0) out.push({});
+      out.push({ key: null });
       break;
     default:
       break;
@@ -202,9 +225,88 @@ function stringSatisfies(fact: Extract<ShapeFact, { type: 'string' }>, s: string
   if (fact.min !== undefined && length < fact.min) return false;
   if (fact.max !== undefined && length > fact.max) return false;
   if (fact.enum && !fact.enum.includes(s)) return false;
+  // RE2, as the server: V8 could take seconds on the long hostile values built here.
   const pattern = fact.jsPattern ?? fact.pattern;
-  if (pattern !== undefined && !new RegExp(pattern, PATTERN_FLAGS).test(s)) return false;
+  if (pattern !== undefined && !modelPattern(pattern).test(s)) return false;
   return true;
+}
+
+/** Runs of literal text outside character classes, e.g. `arn:`, `{##`, `##}`, `@`: the separators a pattern backtracks over. */
+export function literalRuns(source: string): string[] {
+  const runs: string[] = [];
+  let run = '';
+  let inClass = false;
+  const flush = () => {
+    if (run !== '') runs.push(run);
+    run = '';
+  };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (inClass) {
+      if (c === '\\') i++;
+      else if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      i++;
+      if (/[^A-Za-z0-9]/.test(next)) run += next;
+      else flush();
+    } else if (c === '[') {
+      flush();
+      inClass = true;
+    } else if ('^$()|?*+{}.'.includes(c)) {
+      flush();
+    } else {
+      run += c;
+    }
+  }
+  flush();
+  return runs;
+}
+
+/** Short values the pattern accepts (fast-check cannot generate for lookbehinds: those are sampled without them and filtered). */
+export function patternSamples(source: string): string[] {
+  const re = new RegExp(source, PATTERN_FLAGS);
+  const generator = new RegExp(source.replace(/\(\?<[=!][^)]*\)/g, ''), PATTERN_FLAGS);
+  const samples = fc.sample(fc.stringMatching(generator, { size: 'small' }), { numRuns: 30, seed: 7 });
+  return [...new Set(samples.filter((s) => s.length > 0 && s.length < 40 && re.test(s)))].slice(0, 4);
+}
+
+/** Characters the model's classes accept or refuse; pattern-adversarial runs are built from them. */
+const ADVERSARIAL_ALPHABET = ['a', 'Z', '0', '_', '-', '.', '@', ':', '/', '=', '+', '#', '{', '}', ' ', '\t', '\n', 'é', '\u0301', '€', '😀', '\u00a0'];
+/** Ends that the model's patterns refuse, put after a long accepted run to force a full scan (or backtracking). */
+export const REJECTED_TAILS = ['\u0000', '\u2028', ' !'];
+
+const unitCache = new Map<string, string[]>();
+
+/**
+ * The units that hostile values for a patterned string shape repeat: the pattern's literal
+ * separators, short valid values, valid values followed by a separator, then single accepted
+ * characters. Repeated up to the maximum length (and past it), and ended with a rejected
+ * character, they make a backtracking engine try every way to split the run.
+ */
+export function adversarialUnits(shapeName: string): string[] {
+  const cached = unitCache.get(shapeName);
+  if (cached) return cached;
+  const fact = shapeFact(shapeName);
+  if (fact.type !== 'string' || fact.pattern === undefined) throw new Error(`${shapeName} is not a patterned string`);
+  const source = fact.jsPattern ?? fact.pattern;
+  const compiled = new RegExp(source, PATTERN_FLAGS);
+  const samples = patternSamples(source);
+  const runs = literalRuns(source);
+  const accepted = ADVERSARIAL_ALPHABET.filter((c) => compiled.test(c.repeat(3)) || samples.some((s) => compiled.test(s + c + s)));
+  const units = [...new Set([...runs, ...samples.flatMap((s) => runs.map((r) => s + r)), ...samples, ...accepted.slice(0, 6), 'a', '\u0000'])].slice(0, 10);
+  unitCache.set(shapeName, units);
+  return units;
+}
+
+/** `unit` repeated to exactly `length` code points (the length the model's constraints count). */
+export function repeatTo(unit: string, length: number): string {
+  const points = [...unit];
+  if (points.length === unit.length) return unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+  const whole = Math.floor(length / points.length);
+  return unit.repeat(whole) + points.slice(0, length - whole * points.length).join('');
 }
 
 function validString(shapeName: string, fact: Extract<ShapeFact, { type: 'string' }>, memberName: string): string {
@@ -268,4 +370,48 @@ export function validValue(shapeName: string, memberName = ''): unknown {
     case 'map':
       return {};
   }
+}
+
+/** One step from a shape towards a value inside it. */
+export type PathStep = { kind: 'member'; name: string } | { kind: 'item' } | { kind: 'key' } | { kind: 'value' };
+
+/** Every way down from `shapeName` (at most `depth` steps) to a string shape that has a pattern, with that shape's name. */
+export function patternedPaths(shapeName: string, depth = 6): { steps: PathStep[]; target: string }[] {
+  const fact = shapeFact(shapeName);
+  const below = (step: PathStep, target: string) => patternedPaths(target, depth - 1).map((p) => ({ steps: [step, ...p.steps], target: p.target }));
+  if (fact.type === 'string') return fact.pattern !== undefined ? [{ steps: [], target: shapeName }] : [];
+  if (depth <= 0) return [];
+  switch (fact.type) {
+    case 'structure':
+      return Object.entries(fact.members).flatMap(([name, member]) => below({ kind: 'member', name }, member.target));
+    case 'list':
+      return below({ kind: 'item' }, fact.member);
+    case 'map':
+      return [...below({ kind: 'key' }, fact.key), ...below({ kind: 'value' }, fact.value)];
+    default:
+      return [];
+  }
+}
+
+/** A valid value of `shapeName` (required members only) with `value` put at the end of `steps`. */
+export function placeAt(shapeName: string, steps: readonly PathStep[], value: unknown, memberName = ''): unknown {
+  const [step, ...rest] = steps;
+  if (step === undefined) return value;
+  const fact = shapeFact(shapeName);
+  if (step.kind === 'member' && fact.type === 'structure') {
+    const member = fact.members[step.name];
+    if (!member) throw new Error(`${shapeName} has no member ${step.name}`);
+    const base = validValue(shapeName, memberName) as Record<string, unknown>;
+    // A union takes exactly one member: the one on the path.
+    const out = fact.union ? {} : base;
+    return { ...out, [step.name]: placeAt(member.target, rest, value, step.name) };
+  }
+  if (step.kind === 'item' && fact.type === 'list') return [placeAt(fact.member, rest, value, memberName)];
+  if (step.kind === 'value' && fact.type === 'map') return { k: placeAt(fact.value, rest, value, memberName) };
+  if (step.kind === 'key' && fact.type === 'map' && rest.length === 0) {
+    const out: Record<string, unknown> = {};
+    setOwn(out, String(value), validValue(fact.value, memberName));
+    return out;
+  }
+  throw new Error(`cannot follow ${JSON.stringify(step)} into ${shapeName}`);
 }
