@@ -25,6 +25,12 @@ export interface Config {
   logLevel: LogLevel;
   /** Base URL that appears in token issuers; defaults to http://host:port. */
   publicUrl: string | undefined;
+  /**
+   * The token issuer: `server` (this server's URL and the pool id) or `aws`
+   * (https://cognito-idp.<region>.amazonaws.com/<poolId>, for verifiers such as aws-jwt-verify
+   * that accept only AWS's issuers; the JWKS is still served here).
+   */
+  issuerFormat: 'server' | 'aws';
   /** argon2id parameters: memory in KiB, iterations, lanes. OWASP's minimum by default. */
   argon2MemoryKib: number;
   argon2Iterations: number;
@@ -97,7 +103,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 export class ConfigError extends Error {}
 
-type Kind = 'string' | 'port' | 'int' | 'bool' | 'logLevel' | 'region' | 'accountId' | 'smsTransport';
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'logLevel' | 'region' | 'accountId' | 'smsTransport' | 'issuerFormat';
 
 interface OptionSpec {
   key: keyof Config;
@@ -121,6 +127,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'accountId', flag: 'account-id', kind: 'accountId', default: '000000000000', help: '12-digit account id used in ARNs' },
   { key: 'logLevel', flag: 'log-level', kind: 'logLevel', default: 'info', help: 'debug, info, warn, error or silent' },
   { key: 'publicUrl', flag: 'public-url', kind: 'string', default: undefined, help: 'external base URL, used as the token issuer prefix (unset: the Host header of each request; set it whenever listening beyond loopback)' },
+  { key: 'issuerFormat', flag: 'issuer-format', kind: 'issuerFormat', default: 'server', help: "token issuer: server (this server's URL) or aws (https://cognito-idp.<region>.amazonaws.com/<poolId>, for aws-jwt-verify; JWKS still served here)" },
   { key: 'argon2MemoryKib', flag: 'argon2-memory-kib', kind: 'int', default: 19456, min: 8, help: 'argon2id memory cost in KiB' },
   { key: 'argon2Iterations', flag: 'argon2-iterations', kind: 'int', default: 2, min: 1, help: 'argon2id time cost' },
   { key: 'argon2Parallelism', flag: 'argon2-parallelism', kind: 'int', default: 1, min: 1, help: 'argon2id lanes' },
@@ -186,6 +193,9 @@ function parseValue(spec: OptionSpec, raw: unknown, source: string): Config[keyo
       return raw as LogLevel;
     case 'region':
       if (typeof raw !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(raw)) fail('expected a region such as us-east-1');
+      return raw as string;
+    case 'issuerFormat':
+      if (raw !== 'server' && raw !== 'aws') fail('expected server or aws');
       return raw as string;
     case 'smsTransport':
       if (raw !== 'outbox' && raw !== 'webhook' && raw !== 'sns') fail('expected outbox, webhook or sns');
@@ -278,7 +288,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 export function helpText(): string {
   const lines = OPTIONS.map((o) => {
     const def = o.default === undefined ? '' : ` (default ${String(o.default)})`;
-    const value = { string: 'TEXT', port: 'PORT', int: 'N', bool: '[true|false]', logLevel: 'LEVEL', region: 'REGION', accountId: 'ID', smsTransport: 'outbox|webhook|sns' }[o.kind];
+    const value = { string: 'TEXT', port: 'PORT', int: 'N', bool: '[true|false]', logLevel: 'LEVEL', region: 'REGION', accountId: 'ID', smsTransport: 'outbox|webhook|sns', issuerFormat: 'server|aws' }[o.kind];
     return `  ${`--${o.flag} ${value}`.padEnd(36)} ${o.help}${def}\n  ${''.padEnd(36)} env ${envName(o.flag)}, config key "${o.key}"`;
   });
   return [

@@ -86,6 +86,9 @@ export async function poolJwks(deps: Pick<Deps, KeyDeps>, poolId: string): Promi
 
 /** `<public URL or the URL the request reached>/<poolId>`, as Cognito's `iss`. */
 export function issuerOf(deps: Pick<Deps, 'config'>, baseUrl: string, poolId: string): string {
+  // AWS's own issuer, for verifiers that accept no other (aws-jwt-verify checks the issuer's
+  // form); tokens are still checked here by the pool id at its end, whichever form it has.
+  if (deps.config.issuerFormat === 'aws') return `https://cognito-idp.${deps.config.region}.amazonaws.com/${poolId}`;
   return `${(deps.config.publicUrl ?? baseUrl).replace(/\/+$/, '')}/${poolId}`;
 }
 
