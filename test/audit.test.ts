@@ -8,6 +8,7 @@ import {
   ForgotPasswordCommand,
   GetUserCommand,
   InitiateAuthCommand,
+  ListUserPoolsCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
@@ -24,6 +25,7 @@ import { silentLogger } from '../src/kernel/logger.js';
 import { auditRecordOf, createAuditLog } from '../src/services/audit/audit-log.js';
 import { openSqliteFile } from '../src/storage/sqlite.js';
 import type { AuditRecord } from '../src/ports/audit.js';
+import { addingMembers } from './support/adding-members.js';
 import { createConfirmedUser } from './support/fixtures.js';
 import { latestCode } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
@@ -221,6 +223,33 @@ describe('audit log through the API', () => {
 
     const text = JSON.stringify(all) + all.map(formatAuditLine).join('\n');
     for (const secret of secrets) assert.ok(!text.includes(secret), `an audit row holds a secret (${secret.slice(0, 4)}…)`);
+  });
+
+  it('records the pool the operation names, never a member added to the body', async () => {
+    const smuggler = addingMembers(new CognitoIdentityProviderClient({ endpoint: server.url, region: 'us-east-1', credentials: AUDITOR, maxAttempts: 1 }), {
+      UserPoolId: poolId,
+      Username: 'mallory',
+      ClientId: clientId,
+    });
+    try {
+      const listed = await smuggler.send(new ListUserPoolsCommand({ MaxResults: 1 }));
+      const refused = await smuggler.send(new AdminGetUserCommand({ UserPoolId: `${poolId}x`, Username: 'nobody' })).then(
+        () => assert.fail('AdminGetUser on a pool that does not exist succeeded'),
+        (err: { $metadata: { requestId?: string } }) => err,
+      );
+      const all = await rows();
+      const row = (requestId: string | undefined) => {
+        const found = all.find((r) => r.requestId === requestId);
+        assert.ok(found, `no audit row for request ${requestId}`);
+        return [found.operation, found.poolId, found.clientId, found.username, found.principal];
+      };
+      assert.deepEqual(row(listed.$metadata.requestId), ['ListUserPools', null, null, null, AUDITOR_ARN]);
+      // AdminGetUser has its own UserPoolId and Username, which the helper leaves alone; the
+      // added ClientId is no member of its input, so the row names no client.
+      assert.deepEqual(row(refused.$metadata.requestId), ['AdminGetUser', `${poolId}x`, null, 'nobody', AUDITOR_ARN]);
+    } finally {
+      smuggler.destroy();
+    }
   });
 
   it('answers the request id the row carries', async () => {

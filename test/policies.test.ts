@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { evaluate, parsePolicy, PolicyError } from '../src/services/credentials/policy.js';
+import { addingMembers } from './support/adding-members.js';
 import { createConfirmedUser } from './support/fixtures.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 
@@ -72,6 +73,7 @@ describe('IAM-style policies on the signed operations', () => {
       },
       { name: 'pools-only', ...key('poolsonly'), policy: { Statement: { Effect: 'Allow', Action: 'cognito-idp:Admin*', Resource: `arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/*` } } },
       { name: 'no-delete', ...key('nodelete'), policy: { Statement: [{ Effect: 'Allow', NotAction: 'cognito-idp:AdminDelete*', Resource: '*' }] } },
+      { name: 'pool-a-admin', ...key('poolaadmin'), policy: { Statement: { Effect: 'Allow', Action: 'cognito-idp:*', Resource: poolArn(poolA) } } },
     ];
     writeFileSync(join(dir, 'all.json'), JSON.stringify({ principals }));
     server = await startServer({ config: { credentialsFile: join(dir, 'all.json'), dataDir: join(dir, 'data') } });
@@ -130,6 +132,23 @@ describe('IAM-style policies on the signed operations', () => {
     );
     const user = await noDelete.send(new AdminGetUserCommand({ UserPoolId: poolA, Username: 'bob' }));
     assert.equal(user.Username, 'bob');
+  });
+
+  it('evaluates the resource on the members the operation defines, never on a member added to the body', async () => {
+    // A key allowed only on pool A's ARN adds "UserPoolId": pool A to calls on no pool: those
+    // are still evaluated on resource *, whatever the body says.
+    const poolAdmin = addingMembers(as('poolaadmin'), { UserPoolId: poolA });
+    await expectAwsError(() => poolAdmin.send(new ListUserPoolsCommand({ MaxResults: 5 })), 'AccessDeniedException', denied('pool-a-admin', 'ListUserPools', '*'));
+    await expectAwsError(() => poolAdmin.send(new CreateUserPoolCommand({ PoolName: 'smuggled' })), 'AccessDeniedException', denied('pool-a-admin', 'CreateUserPool', '*'));
+    const user = await poolAdmin.send(new AdminGetUserCommand({ UserPoolId: poolA, Username: 'alice' }));
+    assert.equal(user.Username, 'alice', 'the key still works on its own pool');
+    await expectAwsError(
+      () => poolAdmin.send(new AdminGetUserCommand({ UserPoolId: poolB, Username: 'alice' })),
+      'AccessDeniedException',
+      denied('pool-a-admin', 'AdminGetUser', poolArn(poolB)),
+    );
+    const pools = await as('admin').send(new ListUserPoolsCommand({ MaxResults: 10 }));
+    assert.deepEqual(pools.UserPools?.map((p) => p.Name).sort(), ['a', 'b'], 'no pool was created');
   });
 
   it('checks the policy before validating the input', async () => {

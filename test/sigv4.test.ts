@@ -73,7 +73,12 @@ interface RawSigned {
   extraHeaders?: Record<string, string>;
   /** Changes what is sent after signing: headers (lower-case names) and body. */
   tamper?: (sent: { headers: Record<string, string>; body: string }) => void;
-  presign?: { expiresIn: number };
+  /** Presigned; hoistTarget: as the SDK presigner does by default, x-amz-target moves into the query. */
+  presign?: { expiresIn: number; hoistTarget?: boolean };
+  /** Headers sent but left out of the signature (lower-case names). */
+  unsigned?: string[];
+  /** The name the target header is given before signing (x-amz-target). */
+  targetHeader?: string;
 }
 
 /** A request signed by @smithy/signature-v4 (the SDKs' signer), sent with fetch. */
@@ -96,15 +101,21 @@ async function signedRaw(server: TestServer, r: RawSigned): Promise<{ status: nu
     headers: {
       host: url.host,
       'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AWSCognitoIdentityProviderService.${r.target}`,
+      [r.targetHeader ?? 'x-amz-target']: `AWSCognitoIdentityProviderService.${r.target}`,
       ...r.extraHeaders,
     } as Record<string, string>,
     body,
   };
   const signingDate = r.date ?? new Date(server.clock.nowMs());
+  const unsignableHeaders = new Set(r.unsigned ?? []);
   const signed = r.presign
-    ? await signer.presign(request, { signingDate, expiresIn: r.presign.expiresIn, unhoistableHeaders: new Set(['x-amz-target']) })
-    : await signer.sign(request, { signingDate });
+    ? await signer.presign(request, {
+        signingDate,
+        expiresIn: r.presign.expiresIn,
+        unsignableHeaders,
+        ...(r.presign.hoistTarget ? {} : { unhoistableHeaders: new Set(['x-amz-target']) }),
+      })
+    : await signer.sign(request, { signingDate, unsignableHeaders });
   const sent = { headers: { ...(signed.headers as Record<string, string>) }, body };
   r.tamper?.(sent);
   delete sent.headers.host;
@@ -217,7 +228,7 @@ describe('SigV4 with developer credentials', () => {
     const edit = (from: string, to: string) => (sent: { headers: Record<string, string> }) => {
       sent.headers.authorization = (sent.headers.authorization as string).replace(from, to);
     };
-    const dropped = await signedRaw(server, { target: 'ListUserPools', body: { MaxResults: 1 }, tamper: edit(';x-amz-target', '') });
+    const dropped = await signedRaw(server, { target: 'ListUserPools', body: { MaxResults: 1 }, tamper: edit('content-type;', '') });
     assertAwsError(dropped, 'InvalidSignatureException', MISMATCH);
     const extra = await signedRaw(server, { target: 'ListUserPools', body: { MaxResults: 1 }, tamper: edit(';x-amz-target', ';x-amz-target;x-not-sent') });
     assertAwsError(extra, 'InvalidSignatureException', MISMATCH);
@@ -269,6 +280,64 @@ describe('SigV4 with developer credentials', () => {
     assertAwsError(expired, 'InvalidSignatureException', `Signature expired: ${basic(signedAt.getTime())} is now earlier than ${basic(now - 60_000)} (${basic(now)} - 60 sec.)`);
     const wrongKey = await signedRaw(server, { target: 'ListUserPools', body: { MaxResults: 1 }, presign: { expiresIn: 60 }, key: { ...ADMIN, secretAccessKey: 'x' } });
     assertAwsError(wrongKey, 'InvalidSignatureException', MISMATCH);
+  });
+
+  describe('binding the operation to the signature', () => {
+    const TARGET_NOT_SIGNED = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.";
+    const userGone = (username: string) => admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username })).then(() => false, (err: Error) => err.name === 'UserNotFoundException');
+    let victims = 0;
+    const victim = async () => {
+      const username = `victim${++victims}`;
+      await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }));
+      return username;
+    };
+    const deleteInstead = (sent: { headers: Record<string, string> }) => (sent.headers['x-amz-target'] = 'AWSCognitoIdentityProviderService.AdminDeleteUser');
+
+    it('requires x-amz-target among the signed headers, so a signed call cannot be replayed as another operation', async () => {
+      const username = await victim();
+      const body = { UserPoolId: poolId, Username: username };
+      const replayed = await signedRaw(server, { target: 'AdminGetUser', body, unsigned: ['x-amz-target'], tamper: deleteInstead });
+      assertAwsError(replayed, 'InvalidSignatureException', TARGET_NOT_SIGNED);
+      const asSigned = await signedRaw(server, { target: 'AdminGetUser', body, unsigned: ['x-amz-target'] });
+      assertAwsError(asSigned, 'InvalidSignatureException', TARGET_NOT_SIGNED);
+      const dropped = await signedRaw(server, {
+        target: 'AdminGetUser',
+        body,
+        tamper: (sent) => (sent.headers.authorization = (sent.headers.authorization as string).replace(';x-amz-target', '')),
+      });
+      assertAwsError(dropped, 'InvalidSignatureException', TARGET_NOT_SIGNED);
+      assert.equal(await userGone(username), false, 'the user was not deleted');
+      // A signed target is bound: changing it breaks the signature.
+      const changed = await signedRaw(server, { target: 'AdminGetUser', body, tamper: deleteInstead });
+      assertAwsError(changed, 'InvalidSignatureException', MISMATCH);
+      assert.equal(await userGone(username), false, 'the user was not deleted');
+    });
+
+    it('takes a presigned call\'s operation from its signed query, as the SDK presigner puts it there', async () => {
+      for (const targetHeader of ['x-amz-target', 'X-Amz-Target']) {
+        const res = await signedRaw(server, { target: 'AdminGetUser', body: { UserPoolId: poolId, Username: 'alice' }, presign: { expiresIn: 60, hoistTarget: true }, targetHeader });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(res.body.Username, 'alice');
+      }
+      const sameHeader = await signedRaw(server, {
+        target: 'AdminGetUser',
+        body: { UserPoolId: poolId, Username: 'alice' },
+        presign: { expiresIn: 60, hoistTarget: true },
+        tamper: (sent) => (sent.headers['x-amz-target'] = 'AWSCognitoIdentityProviderService.AdminGetUser'),
+      });
+      assert.equal(sameHeader.status, 200, JSON.stringify(sameHeader.body));
+    });
+
+    it('refuses a presigned call whose added header names another operation', async () => {
+      const username = await victim();
+      const body = { UserPoolId: poolId, Username: username };
+      const res = await signedRaw(server, { target: 'AdminGetUser', body, presign: { expiresIn: 3600, hoistTarget: true }, tamper: deleteInstead });
+      assertAwsError(res, 'InvalidSignatureException', MISMATCH);
+      // Kept as a header instead, the target must be among X-Amz-SignedHeaders.
+      const unsignedHeader = await signedRaw(server, { target: 'AdminGetUser', body, presign: { expiresIn: 3600 }, unsigned: ['x-amz-target'], tamper: deleteInstead });
+      assertAwsError(unsignedHeader, 'InvalidSignatureException', TARGET_NOT_SIGNED);
+      assert.equal(await userGone(username), false, 'the user was not deleted');
+    });
   });
 
   it('refuses a request signed both ways', async () => {

@@ -1,122 +1,33 @@
-import { OPERATIONS, OPERATION_NAMES, SERVICE, type OperationName } from '../../model/generated/operations.js';
-import { knownMembersOnly, validateInput } from './validate.js';
-import { DOCUMENTED_BEYOND_MODEL, ServiceError, serialization, unsupportedOperation } from '../../kernel/errors.js';
-import type { Handler, Handlers } from '../../features/operation.js';
-import type { Outcome, RawRequest, RequestContext } from '../../kernel/request-context.js';
+import type { Handlers } from '../../features/operation.js';
+import type { RawRequest, RequestContext } from '../../kernel/request-context.js';
 import type { Logger } from '../../kernel/logger.js';
+import { createApiPipeline, NO_GUARDS, type ApiPipeline, type Guards } from '../pipeline/index.js';
+import type { DispatchResult } from './protocol.js';
 
-export interface DispatchResult {
-  status: number;
-  body: string;
-  errorType?: string;
-  errorMessage?: string;
-}
+// The API's request pipeline (its steps, in order) is src/http/pipeline/index.ts; the
+// protocol pieces it uses (operation names, bodies, error answers) are ./protocol.ts.
+export { createApiPipeline, type ApiExchange, type ApiPipeline, type Guards } from '../pipeline/index.js';
+export { errorResult, type DispatchResult } from './protocol.js';
 
-/**
- * Checks around every operation, in AWS's order: who is calling (SigV4 and policy, for the
- * operations AWS signs), whether they are within their quotas, then after the call a record
- * of the outcome. Each is optional; each throws ServiceErrors with AWS's names.
- */
-export interface Guards {
-  authenticate?(operation: OperationName, signed: boolean, request: RawRequest, input: Record<string, unknown>, ctx: RequestContext): Promise<void>;
-  admit?(operation: OperationName, input: Record<string, unknown>, ctx: RequestContext): Promise<void>;
-  record?(outcome: Outcome): void;
-}
-
-const TARGET_PREFIX = `${SERVICE.targetPrefix}.`;
-const KNOWN = new Set<string>(OPERATION_NAMES);
+const built = new WeakMap<Guards, { handlers: Handlers; logger: Logger; pipeline: ApiPipeline }>();
 
 /**
- * The one path from an HTTP request to an operation and back: target, JSON, validation, call,
- * serialization. Every failure leaves through `errorResult`, so clients always see the
- * AWS JSON error shape and never an internal detail.
+ * One request through the pipeline for these handlers and guards, built on first use and
+ * reused after. For callers that hold no pipeline of their own; a server can build one with
+ * createApiPipeline at startup and call its `handle`.
  */
-export async function dispatch(
+export function dispatch(
   handlers: Handlers,
   target: string | undefined,
   request: RawRequest,
   ctx: RequestContext,
   logger: Logger,
-  guards: Guards = {},
+  guards: Guards = NO_GUARDS,
 ): Promise<DispatchResult> {
-  let name: OperationName | undefined;
-  let input: Record<string, unknown> | undefined;
-  let result: DispatchResult;
-  try {
-    name = operationName(target);
-    input = parseBody(request.body);
-    const fact = OPERATIONS[name];
-    await guards.authenticate?.(name, !fact.unsigned, request, input, ctx);
-    await guards.admit?.(name, input, ctx);
-    if (fact.input !== null) validateInput(fact.input, input);
-    const handler = handlers[name] as Handler<OperationName> | undefined;
-    if (!handler) throw unsupportedOperation(`userpoold does not implement ${name} yet.`);
-    const known = fact.input === null ? {} : knownMembersOnly(fact.input, input);
-    const output = await handler(known as never, ctx).catch((err: unknown) => {
-      throw declaredOnly(name as OperationName, err);
-    });
-    result = { status: 200, body: JSON.stringify(output ?? {}) };
-  } catch (err) {
-    result = errorResult(err, ctx, logger, target);
+  let entry = built.get(guards);
+  if (entry === undefined || entry.handlers !== handlers || entry.logger !== logger) {
+    entry = { handlers, logger, pipeline: createApiPipeline({ handlers, logger, guards }) };
+    built.set(guards, entry);
   }
-  guards.record?.({ operation: name, input, ctx, status: result.status, errorType: result.errorType });
-  return result;
-}
-
-/**
- * An operation may throw only the errors its model declares: a client that switches on the
- * error name must never meet one it cannot know. Anything else is our fault, logged and
- * answered as InternalErrorException like any other bug.
- */
-function declaredOnly(operation: OperationName, err: unknown): unknown {
-  if (!(err instanceof ServiceError) || OPERATIONS[operation].errors.includes(err.name)) return err;
-  if (DOCUMENTED_BEYOND_MODEL[operation]?.includes(err.name)) return err;
-  return new Error(`${operation} threw ${err.name}, which its model does not declare: ${err.message}`);
-}
-
-function operationName(target: string | undefined): OperationName {
-  if (target === undefined || !target.startsWith(TARGET_PREFIX)) {
-    throw new ServiceError('UnknownOperationException', '');
-  }
-  const name = target.slice(TARGET_PREFIX.length);
-  if (!KNOWN.has(name)) throw new ServiceError('UnknownOperationException', '');
-  return name as OperationName;
-}
-
-function parseBody(raw: string): Record<string, unknown> {
-  if (raw.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw serialization('Request body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw serialization('Request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
-}
-
-export function errorResult(err: unknown, ctx: RequestContext, logger: Logger, target?: string): DispatchResult {
-  if (err instanceof ServiceError) {
-    return {
-      status: err.status,
-      body: JSON.stringify({ __type: err.name, message: err.message }),
-      errorType: err.name,
-      errorMessage: err.message,
-    };
-  }
-  // Our own fault: log it with the request id, tell the client nothing more.
-  logger.error('internal error', {
-    requestId: ctx.requestId,
-    target,
-    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-  });
-  const message = 'Internal server error.';
-  return {
-    status: 500,
-    body: JSON.stringify({ __type: 'InternalErrorException', message }),
-    errorType: 'InternalErrorException',
-    errorMessage: message,
-  };
+  return entry.pipeline.handle(target, request, ctx);
 }

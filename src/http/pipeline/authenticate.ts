@@ -2,8 +2,9 @@ import { isIP } from 'node:net';
 import { ConfigError, type Config } from '../../kernel/config.js';
 import { poolArn } from '../../domain/pools/user-pool.js';
 import { ServiceError } from '../../kernel/errors.js';
-import type { Guards } from '../api/dispatch.js';
-import type { OperationName } from '../../model/generated/operations.js';
+import type { Guards } from './index.js';
+import { OPERATIONS, type OperationName } from '../../model/generated/operations.js';
+import { SHAPES } from '../../model/generated/shapes.js';
 import {
   SIGV4_MESSAGES,
   SIGNING_SERVICE,
@@ -74,7 +75,7 @@ export async function createAuthenticator(deps: AuthenticatorDeps): Promise<Auth
       if (!(await signatureMatches(claim, request, principal.secretAccessKey))) throw invalidSignature(SIGV4_MESSAGES.mismatch);
       if (!sessionTokenMatches(principal, claim.sessionToken)) throw unrecognizedClient();
       ctx.principal = { arn: principal.arn, accessKeyId: principal.accessKeyId };
-      authorize(principal, operation, resourceOf(input, config));
+      authorize(principal, operation, resourceOf(operation, input, config));
     } catch (err) {
       if (err instanceof ServiceError) {
         // Who tried and why it failed; never the signature, secret or token.
@@ -93,13 +94,28 @@ function sessionTokenMatches(principal: Principal, presented: string | undefined
 /**
  * The resource an action is evaluated on: the user pool's ARN for operations on a pool, the
  * given ARN for the tagging operations, and `*` for those on no resource (CreateUserPool,
- * ListUserPools), as IAM's authorization reference lists no resource type for them.
+ * ListUserPools), as IAM's authorization reference lists no resource type for them. Read only
+ * from members the operation's input shape defines: the pipeline passes just those, and a
+ * member added to the body (UserPoolId on ListUserPools) must never choose the resource.
  */
-export function resourceOf(input: Record<string, unknown>, config: Pick<Config, 'region' | 'accountId'>): string {
-  if (typeof input.UserPoolId === 'string') return poolArn(config.region, config.accountId, input.UserPoolId);
-  if (typeof input.ResourceArn === 'string') return input.ResourceArn;
-  return '*';
+export function resourceOf(operation: OperationName, input: Record<string, unknown>, config: Pick<Config, 'region' | 'accountId'>): string {
+  const member = RESOURCE_MEMBER[operation];
+  const value = member === undefined ? undefined : input[member];
+  if (typeof value !== 'string') return '*';
+  return member === 'UserPoolId' ? poolArn(config.region, config.accountId, value) : value;
 }
+
+/** Per operation, the input member that names its resource, from the model (once, at load). */
+const RESOURCE_MEMBER: Readonly<Partial<Record<OperationName, 'UserPoolId' | 'ResourceArn'>>> = (() => {
+  const byOperation: Partial<Record<OperationName, 'UserPoolId' | 'ResourceArn'>> = {};
+  for (const [name, fact] of Object.entries(OPERATIONS) as [OperationName, (typeof OPERATIONS)[OperationName]][]) {
+    const shape = fact.input === null ? undefined : SHAPES[fact.input];
+    if (shape?.type !== 'structure') continue;
+    if ('UserPoolId' in shape.members) byOperation[name] = 'UserPoolId';
+    else if ('ResourceArn' in shape.members) byOperation[name] = 'ResourceArn';
+  }
+  return byOperation;
+})();
 
 function authorize(principal: Principal, operation: OperationName, resource: string): void {
   const action = `${SIGNING_SERVICE}:${operation}`;

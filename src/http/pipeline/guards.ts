@@ -1,4 +1,4 @@
-import type { Guards } from '../api/dispatch.js';
+import type { Guards } from './index.js';
 import type { Admit } from './admission.js';
 import type { AuditLog } from '../../services/audit/audit-log.js';
 
@@ -12,7 +12,10 @@ export interface GuardParts {
   audit?: AuditLog | undefined;
 }
 
-/** Composes the guards dispatch runs: authenticate, then admit, then (after the call) record. */
+/**
+ * Composes the optional steps of the API pipeline (index.ts createApiPipeline):
+ * authenticate (its `sigv4` step), then admit (`quotas`), then after the call record (`audit`).
+ */
 export function createGuards(parts: GuardParts): Guards {
   const guards: Guards = {};
   if (parts.authenticate) guards.authenticate = parts.authenticate;

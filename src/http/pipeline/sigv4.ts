@@ -32,6 +32,8 @@ export interface SignatureClaim {
   sessionToken: string | undefined;
   /** Presigned form: X-Amz-Expires, seconds. */
   expiresSeconds: number | undefined;
+  /** Presigned form with the operation in the (signed) query: no x-amz-target header need be signed. */
+  targetInQuery: boolean;
 }
 
 export const SIGV4_MESSAGES = {
@@ -40,6 +42,9 @@ export const SIGV4_MESSAGES = {
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
   unrecognized: 'The security token included in the request is invalid.',
   hostNotSigned: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+  // AWS's wording for a header it requires signed (as for Host and X-Amz-Date above), applied to
+  // the header that names the operation: see signedTarget.
+  targetNotSigned: "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
 } as const;
 
 export const missingAuthenticationToken = () => new ServiceError('MissingAuthenticationTokenException', SIGV4_MESSAGES.missingToken);
@@ -95,6 +100,7 @@ function readHeaderForm(request: RawRequest, authorization: string): SignatureCl
     signature: params.get('Signature') as string,
     sessionToken: header(request, 'x-amz-security-token'),
     expiresSeconds: undefined,
+    targetInQuery: false,
   };
 }
 
@@ -124,6 +130,7 @@ function readQueryForm(request: RawRequest): SignatureClaim {
     signature: q.get('X-Amz-Signature') as string,
     sessionToken: q.get('X-Amz-Security-Token') ?? undefined,
     expiresSeconds,
+    targetInQuery: queryTarget(q) !== undefined,
   };
 }
 
@@ -169,6 +176,37 @@ function redacted(authorization: string): string {
   return authorization.replace(/Signature=[^,\s]*/g, 'Signature=<redacted>');
 }
 
+const TARGET_HEADER = 'x-amz-target';
+
+/**
+ * The operation a request names, bound to its signature. The operation comes from the
+ * X-Amz-Target header, which SigV4 covers only when it is listed among the signed headers
+ * (checkClaim requires that); a presigned request may instead carry it in its query, which
+ * the signature always covers: the SDK's presigner moves every x-amz-* header there
+ * (@smithy/signature-v4 moveHeadersToQuery), keeping the header's spelling. Then a header
+ * naming another operation is refused, as is a query naming two: only the signed one may
+ * decide which operation runs.
+ */
+export function signedTarget(request: RawRequest, targetHeader: string | undefined): string | undefined {
+  // A request that is not presigned: its query is signed or ignored, never a target.
+  if (!request.query.has('X-Amz-Algorithm')) return targetHeader;
+  const fromQuery = queryTarget(request.query);
+  if (fromQuery === undefined) return targetHeader;
+  if (targetHeader !== undefined && targetHeader !== fromQuery) throw invalidSignature(SIGV4_MESSAGES.mismatch);
+  return fromQuery;
+}
+
+/** The x-amz-target query parameter (any spelling), undefined when absent; refused when ambiguous. */
+function queryTarget(query: URLSearchParams): string | undefined {
+  let found: string | undefined;
+  for (const [key, value] of query) {
+    if (key.length !== TARGET_HEADER.length || key.toLowerCase() !== TARGET_HEADER) continue;
+    if (found !== undefined && found !== value) throw invalidSignature(SIGV4_MESSAGES.mismatch);
+    found = value;
+  }
+  return found;
+}
+
 /** Date, signed headers and scope: the checks that need the server's settings but no key. */
 export function checkClaim(claim: SignatureClaim, server: { region: string; nowMs: number; skewSeconds: number }): void {
   const now = Math.floor(server.nowMs / 1000) * 1000;
@@ -189,6 +227,7 @@ export function checkClaim(claim: SignatureClaim, server: { region: string; nowM
   if (claim.dateHeader !== undefined && !claim.signedHeaders.includes(claim.dateHeader)) {
     throw invalidSignature(`'${claim.dateHeader === 'date' ? 'Date' : 'X-Amz-Date'}' must be a 'SignedHeader' in the AWS Authorization.`);
   }
+  if (!claim.targetInQuery && !claim.signedHeaders.includes(TARGET_HEADER)) throw invalidSignature(SIGV4_MESSAGES.targetNotSigned);
   let scope = '';
   if (claim.scope.region !== server.region) scope += `Credential should be scoped to a valid region, not '${claim.scope.region}'. `;
   if (claim.scope.service !== SIGNING_SERVICE) scope += `Credential should be scoped to correct service: '${SIGNING_SERVICE}'. `;

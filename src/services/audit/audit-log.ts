@@ -22,6 +22,11 @@ export interface AuditLog {
 /** What dispatch reports after each request (its `Outcome`). */
 export interface AuditedOutcome {
   operation: string | undefined;
+  /**
+   * The members the operation's input shape defines, and no other: the same object the policy's
+   * resource was read from, so a member added to the body (UserPoolId on ListUserPools) names
+   * no pool here either. Undefined when the request failed before its body was read.
+   */
   input: Record<string, unknown> | undefined;
   ctx: RequestContext;
   status: number;
