@@ -73,6 +73,14 @@ describe('AWS JSON 1.1 protocol', () => {
     const res = await server.raw('NoSuchThing', {});
     assert.equal(res.status, 400);
     assert.equal(res.body.__type, 'UnknownOperationException');
+    // Saying what arrived: a typo in a hand-written call is found at once.
+    assert.equal(res.body.message, 'Unknown operation: received X-Amz-Target "AWSCognitoIdentityProviderService.NoSuchThing"; expected AWSCognitoIdentityProviderService.<Operation>.');
+    const missing = await fetch(server.url + '/', { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1' }, body: '{}' });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(await missing.json(), {
+      __type: 'UnknownOperationException',
+      message: 'No X-Amz-Target header was received; expected AWSCognitoIdentityProviderService.<Operation>.',
+    });
   });
 
   it('takes an empty body as {}', async () => {

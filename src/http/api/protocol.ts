@@ -28,11 +28,15 @@ export function declaredOnly(operation: OperationName, err: unknown): unknown {
 
 /** The operation an X-Amz-Target value names: `AWSCognitoIdentityProviderService.<Operation>`. */
 export function operationName(target: string | undefined): OperationName {
-  if (target === undefined || !target.startsWith(TARGET_PREFIX)) {
-    throw new ServiceError('UnknownOperationException', '');
+  if (target === undefined || target === '') {
+    throw new ServiceError('UnknownOperationException', `No X-Amz-Target header was received; expected ${TARGET_PREFIX}<Operation>.`);
   }
-  const name = target.slice(TARGET_PREFIX.length);
-  if (!KNOWN.has(name)) throw new ServiceError('UnknownOperationException', '');
+  const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  if (name === undefined || !KNOWN.has(name)) {
+    // AWS answers with no message; saying what arrived saves a developer the guesswork.
+    const shown = JSON.stringify(target.length > 120 ? `${target.slice(0, 120)}...` : target);
+    throw new ServiceError('UnknownOperationException', `Unknown operation: received X-Amz-Target ${shown}; expected ${TARGET_PREFIX}<Operation>.`);
+  }
   return name as OperationName;
 }
 
