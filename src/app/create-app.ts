@@ -19,6 +19,7 @@ import { createSmsTransport } from '../services/delivery/sms-transport-factory.j
 import { createSmtpTransport } from '../services/delivery/smtp-transport.js';
 import type { EmailTransport, SmsTransport } from '../services/delivery/transport.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../services/delivery/worker.js';
+import { createNotificationLog } from '../services/delivery/notification-log.js';
 import { createLambdaInvoker } from '../services/triggers/invoker-registry.js';
 import type { LambdaInvoker } from '../services/triggers/custom-message.js';
 import { createLogger, type Logger } from '../kernel/logger.js';
@@ -87,7 +88,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? undefined
       : createSmtpTransport({ url: config.smtpUrl, defaultFrom: config.emailFrom, rejectUnauthorized: config.smtpTlsRejectUnauthorized }));
   const sms = overrides.sms ?? createSmsTransport(config, logger);
-  const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, workerId: `worker-${random.uuid()}` });
+  const notificationLog = config.logDeliveryDir === undefined ? undefined : createNotificationLog({ dir: config.logDeliveryDir, store, clock, logger });
+  const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, notificationLog, workerId: `worker-${random.uuid()}` });
   const lambda = overrides.lambda ?? createLambdaInvoker(config, logger);
   const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, onMessageQueued: () => delivery.wake() };
   // Before the authenticator looks for credentials (the seed may bring some) and before listening.

@@ -1,166 +1,255 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dispatch, errorResult, type Guards } from './api/dispatch.js';
-import type { Handlers } from '../features/operation.js';
-import { ServiceError } from '../kernel/errors.js';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Config } from '../kernel/config.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Random } from '../kernel/random.js';
+import { createByteBudget, type ByteBudget } from './routes/byte-budget.js';
+import { foreignHostMessage, isLoopbackHost } from './routes/open-mode.js';
+import { BodyAborted, BodyTooLarge, decodeBody, readBody } from './routes/read-body.js';
+import { json, plainProblem, type Problem, type Route, type RouteResponse } from './routes/route.js';
+import { NO_PARAMS, allowedMethods, routeFor, type PathMatch, type RouteTable } from './routes/table.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_ERROR_HEADER_CHARS = 1024;
-
-/** Routes other than the API itself (JWKS, discovery, health, dev views) register here. */
-export type GetRoute = (
-  path: string,
-  ctx: RequestContext,
-  query?: URLSearchParams,
-) => Promise<{ status: number; body: unknown; contentType?: string } | undefined>;
-
-export interface HttpServerDeps {
-  handlers: Handlers;
-  guards?: Guards;
-  getRoutes: GetRoute[];
-  logger: Logger;
-  random: Random;
+export interface HttpLimits {
+  /** Request body bytes all requests together may hold at once (routes/byte-budget.ts). */
+  maxBodyBytesInFlight: number;
+  /** How long a request's headers and body may take to arrive; the connection is closed after. */
+  requestTimeoutMs: number;
+  /** Open connections per remote address; 0: no limit. */
+  maxConnectionsPerAddress: number;
 }
 
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date',
-};
+export const DEFAULT_LIMITS: HttpLimits = { maxBodyBytesInFlight: 64 * 1024 * 1024, requestTimeoutMs: 30_000, maxConnectionsPerAddress: 0 };
 
+export function limitsFrom(config: Pick<Config, 'maxBodyBytesInFlight' | 'requestTimeoutSeconds' | 'maxConnectionsPerAddress'>): HttpLimits {
+  return {
+    maxBodyBytesInFlight: config.maxBodyBytesInFlight,
+    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+  };
+}
+
+export interface HttpServerDeps {
+  routes: RouteTable;
+  logger: Logger;
+  random: Random;
+  limits?: HttpLimits | undefined;
+  /**
+   * Open mode's DNS-rebinding defence (routes/open-mode.ts): while it answers true, a request
+   * whose Host is not a loopback name is refused. Asked only for such requests.
+   */
+  loopbackHostOnly?: (() => Promise<boolean>) | undefined;
+}
+
+const CORS_EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
+/** Shared by every request without a query string; handlers never mutate a query. */
+const EMPTY_QUERY = new URLSearchParams();
+
+/**
+ * The HTTP front: parse the target once, find the route (404, or 405 with Allow), check the
+ * Host in open mode, read the body under the route's policy and the server's byte budget, call
+ * the handler, write its response. POST / (the API, on nearly every request) skips the lookup
+ * and builds no URL object.
+ */
 export function createHttpServer(deps: HttpServerDeps): Server {
-  const server = createServer((req, res) => {
-    handle(deps, req, res).catch((err) => {
-      deps.logger.error('unhandled request failure', { error: String(err) });
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
+  const limits = deps.limits ?? DEFAULT_LIMITS;
+  const budget = createByteBudget(limits.maxBodyBytesInFlight);
+  const api = deps.routes.postRoot;
+  const apiMatch: PathMatch | undefined = api && { route: api, params: NO_PARAMS };
+  const server = createServer(
+    {
+      // Node's defaults let a request take 300 s to arrive; a slow body holds its bytes that long.
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(limits.requestTimeoutMs, 60_000),
+      // How often Node looks for requests past those limits (30 s by default, which would double a short timeout).
+      connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(limits.requestTimeoutMs / 4))),
+    },
+    (req, res) => {
+      handle(deps, budget, apiMatch, req, res).catch((err: unknown) => {
+        deps.logger.error('unhandled request failure', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    },
+  );
   server.keepAliveTimeout = 65_000;
+  if (limits.maxConnectionsPerAddress > 0) limitConnections(server, limits.maxConnectionsPerAddress, deps.logger);
   return server;
 }
 
-async function handle(deps: HttpServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: HttpServerDeps, budget: ByteBudget, apiMatch: PathMatch | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = deps.random.uuid();
-  const host = req.headers.host ?? 'localhost';
+  const host = req.headers.host;
   const ctx: RequestContext = {
     requestId,
     sourceIp: req.socket.remoteAddress ?? '',
-    baseUrl: `http://${host}`,
+    baseUrl: `http://${host ?? 'localhost'}`,
   };
   const rawUrl = req.url ?? '/';
-  if (req.method === 'POST' && (rawUrl === '/' || rawUrl.startsWith('/?'))) {
-    // The API itself, on every request: the query string matters only to presigned SigV4.
-    const query = new URLSearchParams(rawUrl.length > 2 ? rawUrl.slice(2) : '');
-    await handleApiCall(deps, req, res, ctx, query);
+  const method = req.method ?? '';
+  let match: PathMatch;
+  let path: string;
+  let query: URLSearchParams;
+  if (method === 'POST' && apiMatch !== undefined && (rawUrl === '/' || rawUrl.startsWith('/?'))) {
+    // The API itself, on nearly every request: the query string matters only to presigned SigV4.
+    match = apiMatch;
+    path = '/';
+    query = rawUrl.length > 2 ? new URLSearchParams(rawUrl.slice(2)) : EMPTY_QUERY;
+  } else {
+    // Only origin-form targets (/path?query) name a resource here; `*` and absolute URLs do not.
+    if (rawUrl.charCodeAt(0) !== 47 /* / */) {
+      send(res, requestId, false, json({ message: 'Bad Request: the request target must be a path.' }, 400), method === 'HEAD');
+      return;
+    }
+    const q = rawUrl.indexOf('?');
+    path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    query = q < 0 || q === rawUrl.length - 1 ? EMPTY_QUERY : new URLSearchParams(rawUrl.slice(q + 1));
+    const matches = deps.routes.atPath(path);
+    if (matches.length === 0) {
+      send(res, requestId, false, json({ message: 'Not Found' }, 404), method === 'HEAD');
+      return;
+    }
+    if (method === 'OPTIONS') {
+      send(res, requestId, false, options(matches, req), false);
+      return;
+    }
+    const found = routeFor(matches, method);
+    if (found === undefined) {
+      send(res, requestId, false, json({ message: 'Method Not Allowed' }, 405, { Allow: allowedMethods(matches) }), method === 'HEAD');
+      return;
+    }
+    match = found;
+  }
+  const route = match.route;
+  const head = method === 'HEAD';
+
+  if (deps.loopbackHostOnly !== undefined && !isLoopbackHost(host) && (await deps.loopbackHostOnly())) {
+    refuse(res, requestId, route, ctx, { status: 403, kind: 'forbidden-host', message: foreignHostMessage(host ?? '') }, head, true);
     return;
   }
-  res.setHeader('x-amzn-RequestId', requestId);
-  for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
-  const url = new URL(rawUrl, 'http://localhost');
-  const path = url.pathname;
 
-  if (req.method === 'OPTIONS') {
-    res.writeHead(200, {
-      'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+  let body: unknown;
+  let reserved = 0;
+  const policy = route.body;
+  if (policy.kind !== 'none') {
+    const declared = req.headers['content-length'];
+    const length = declared === undefined ? undefined : Number(declared);
+    if (length !== undefined && length > policy.limit) {
+      refuse(res, requestId, route, ctx, tooLarge(policy.limit), head, true);
+      return;
+    }
+    // Without a length a body streams in chunks: it may grow to the route's limit.
+    const reserve = length ?? (req.headers['transfer-encoding'] === undefined ? 0 : policy.limit);
+    if (reserve > 0 && !budget.take(reserve)) {
+      // Debug, not info: under a flood of slow uploads every refusal would be a log line.
+      deps.logger.debug('request refused: request bodies in flight at the limit', { requestId, route: route.name, sourceIp: ctx.sourceIp });
+      refuse(res, requestId, route, ctx, { status: 503, kind: 'busy', message: 'The server is receiving too many request bodies at once; retry shortly.' }, head, true);
+      return;
+    }
+    reserved = reserve;
+    try {
+      const decoded = decodeBody(policy, await readBody(req, policy.limit), req.headers);
+      if ('status' in decoded) {
+        budget.give(reserved);
+        refuse(res, requestId, route, ctx, decoded, head, false);
+        return;
+      }
+      body = decoded.body;
+    } catch (err) {
+      budget.give(reserved);
+      if (err instanceof BodyTooLarge) {
+        refuse(res, requestId, route, ctx, tooLarge(policy.limit), head, true);
+        return;
+      }
+      if (err instanceof BodyAborted) {
+        // The client left, or was cut off by the request timeout: nothing to answer, nobody's bug.
+        deps.logger.debug('request body aborted', { requestId, route: route.name, sourceIp: ctx.sourceIp, code: err.code });
+        return;
+      }
+      throw err;
+    }
+  }
+
+  let response: RouteResponse;
+  try {
+    response = await route.handle({ method, path, query, params: match.params, headers: req.headers, body, ctx });
+  } catch (err) {
+    deps.logger.error('internal error', { requestId, route: route.name, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    response = json({ message: 'Internal server error.' }, 500);
+  } finally {
+    budget.give(reserved);
+  }
+  send(res, requestId, route.cors, response, head);
+}
+
+function tooLarge(limit: number): Problem {
+  return { status: 413, kind: 'too-large', message: `Request body is larger than ${limit} bytes.` };
+}
+
+/**
+ * A refusal before the handler, in the route's error shape. `close`: the body was not read
+ * (or not whole), so the connection cannot carry another request; Node closes it once the
+ * answer is out, instead of reading the rest of a body nobody wants.
+ */
+function refuse(res: ServerResponse, requestId: string, route: Route, ctx: RequestContext, problem: Problem, head: boolean, close: boolean): void {
+  const response = route.problem?.(problem, ctx) ?? plainProblem(problem);
+  if (close) response.headers = { ...response.headers, Connection: 'close' };
+  send(res, requestId, route.cors, response, head);
+}
+
+/** OPTIONS: the CORS preflight for routes open to other origins, else the plain Allow answer. */
+function options(matches: readonly PathMatch[], req: IncomingMessage): RouteResponse {
+  const allow = allowedMethods(matches);
+  const cors = matches.filter((m) => m.route.cors);
+  if (cors.length === 0) return { status: 204, headers: { Allow: allow } };
+  return {
+    status: 200,
+    headers: {
+      Allow: allow,
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': allowedMethods(cors),
       'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '*',
       'Access-Control-Max-Age': '86400',
-      'Content-Length': '0',
-    });
-    res.end();
-    return;
-  }
-
-  if (req.method === 'GET' || req.method === 'HEAD') {
-    for (const route of deps.getRoutes) {
-      const answer = await route(path, ctx, url.searchParams);
-      if (answer) {
-        const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-        res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'application/json' });
-        res.end(req.method === 'HEAD' ? undefined : body);
-        return;
-      }
-    }
-    sendJson(res, 404, { message: 'Not Found' });
-    return;
-  }
-
-  if (req.method !== 'POST' || path !== '/') {
-    sendJson(res, 404, { message: 'Not Found' });
-    return;
-  }
-  await handleApiCall(deps, req, res, ctx, url.searchParams);
-}
-
-async function handleApiCall(deps: HttpServerDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, query: URLSearchParams): Promise<void> {
-  let raw: string;
-  try {
-    raw = await readBody(req);
-  } catch (err) {
-    const result = errorResult(err, ctx, deps.logger);
-    sendResult(res, ctx.requestId, result.status, result.body, result.errorType, result.errorMessage);
-    if (err instanceof ServiceError && err.status === 413) req.destroy();
-    return;
-  }
-  const target = headerValue(req.headers['x-amz-target']);
-  const request = { method: 'POST', path: '/', query, headers: req.headers, body: raw };
-  const result = await dispatch(deps.handlers, target, request, ctx, deps.logger, deps.guards);
-  sendResult(res, ctx.requestId, result.status, result.body, result.errorType, result.errorMessage);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Reads the body, refusing more than MAX_BODY_BYTES before reading it whole. */
-function readBody(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > MAX_BODY_BYTES) {
-    return Promise.reject(tooLarge());
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(tooLarge());
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function tooLarge(): ServiceError {
-  return new ServiceError('SerializationException', `Request body is larger than ${MAX_BODY_BYTES} bytes.`, 413);
-}
-
-function sendResult(res: ServerResponse, requestId: string, status: number, body: string, errorType?: string, errorMessage?: string): void {
-  const headers: Record<string, string | number> = {
-    'x-amzn-RequestId': requestId,
-    ...CORS_HEADERS,
-    'Content-Type': 'application/x-amz-json-1.1',
-    'Content-Length': Buffer.byteLength(body),
+    },
   };
-  if (errorType !== undefined) {
-    headers['x-amzn-ErrorType'] = errorType;
-    // Header values must be Latin-1 without line breaks; AWS sends the message here too.
-    // Kept short: a validation message can quote a 128 KiB value, and HTTP clients refuse
-    // responses whose headers exceed 16 KiB. The body carries the whole message.
-    if (errorMessage) headers['x-amzn-ErrorMessage'] = errorMessage.slice(0, MAX_ERROR_HEADER_CHARS).replace(/[^\x20-\x7e]/g, '?');
-  }
-  res.writeHead(status, headers);
-  res.end(body);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+function send(res: ServerResponse, requestId: string, cors: boolean, response: RouteResponse, head: boolean): void {
+  const body = response.body;
+  const headers: OutgoingHttpHeaders = { 'x-amzn-RequestId': requestId };
+  if (cors) {
+    headers['Access-Control-Allow-Origin'] = '*';
+    headers['Access-Control-Expose-Headers'] = CORS_EXPOSE;
+  }
+  if (response.contentType !== undefined) headers['Content-Type'] = response.contentType;
+  if (response.status !== 204 && response.status !== 304) {
+    headers['Content-Length'] = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  }
+  const extra = response.headers;
+  if (extra !== undefined) for (const name in extra) headers[name] = extra[name];
+  res.writeHead(response.status, headers);
+  res.end(head ? undefined : body);
+}
+
+/**
+ * At most `max` open connections per remote address; more are closed as they open. Behind a
+ * proxy every connection comes from the proxy's address, so this is for direct exposure only.
+ */
+function limitConnections(server: Server, max: number, logger: Logger): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > max) {
+      logger.debug('connection refused: too many open connections from one address', { sourceIp: address, max });
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }

@@ -72,6 +72,12 @@ export interface Config {
   deliveryPollMs: number;
   /** How long a worker's claim on a message lasts; a message whose worker died is retried after it. */
   deliveryClaimTtlMs: number;
+  /**
+   * Folder receiving each pool's user notification logs (SetLogDeliveryConfiguration): a
+   * CloudWatch Logs log group `…:log-group:NAME` becomes the file NAME.log (JSON lines) here;
+   * unset, log delivery configurations are kept but nothing is written.
+   */
+  logDeliveryDir: string | undefined;
   /** JSON or YAML file of developer credentials (access keys and IAM-style policies) for the signed operations. */
   credentialsFile: string | undefined;
   /** Serve the signed operations without credentials on a non-loopback address (otherwise refused at start). */
@@ -150,6 +156,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'deliveryBackoffMs', flag: 'delivery-backoff-ms', kind: 'int', default: 1000, min: 1, help: 'first retry delay, doubling per failed try (capped at 1 hour)' },
   { key: 'deliveryPollMs', flag: 'delivery-poll-ms', kind: 'int', default: 500, min: 10, help: 'how often the delivery worker looks for due messages' },
   { key: 'deliveryClaimTtlMs', flag: 'delivery-claim-ttl-ms', kind: 'int', default: 300000, min: 1000, help: 'how long a worker holds a message it is sending; a crashed worker\'s messages are retried after it' },
+  { key: 'logDeliveryDir', flag: 'log-delivery-dir', kind: 'string', default: undefined, help: "folder for pools' user notification logs (SetLogDeliveryConfiguration): log group NAME is written to NAME.log, JSON lines; unset: configurations are kept, nothing is written" },
   { key: 'credentialsFile', flag: 'credentials-file', kind: 'string', default: undefined, help: 'JSON or YAML file of developer credentials and their policies; with none (and none stored) signed operations are open, on loopback only' },
   { key: 'insecureOpen', flag: 'insecure-open', kind: 'bool', default: false, help: 'allow a non-loopback address without any credentials (every signed operation open to anyone who reaches the port)' },
   { key: 'sigv4ClockSkewSeconds', flag: 'sigv4-clock-skew-seconds', kind: 'int', default: 300, min: 1, help: 'how far a signed request date may be from the server clock' },

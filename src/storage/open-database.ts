@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { ConfigError, type Config } from '../kernel/config.js';
+import { ensurePrivateDir } from '../kernel/private-files.js';
 import type { DialectName } from './dialect-sql.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite.js';
@@ -21,7 +22,7 @@ export async function openDatabase(config: Config, options: { mustExist: boolean
   if (url === undefined) {
     const file = join(config.dataDir, 'userpoold.sqlite');
     if (options.mustExist && !existsSync(file)) throw new ConfigError(`${options.command}: no userpoold database in ${config.dataDir}`);
-    mkdirSync(config.dataDir, { recursive: true });
+    ensurePrivateDir(config.dataDir);
     return { db: await openSqliteDatabase(file), dialect: 'sqlite' };
   }
   if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('database-url: expected a postgres:// or postgresql:// URL');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, type Config } from '../../kernel/config.js';
 import type { Random } from '../../kernel/random.js';
 import { loadOrCreateServerKey } from '../../kernel/secret-box.js';
+import { ensurePrivateDir } from '../../kernel/private-files.js';
 
 export type ServerKeyConfig = Pick<Config, 'serverKey' | 'serverKeyFile' | 'databaseUrl' | 'dataDir'>;
 
@@ -25,6 +26,9 @@ export function loadServerKey(config: ServerKeyConfig, random: Random): Buffer {
       '--database-url needs --server-key or --server-key-file (or a server.key in --data-dir): every instance on one database must use the same key',
     );
   }
+  // The data folder is usually made here, on first start: owner-only (0700), like the key file
+  // (0600) that loadOrCreateServerKey writes into it.
+  ensurePrivateDir(config.dataDir);
   return loadOrCreateServerKey(config.dataDir, random);
 }
 
