@@ -50,9 +50,9 @@ describe('delivery faults (real SMTP server, workers driven by a pinned clock)',
   });
 
   /** A server without smtpUrl: its own worker claims nothing, so only the test's workers deliver. */
-  async function setup(smtpOptions: Parameters<typeof startSmtp>[0] = {}) {
+  async function setup(smtpOptions: Parameters<typeof startSmtp>[0] = {}, config: Partial<Config> = {}) {
     const smtp = await startSmtp(smtpOptions);
-    const server = await startServer();
+    const server = await startServer({ config });
     open.push(server, smtp);
     assert.deepEqual(server.app.delivery.channels, []);
     const { poolId, clientId } = await createPool(server.client);
@@ -177,7 +177,8 @@ describe('delivery faults (real SMTP server, workers driven by a pinned clock)',
   });
 
   it('marks a message failed after deliveryMaxAttempts retryable failures', async () => {
-    const { smtp, server, poolId } = await setup({ failFor: { stage: 'connect', code: 421, text: 'Too busy' } });
+    // Tries an hour apart: the code must outlive them, or it expires and is not tried again.
+    const { smtp, server, poolId } = await setup({ failFor: { stage: 'connect', code: 421, text: 'Too busy' } }, { resetCodeTtlSeconds: 24 * 3600 });
     const w = worker(server, 'w1', smtpTo(smtp.url), { config: { deliveryMaxAttempts: 3 } });
     await resetUser(server.client, poolId, 'dave');
     for (let attempt = 1; attempt <= 3; attempt++) {
