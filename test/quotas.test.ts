@@ -1,4 +1,5 @@
 import {
+  CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
@@ -263,11 +264,41 @@ describe('per-address limit on the public operations', () => {
   let server: TestServer;
   after(() => server?.close());
 
-  it('refuses a source address past its budget per minute, across the public operations, but not admin calls', async () => {
-    server = await startServer({ config: { publicRateLimitPerIp: 3 } });
-    const poolId = (await server.client.send(new CreateUserPoolCommand({ PoolName: 'ip' }))).UserPool?.Id as string;
+  const KEY = { accessKeyId: 'AKIDQUOTATEST0000001', secretAccessKey: 'quota-test-secret-000000000000000000000' };
+  /** A developer key: the server then runs as a service, not open. */
+  function keysFile(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'userpoold-quota-keys-'));
+    const file = join(dir, 'keys.json');
+    const policy = { Statement: [{ Effect: 'Allow', Action: 'cognito-idp:*', Resource: '*' }] };
+    writeFileSync(file, JSON.stringify([{ name: 'ci', ...KEY, policy }]));
+    return file;
+  }
+
+  it('in open mode (development on loopback) lets a test suite sign in 400 times a minute', async () => {
+    const open = await startServer({ config: { publicRateLimitPerIp: 3 } });
+    try {
+      const poolId = (await open.client.send(new CreateUserPoolCommand({ PoolName: 'dev' }))).UserPool?.Id as string;
+      const clientId = (
+        await open.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))
+      ).UserPoolClient?.ClientId as string;
+      for (let i = 0; i < 400; i++) {
+        await expectAwsError(
+          () => open.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: `nobody${i}`, PASSWORD: 'Wrong-pass-1' } })),
+          'UserNotFoundException',
+        );
+      }
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('with credentials, refuses a source address past its budget per minute, across the public operations, but not admin calls', async () => {
+    server = await startServer({ config: { publicRateLimitPerIp: 3, credentialsFile: keysFile() } });
+    server.clock.set(Date.now());
+    const admin = new CognitoIdentityProviderClient({ endpoint: server.url, region: 'us-east-1', credentials: KEY, maxAttempts: 1 });
+    const poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'ip' }))).UserPool?.Id as string;
     const clientId = (
-      await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
+      await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
     ).UserPoolClient?.ClientId as string;
     const signIn = () =>
       server.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'Wrong-pass-1' } }));
@@ -278,7 +309,7 @@ describe('per-address limit on the public operations', () => {
     await rateExceeded(signIn);
     await rateExceeded(() => server.client.send(new SignUpCommand({ ClientId: clientId, Username: 'bob', Password: 'Good-pass-1' })));
     // Signed administrator calls are not counted against the address.
-    await server.client.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+    await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
 
     server.clock.advance(60_000);
     await expectAwsError(signIn, 'UserNotFoundException');

@@ -109,7 +109,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
   // Open mode (no credentials) is for this machine's own tools: no other origin, no foreign Host.
   const isOpen = await openModeFact({ config, store, secrets });
-  const guards = createGuards({ authenticate: refuseCrossOriginWhenOpen(authenticate, isOpen), admit: createAdmission({ config, store, clock, logger }), audit });
+  const guards = createGuards({ authenticate: refuseCrossOriginWhenOpen(authenticate, isOpen), admit: createAdmission({ config, store, clock, logger, isOpen }), audit });
   const routes = createRouteTable([
     awsJsonRoute({ handlers: buildHandlers(deps), guards, logger }),
     healthRoute,

@@ -161,7 +161,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'insecureOpen', flag: 'insecure-open', kind: 'bool', default: false, help: 'allow a non-loopback address without any credentials (every signed operation open to anyone who reaches the port)' },
   { key: 'sigv4ClockSkewSeconds', flag: 'sigv4-clock-skew-seconds', kind: 'int', default: 300, min: 1, help: 'how far a signed request date may be from the server clock' },
   { key: 'quotas', flag: 'quotas', kind: 'string', default: 'off', help: "request-rate quotas per category: off, aws (AWS's defaults) or FILE.json of per-category rates over AWS's" },
-  { key: 'publicRateLimitPerIp', flag: 'public-rate-limit-per-ip', kind: 'int', default: 300, min: 0, help: 'requests per minute per source address to public sign-in, sign-up and recovery operations (0: no limit)' },
+  { key: 'publicRateLimitPerIp', flag: 'public-rate-limit-per-ip', kind: 'int', default: 300, min: 0, help: 'requests per minute per source address to public sign-in, sign-up and recovery operations (0: no limit; in open mode, loopback clients are not counted)' },
   { key: 'sweepIntervalSeconds', flag: 'sweep-interval-seconds', kind: 'int', default: 600, min: 0, help: 'seconds between deletions of expired tokens, codes, counters and old messages and audit entries (0: never)' },
   { key: 'outboxRetentionDays', flag: 'outbox-retention-days', kind: 'int', default: 7, min: 0, help: 'days delivered or failed messages are kept (0: forever)' },
   { key: 'auditRetentionDays', flag: 'audit-retention-days', kind: 'int', default: 90, min: 0, help: 'days audit log entries are kept (0: forever)' },
