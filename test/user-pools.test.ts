@@ -188,7 +188,7 @@ describe('user pools', () => {
       await expectAwsError(
         () => server.client.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: [{ Name: 'plan', AttributeDataType: 'String' }] })),
         'InvalidParameterException',
-        'Existing attribute already has name custom:plan.',
+        'custom:plan: Existing attribute already has name custom:plan.',
       );
       await expectAwsError(
         () => server.client.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: [{ Name: 'must', AttributeDataType: 'String', Required: true }] })),

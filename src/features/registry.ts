@@ -5,9 +5,13 @@ import type { OperationName } from '../model/generated/operations.js';
 import { authOperations } from './auth/index.js';
 import { clientsOperations } from './clients/index.js';
 import { groupsOperations } from './groups/index.js';
+import { mfaOperations } from './mfa/index.js';
 import { poolsOperations } from './pools/index.js';
 import { recoveryOperations } from './recovery/index.js';
+import { securityOperations } from './security/index.js';
 import { signupOperations } from './signup/index.js';
+import { tagsOperations } from './tags/index.js';
+import { importOperations } from './import/index.js';
 import { usersOperations } from './users/index.js';
 
 /**
@@ -20,8 +24,12 @@ export const OPERATIONS = {
   ...usersOperations,
   ...groupsOperations,
   ...authOperations,
+  ...mfaOperations,
   ...recoveryOperations,
+  ...securityOperations,
   ...signupOperations,
+  ...tagsOperations,
+  ...importOperations,
 } satisfies { [N in OperationName]?: Operation<N> };
 
 export function buildHandlers(deps: Deps): Handlers {

@@ -4,6 +4,7 @@ import { addCustomAttributes } from './add-custom-attributes.js';
 import { createUserPool } from './create-user-pool.js';
 import { deleteUserPool } from './delete-user-pool.js';
 import { describeUserPool } from './describe-user-pool.js';
+import { getSigningCertificate } from './get-signing-certificate.js';
 import { listUserPools } from './list-user-pools.js';
 import { updateUserPool } from './update-user-pool.js';
 
@@ -15,4 +16,5 @@ export const poolsOperations = {
   DeleteUserPool: deleteUserPool,
   ListUserPools: listUserPools,
   AddCustomAttributes: addCustomAttributes,
+  GetSigningCertificate: getSigningCertificate,
 } satisfies { [N in OperationName]?: Operation<N> };
