@@ -25,11 +25,9 @@ describe('settings of features not built yet are refused, never stored and ignor
   after(() => server.close());
 
   const poolRefusals: [string, Partial<CreateUserPoolCommandInput>, RegExp][] = [
-    ['PreSignUp trigger', { LambdaConfig: { PreSignUp: FN } }, /the PreSignUp trigger yet, so LambdaConfig\.PreSignUp cannot be set/],
-    ['PreTokenGeneration V2', { LambdaConfig: { PreTokenGenerationConfig: { LambdaVersion: 'V2_0', LambdaArn: FN } } }, /LambdaConfig\.PreTokenGenerationConfig/],
+    ['DefineAuthChallenge trigger', { LambdaConfig: { DefineAuthChallenge: FN } }, /the DefineAuthChallenge trigger yet, so LambdaConfig\.DefineAuthChallenge cannot be set/],
+    ['VerifyAuthChallengeResponse trigger', { LambdaConfig: { VerifyAuthChallengeResponse: FN } }, /LambdaConfig\.VerifyAuthChallengeResponse/],
     ['custom email sender', { LambdaConfig: { CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: FN }, KMSKeyID: 'arn:aws:kms:us-east-1:000000000000:key/k' } }, /LambdaConfig\.CustomEmailSender/],
-    ['MFA ON', { MfaConfiguration: 'ON' }, /multi-factor authentication yet, so MfaConfiguration ON cannot be set/],
-    ['MFA OPTIONAL', { MfaConfiguration: 'OPTIONAL' }, /MfaConfiguration OPTIONAL/],
     ['remembered devices', { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true } }, /remembered devices yet, so DeviceConfiguration/],
     ['threat protection', { UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }, /threat protection/],
     ['passwordless', { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } }, /choice-based \(passwordless\) sign-in/],
@@ -61,11 +59,37 @@ describe('settings of features not built yet are refused, never stored and ignor
     assert.deepEqual(created.UserPool?.LambdaConfig, { CustomMessage: FN });
   });
 
+  it('keeps the triggers that run (docs/triggers.md)', async () => {
+    const LambdaConfig = {
+      PreSignUp: FN,
+      PostConfirmation: FN,
+      PreAuthentication: FN,
+      PostAuthentication: FN,
+      UserMigration: FN,
+      PreTokenGenerationConfig: { LambdaVersion: 'V2_0' as const, LambdaArn: FN },
+    };
+    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'triggers', LambdaConfig }));
+    assert.deepEqual(created.UserPool?.LambdaConfig, LambdaConfig);
+  });
+
+  // MFA is built: ON and OPTIONAL are refused only as AWS refuses them, without SMS set up (test/mfa-config.test.ts).
+  for (const mode of ['ON', 'OPTIONAL'] as const) {
+    it(`CreateUserPool and UpdateUserPool accept MfaConfiguration ${mode} with SMS set up, and refuse it without, in AWS's words`, async () => {
+      const text = 'SMS configuration and Auto verification for phone_number are required when MFA is required/optional';
+      await expectAwsError(() => server.client.send(new CreateUserPoolCommand({ PoolName: 'p', MfaConfiguration: mode })), 'InvalidParameterException', text);
+      const id = (await server.client.send(new CreateUserPoolCommand({ PoolName: 'p' }))).UserPool?.Id as string;
+      await expectAwsError(() => server.client.send(new UpdateUserPoolCommand({ UserPoolId: id, MfaConfiguration: mode })), 'InvalidParameterException', text);
+      const sms = { MfaConfiguration: mode, SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns' }, AutoVerifiedAttributes: ['phone_number' as const] };
+      await server.client.send(new UpdateUserPoolCommand({ UserPoolId: id, ...sms }));
+      assert.equal((await server.client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool?.MfaConfiguration, mode);
+      const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'p', ...sms }));
+      assert.equal(created.UserPool?.MfaConfiguration, mode);
+    });
+  }
+
   const clientRefusals: [string, Partial<CreateUserPoolClientCommandInput>, RegExp][] = [
-    ['callback URLs', { CallbackURLs: ['https://app.example/cb'] }, /OAuth 2\.0 endpoints and managed login yet, so CallbackURLs cannot be set/],
-    ['OAuth flows', { AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true }, /AllowedOAuthFlowsUserPoolClient/],
-    ['OAuth scopes', { AllowedOAuthScopes: ['openid'] }, /AllowedOAuthScopes/],
-    ['logout URLs', { LogoutURLs: ['https://app.example/out'] }, /LogoutURLs/],
+    // The OAuth settings are built (test/oauth-config.test.ts), all but the implicit grant.
+    ['the implicit grant', { AllowedOAuthFlows: ['implicit'], AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: ['https://app.example/cb'] }, /the implicit grant \(use code with PKCE\) yet, so AllowedOAuthFlows implicit cannot be set/],
     ['a federated provider', { SupportedIdentityProviders: ['COGNITO', 'Google'] }, /federated identity providers/],
     ['refresh token rotation', { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 } }, /refresh token rotation/],
   ];

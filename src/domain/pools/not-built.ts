@@ -1,16 +1,26 @@
 import { invalidParameter } from '../../kernel/errors.js';
 import type { CreateUserPoolRequest, LambdaConfigType } from '../../model/generated/types.js';
+import { checkPoolMfaSettings } from '../mfa/pool-mfa-config.js';
 
 /**
  * Pool settings that ask for behaviour userpoold does not have yet. They are refused, naming
- * the setting, instead of being stored and then ignored: a pool that claims to run a PreSignUp
- * trigger or to require MFA, and silently does neither, would let an app's tests pass here and
+ * the setting, instead of being stored and then ignored: a pool that claims to run a trigger
+ * or to remember devices, and silently does neither, would let an app's tests pass here and
  * fail on AWS. Each refusal goes away in the change that builds the feature
  * (docs/compatibility.md lists them).
  */
 
 /** LambdaConfig members whose triggers run today. */
-const RUNNING_TRIGGERS: ReadonlySet<keyof LambdaConfigType> = new Set<keyof LambdaConfigType>(['CustomMessage']);
+const RUNNING_TRIGGERS: ReadonlySet<keyof LambdaConfigType> = new Set<keyof LambdaConfigType>([
+  'CustomMessage',
+  'PreSignUp',
+  'PostConfirmation',
+  'PreAuthentication',
+  'PostAuthentication',
+  'PreTokenGeneration',
+  'PreTokenGenerationConfig',
+  'UserMigration',
+]);
 
 export function notBuilt(setting: string, feature: string) {
   return invalidParameter(`userpoold does not support ${feature} yet, so ${setting} cannot be set (see docs/compatibility.md).`);
@@ -23,7 +33,8 @@ export function refuseUnbuiltPoolSettings(req: Omit<CreateUserPoolRequest, 'Pool
     if (name === 'KMSKeyID') continue;
     throw notBuilt(`LambdaConfig.${name}`, `the ${name.replace(/Config$/, '')} trigger`);
   }
-  if (req.MfaConfiguration !== undefined && req.MfaConfiguration !== 'OFF') throw notBuilt(`MfaConfiguration ${req.MfaConfiguration}`, 'multi-factor authentication');
+  // MFA runs (src/features/mfa/); its own rules refuse a configuration AWS refuses.
+  checkPoolMfaSettings(req);
   const devices = req.DeviceConfiguration;
   if (devices?.ChallengeRequiredOnNewDevice === true || devices?.DeviceOnlyRememberedOnUserPrompt === true) {
     throw notBuilt('DeviceConfiguration', 'remembered devices');

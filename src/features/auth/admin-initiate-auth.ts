@@ -6,5 +6,5 @@ import { loadSignInClient, type SignInClientDeps } from './sign-in-client.js';
 export const adminInitiateAuth: Operation<'AdminInitiateAuth', SignInClientDeps | FlowDeps> = (deps) => async (input, ctx) => {
   const sc = await loadSignInClient(deps, input.ClientId, input.UserPoolId);
   const flow = admitFlow('AdminInitiateAuth', input.AuthFlow, sc);
-  return flow.run(deps, sc, input.AuthParameters, ctx);
+  return flow.run(deps, sc, input.AuthParameters, ctx, input.ClientMetadata);
 };

@@ -6,5 +6,5 @@ import { loadSignInClient, type SignInClientDeps } from './sign-in-client.js';
 export const initiateAuth: Operation<'InitiateAuth', SignInClientDeps | FlowDeps> = (deps) => async (input, ctx) => {
   const sc = await loadSignInClient(deps, input.ClientId);
   const flow = admitFlow('InitiateAuth', input.AuthFlow, sc);
-  return flow.run(deps, sc, input.AuthParameters, ctx);
+  return flow.run(deps, sc, input.AuthParameters, ctx, input.ClientMetadata);
 };

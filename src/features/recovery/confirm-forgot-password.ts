@@ -11,6 +11,7 @@ import { derivePasswordSecrets } from '../../services/passwords/password-secrets
 import { recoveryChannel } from '../../domain/recovery/recovery.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import type { UserRecord } from '../../domain/users/user.js';
+import { runPostConfirmation } from '../../services/triggers/post-confirmation.js';
 
 /** A reset code proves the recovery destination it went to, as the user is now stored. */
 function resetCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
@@ -57,22 +58,26 @@ export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) 
     if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
     const target = resetCodeTarget(settings, user);
     const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, deps.config.codeAttemptLimit);
-    return { outcome, target, settings, sub: user.sub, username: user.username };
+    return { outcome, target, settings, sub: user.sub, username: user.username, clientId: client.id };
   });
   if (checked.hidden === true) throw codeError(checked.outcome);
   if (checked.outcome !== 'ok') throw codeError(checked.outcome);
 
   const { passwordHash, srp } = await derivePasswordSecrets(deps, { id: checked.target.poolId }, checked.username, input.Password);
 
-  await deps.store.transaction(async (tx) => {
+  const reset = await deps.store.transaction(async (tx) => {
     // The user may have changed while the password was hashed: reload, and let the code decide.
     const user = await tx.getUserBySub(checked.target.poolId, checked.sub);
     if (!user || !(await deps.codes.consume(tx, resetCodeTarget(checked.settings, user), input.ConfirmationCode))) {
       throw expiredCode(MESSAGES.expiredCode);
     }
     const now = deps.clock.nowMs();
-    await tx.updateUser({ ...user, status: 'CONFIRMED', passwordHash, srp, passwordUpdatedAt: now, updatedAt: now });
+    const next = { ...user, status: 'CONFIRMED' as const, passwordHash, srp, passwordUpdatedAt: now, updatedAt: now };
+    await tx.updateUser(next);
     if (deps.config.revokeTokensOnPasswordReset) await tx.revokeUserRefreshTokens(user.sub, now);
+    return next;
   });
+  // After the reset commits, as AWS runs it once the user is confirmed (post-confirmation.ts).
+  await runPostConfirmation(deps, checked.settings, reset, 'PostConfirmation_ConfirmForgotPassword', checked.clientId, input.ClientMetadata);
   return {};
 };

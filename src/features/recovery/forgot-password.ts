@@ -14,6 +14,7 @@ import { MESSAGES, limitExceeded, notAuthorized, userNotFound } from '../../kern
 import type { CodeDeliveryDetailsType } from '../../model/generated/types.js';
 import type { PoolRecord } from '../../domain/pools/pool.js';
 import type { StoreTx } from '../../ports/store.js';
+import { migrateUser } from '../../services/triggers/user-migration.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -29,6 +30,20 @@ export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (inpu
   if (isAdminOnlyRecovery(settings)) throw notAuthorized('Contact administrator to reset password.');
   const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
 
+  // A name the pool does not know goes to the pool's UserMigration function, which may create
+  // the user (with a verified contact, so the code has somewhere to go): the reset then goes on
+  // as for any user (UserMigration_ForgotPassword, cognito-facts-areas.md §2.3).
+  if (!(await findUser(deps.store, pool.id, settings, input.Username))) {
+    await migrateUser(deps, {
+      source: 'UserMigration_ForgotPassword',
+      pool,
+      settings,
+      clientId: client.id,
+      username: input.Username,
+      validationData: null,
+      clientMetadata: input.ClientMetadata,
+    });
+  }
   const user = await resettableUser(deps.store, pool, settings, input.Username, hideExistence);
   if (!user) return simulateRequest(deps, pool, settings, input.Username);
   // Past the hourly budget, refuse before the CustomMessage function runs for nothing.

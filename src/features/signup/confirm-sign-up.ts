@@ -11,12 +11,14 @@ import { hiddenUser } from '../../services/directory/hidden-user.js';
 import { codeError, type CodeTarget } from '../../services/codes/codes.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import type { UserRecord } from '../../domain/users/user.js';
+import { runPostConfirmation } from '../../services/triggers/post-confirmation.js';
 
 /**
  * The user proves the sign-up code. The attempt is counted and committed on its own; a good
  * code then, in one transaction, is consumed, makes the user CONFIRMED and marks the contact the
  * code went to as verified, which can make it a sign-in alias. An alias another user holds is
- * refused unless ForceAliasCreation moves it here.
+ * refused unless ForceAliasCreation moves it here. The pool's PostConfirmation function runs
+ * after the confirmation commits (services/triggers/post-confirmation.ts).
  */
 function signUpCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
   const destination = signUpChannel(settings, user.attributes)?.destination ?? '';
@@ -40,11 +42,11 @@ export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input)
     assertUnconfirmed(user.status);
     const target = signUpCodeTarget(settings, user);
     const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, CONFIRM_ATTEMPTS_PER_HOUR);
-    return { outcome, target };
+    return { outcome, target, clientId: client.id };
   });
   if (checked.outcome !== 'ok') throw codeError(checked.outcome);
 
-  await deps.store.transaction(async (tx) => {
+  const done = await deps.store.transaction(async (tx) => {
     const pool = await tx.getPool(checked.target.poolId);
     const user = await tx.getUserBySub(checked.target.poolId, checked.target.userSub);
     if (!pool || !user) throw expiredCode(MESSAGES.expiredCode);
@@ -61,6 +63,8 @@ export const confirmSignUp: Operation<'ConfirmSignUp'> = (deps) => async (input)
     const confirmed = { ...user, status: 'CONFIRMED' as const, attributes, aliases: activeAliases(settings, attributes), updatedAt: now };
     await claimAliases(tx, settings, confirmed, input.ForceAliasCreation ?? false, 'update', now);
     await uniquely(settings, 'update', () => tx.updateUser(confirmed));
+    return { settings, user: confirmed };
   });
+  await runPostConfirmation(deps, done.settings, done.user, 'PostConfirmation_ConfirmSignUp', checked.clientId, input.ClientMetadata);
   return {};
 };

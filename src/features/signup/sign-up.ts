@@ -1,6 +1,10 @@
 import type { Operation } from '../operation.js';
 import { loadPublicClient } from '../../services/directory/public-client.js';
-import { assertUsernameAvailable } from '../../services/directory/user-writes.js';
+import { assertUsernameAvailable, claimAliases } from '../../services/directory/user-writes.js';
+import { runTrigger } from '../../services/triggers/run-trigger.js';
+import { applyPreSignUp, verifiedContactAliases } from './pre-sign-up.js';
+import { runPostConfirmation } from '../../services/triggers/post-confirmation.js';
+import { attributeMap, submittedAttributes } from '../../services/triggers/user-attributes.js';
 import { prepareCodeMessage, sendVerificationCode } from './verification-delivery.js';
 import { clientSettingsOf } from '../../domain/clients/app-client.js';
 import { assertRequiredAttributes, checkAttributeWrites, initialAttributes } from '../../domain/users/attributes.js';
@@ -14,8 +18,11 @@ import { UniqueViolation } from '../../ports/unique-violation.js';
 /**
  * A user registers through an app client. The account starts UNCONFIRMED; when the pool
  * auto-verifies the user's phone or email, a confirmation code goes there (ConfirmSignUp),
- * otherwise only an administrator can confirm it (AdminConfirmSignUp). ValidationData is for
- * the PreSignUp trigger, which userpoold does not run, so it is ignored.
+ * otherwise only an administrator can confirm it (AdminConfirmSignUp). A PreSignUp function
+ * (PreSignUp_SignUp, with ValidationData and ClientMetadata) runs before anything is written: it
+ * refuses by throwing, and may confirm the user and verify the email or phone at once, in which
+ * case no code is sent and PostConfirmation_ConfirmSignUp runs after the user is stored
+ * (cognito-facts-areas.md §2.2, §2.3).
  */
 export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
@@ -33,16 +40,27 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
 
   const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, input.Password);
   const now = deps.clock.nowMs();
-  const user = newUserRecord(settings, { poolId: pool.id, sub, username, status: 'UNCONFIRMED', passwordHash, srp, attributes, nowMs: now });
-  // Checked again in the transaction; here so a taken name does not run the CustomMessage trigger.
+  const unconfirmed = newUserRecord(settings, { poolId: pool.id, sub, username, status: 'UNCONFIRMED', passwordHash, srp, attributes, nowMs: now });
+  // Checked again in the transaction; here so a taken name does not run the triggers.
   const taken = () => usernameExists(MESSAGES.usernameExists);
-  await assertUsernameAvailable(deps.store, settings, user, taken);
-  const channel = signUpChannel(settings, attributes);
+  await assertUsernameAvailable(deps.store, settings, unconfirmed, taken);
+  const decided = await runTrigger(deps, settings, {
+    source: 'PreSignUp_SignUp',
+    poolId: pool.id,
+    userName: username,
+    clientId: client.id,
+    request: { userAttributes: submittedAttributes(attributes), validationData: attributeMap(input.ValidationData), clientMetadata: input.ClientMetadata },
+  });
+  const user = decided ? applyPreSignUp(settings, unconfirmed, decided) : unconfirmed;
+  const confirmed = user.status === 'CONFIRMED';
+  const channel = confirmed ? undefined : signUpChannel(settings, user.attributes);
   const prepared =
     channel && (await prepareCodeMessage(deps, pool, user, { channel, trigger: 'SignUp', clientId: client.id, clientMetadata: input.ClientMetadata }));
 
   const result = await deps.store.transaction(async (tx) => {
     await assertUsernameAvailable(tx, settings, user, taken);
+    // A contact the function verified becomes a sign-in alias now; one another user holds moves here (§2.3).
+    if (decided) await claimAliases(tx, settings, verifiedContactAliases(user, decided), true, 'create', now);
     try {
       await tx.insertUser(user);
     } catch (err) {
@@ -53,8 +71,9 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
       throw usernameExists(`An account with the given ${err.constraint} already exists.`);
     }
     const details = channel && prepared && (await sendVerificationCode(deps, tx, settings, user, 'confirm_sign_up', channel, prepared));
-    return { UserConfirmed: false, UserSub: sub, ...(details && { CodeDeliveryDetails: details }) };
+    return { UserConfirmed: confirmed, UserSub: sub, ...(details && { CodeDeliveryDetails: details }) };
   });
   if (result.CodeDeliveryDetails) deps.onMessageQueued();
+  if (confirmed) await runPostConfirmation(deps, settings, user, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
   return result;
 };

@@ -10,6 +10,8 @@ import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import { userType } from '../../domain/users/user-view.js';
 import { MESSAGES, unsupportedUserState, userNotFound, usernameExists } from '../../kernel/errors.js';
 import { derivePasswordSecrets } from '../../services/passwords/password-secrets.js';
+import { runTrigger } from '../../services/triggers/run-trigger.js';
+import { attributeMap, submittedAttributes } from '../../services/triggers/user-attributes.js';
 import type { PoolRecord } from '../../domain/pools/pool.js';
 import type { UserRecord } from '../../domain/users/user.js';
 
@@ -18,7 +20,8 @@ const DAY_MS = 86_400_000;
 /**
  * Creates a user with a temporary password (FORCE_CHANGE_PASSWORD) and queues the invitation,
  * or with MessageAction RESEND gives an existing invited user a new temporary password and
- * invitation. ValidationData only feeds Lambda triggers, which userpoold does not run.
+ * invitation. ValidationData and ClientMetadata go to the PreSignUp function, which runs
+ * before anything is written.
  */
 export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (input) => {
   const { pool, settings } = await loadPool(deps.store, input.UserPoolId);
@@ -43,6 +46,14 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
     srp,
     attributes,
     nowMs: now,
+  });
+  // PreSignUp_AdminCreateUser may refuse the user by throwing; its auto* answers do not apply
+  // to administrators' users (cognito-facts-areas.md §2.3), so the answer is not read.
+  await runTrigger(deps, settings, {
+    source: 'PreSignUp_AdminCreateUser',
+    poolId: pool.id,
+    userName: username,
+    request: { userAttributes: submittedAttributes(user.attributes), validationData: attributeMap(input.ValidationData), clientMetadata: input.ClientMetadata },
   });
   const rendered = await renderInvitations(deps, pool, settings, user, invitations, input.ClientMetadata);
   await deps.store.transaction(async (tx) => {

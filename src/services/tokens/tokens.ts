@@ -10,6 +10,8 @@ import type { PoolRecord } from '../../domain/pools/pool.js';
 import type { SigningKeyRecord } from '../../ports/signing-keys.js';
 import type { Store } from '../../ports/store.js';
 import type { UserRecord } from '../../domain/users/user.js';
+import { settingsOf } from '../../domain/pools/user-pool.js';
+import { customizeClaims, type TokenClaims, type TokenGenerationSource } from '../triggers/token-generation.js';
 
 /**
  * Cognito-shaped JWTs. Each pool has one RS256 key pair, made on first use and stored with its
@@ -24,7 +26,7 @@ const REFRESH_TOKEN_BYTES = 64;
 /** What the pool's key pair needs: made on first use (random, clock), kept sealed in the store. */
 type KeyDeps = 'store' | 'secrets' | 'random' | 'clock';
 /** What issuing tokens needs: the pool's key, the issuer (config) and the refresh token's digest. */
-export type TokenIssuerDeps = 'store' | 'secrets' | 'random' | 'clock' | 'config';
+export type TokenIssuerDeps = 'store' | 'secrets' | 'random' | 'clock' | 'config' | 'lambda';
 
 interface PoolKey {
   kid: string;
@@ -100,6 +102,18 @@ export interface TokenGrant {
   baseUrl: string;
   /** From a refresh: the sign-in's time and origin; otherwise this is a new sign-in. */
   refreshOf?: { authTime: number; originJti: string };
+  /**
+   * The PreTokenGeneration source (default TokenGeneration_RefreshTokens for a refresh,
+   * TokenGeneration_Authentication otherwise) and the ClientMetadata the calling operation
+   * passes to it (RespondToAuthChallenge does, InitiateAuth does not: cognito-facts-areas.md §2.2).
+   */
+  trigger?: { source?: TokenGenerationSource; clientMetadata?: Record<string, string> | undefined };
+  /**
+   * Tokens of the OAuth 2.0 endpoints (src/http/routes/oauth/): the granted scopes replace
+   * `aws.cognito.signin.user.admin` in the access token, and the authorize request's nonce goes
+   * into the ID token (cognito-facts-areas.md §1.3, §1.5).
+   */
+  oauth?: { scopes: readonly string[]; nonce?: string | undefined };
 }
 
 /**
@@ -130,8 +144,8 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
       .setJti(deps.random.uuid())
       .sign(key.privateKey);
 
-  const idToken = await sign(
-    {
+  const issued: TokenClaims = {
+    id: {
       sub: user.sub,
       ...attributeClaims(readableAttributes(settings, user.attributes)),
       iss,
@@ -142,11 +156,9 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
       event_id: eventId,
       token_use: 'id',
       auth_time: authTime,
+      ...(grant.oauth?.nonce !== undefined && { nonce: grant.oauth.nonce }),
     },
-    validity.id,
-  );
-  const accessToken = await sign(
-    {
+    access: {
       sub: user.sub,
       ...accessTokenGroupClaims(groups),
       iss,
@@ -154,12 +166,26 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
       origin_jti: originJti,
       event_id: eventId,
       token_use: 'access',
-      scope: ACCESS_SCOPE,
+      scope: grant.oauth ? grant.oauth.scopes.join(' ') : ACCESS_SCOPE,
       auth_time: authTime,
       username: user.username,
     },
-    validity.access,
+  };
+  // The pool's PreTokenGeneration function, if any, has the last word on the claims it may change.
+  const claims = await customizeClaims(
+    deps,
+    {
+      source: grant.trigger?.source ?? (grant.refreshOf ? 'TokenGeneration_RefreshTokens' : 'TokenGeneration_Authentication'),
+      settings: settingsOf(pool),
+      clientId: client.id,
+      user,
+      groups,
+      clientMetadata: grant.trigger?.clientMetadata,
+    },
+    issued,
   );
+  const idToken = await sign(claims.id, validity.id);
+  const accessToken = await sign(claims.access, validity.access);
 
   const result: AuthenticationResultType = { AccessToken: accessToken, ExpiresIn: validity.access, TokenType: 'Bearer', IdToken: idToken };
   if (!grant.refreshOf) {
@@ -178,6 +204,21 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
     result.RefreshToken = refreshToken;
   }
   return result;
+}
+
+/**
+ * A token with no user behind it (the client_credentials grant's access token), signed with the
+ * pool's key like every other: header, iat, exp and jti set here, the claims are the caller's.
+ */
+export async function signPoolToken(deps: Pick<Deps, KeyDeps>, poolId: string, claims: JWTPayload, lifetimeSeconds: number): Promise<string> {
+  const key = await poolKey(deps, poolId);
+  const iat = Math.floor(deps.clock.nowMs() / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ALG, kid: key.kid })
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + lifetimeSeconds)
+    .setJti(deps.random.uuid())
+    .sign(key.privateKey);
 }
 
 export function refreshTokenDigest(deps: Pick<Deps, 'secrets'>, token: string): string {

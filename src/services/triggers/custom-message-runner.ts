@@ -1,12 +1,12 @@
 import { invalidLambdaResponse, invalidParameter } from '../../kernel/errors.js';
 import type { CustomMessageEvent, CustomMessageTriggerSource, LambdaInvoker } from './custom-message.js';
 import { UNRECOGNIZABLE } from './lambda-outcome.js';
+import { NO_CLIENT, UNKNOWN_SDK } from './trigger-event.js';
 
 export const CODE_PARAMETER = '{####}';
 export const LINK_PARAMETER = '{##Click Here##}';
 export const USERNAME_PARAMETER = '{username}';
-/** What admin operations put where a public operation names its app client. */
-export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
+export { NO_CLIENT } from './trigger-event.js';
 
 export interface CustomMessageEventInput {
   triggerSource: CustomMessageTriggerSource;
@@ -33,7 +33,7 @@ export function buildCustomMessageEvent(input: CustomMessageEventInput): CustomM
     region: input.region,
     userPoolId: input.poolId,
     userName: input.user.username,
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: input.clientId ?? NO_CLIENT },
+    callerContext: { awsSdkVersion: UNKNOWN_SDK, clientId: input.clientId ?? NO_CLIENT },
     request: {
       userAttributes: { ...input.user.attributes, 'cognito:user_status': input.user.status },
       codeParameter: CODE_PARAMETER,
@@ -63,7 +63,7 @@ export async function runCustomMessage(
   channel: 'EMAIL' | 'SMS',
   emailSendingAccount: string | undefined,
 ): Promise<CustomText | undefined> {
-  const answered = await invoker.invoke(functionArn, event);
+  const answered = (await invoker.invoke(functionArn, event)) as CustomMessageEvent;
   const response = readResponse(answered);
   const required = requiredPlaceholders(event);
 

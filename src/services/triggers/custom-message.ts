@@ -1,3 +1,5 @@
+import type { TriggerEvent } from './trigger-event.js';
+
 /**
  * The CustomMessage Lambda trigger: the event Cognito sends and the contract of an invoker.
  * The function sees only the placeholders (`{####}`, `{username}`), never the code itself.
@@ -35,6 +37,6 @@ export interface CustomMessageEvent {
  * (it answered something that is not an event).
  */
 export interface LambdaInvoker {
-  invoke(functionArn: string, event: CustomMessageEvent): Promise<CustomMessageEvent>;
+  invoke(functionArn: string, event: TriggerEvent): Promise<TriggerEvent>;
   close?(): Promise<void>;
 }

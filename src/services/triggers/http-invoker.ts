@@ -1,4 +1,5 @@
-import type { CustomMessageEvent, LambdaInvoker } from './custom-message.js';
+import type { LambdaInvoker } from './custom-message.js';
+import type { TriggerEvent } from './trigger-event.js';
 import { TIMEOUT_CAUSE, functionFailed, invocationFailed, isTimeout, parseLambdaOutput, transportCause } from './lambda-outcome.js';
 
 /**
@@ -8,7 +9,7 @@ import { TIMEOUT_CAUSE, functionFailed, invocationFailed, isTimeout, parseLambda
  */
 export function createHttpInvoker(url: string, timeoutMs: number): LambdaInvoker {
   return {
-    async invoke(_functionArn: string, event: CustomMessageEvent): Promise<CustomMessageEvent> {
+    async invoke(_functionArn: string, event: TriggerEvent): Promise<TriggerEvent> {
       let res: Response;
       let text: string;
       try {

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type Config } from '../../kernel/config.js';
 import type { Logger } from '../../kernel/logger.js';
-import type { CustomMessageEvent, LambdaInvoker } from './custom-message.js';
+import type { LambdaInvoker } from './custom-message.js';
+import type { TriggerEvent } from './trigger-event.js';
 import { createHttpInvoker } from './http-invoker.js';
 import { createLambdaApiInvoker } from './lambda-api-invoker.js';
 import { createModuleInvoker } from './module-invoker.js';
@@ -25,14 +26,26 @@ export function createLambdaInvoker(
   if (routes.size > 0) logger.info('lambda triggers loaded', { file: config.triggersFile, functions: routes.size });
 
   return {
-    async invoke(functionArn: string, event: CustomMessageEvent): Promise<CustomMessageEvent> {
+    async invoke(functionArn: string, event: TriggerEvent): Promise<TriggerEvent> {
       const route = routes.get(functionArn);
       const via = route?.kind ?? 'lambda-api';
-      logger.debug('invoking lambda trigger', { functionArn, triggerSource: event.triggerSource, via });
+      // Elapsed time for the log only (not a clock reading any rule depends on). The event is
+      // never logged: it carries attributes, and UserMigration's carries the password typed.
+      const started = performance.now();
+      const durationMs = () => Math.round(performance.now() - started);
       try {
-        return await (route?.invoker ?? fallbackInvoker()).invoke(functionArn, event);
+        const answered = await (route?.invoker ?? fallbackInvoker()).invoke(functionArn, event);
+        logger.info('lambda trigger', { triggerSource: event.triggerSource, functionArn, via, durationMs: durationMs(), outcome: 'ok' });
+        return answered;
       } catch (err) {
-        logger.warn('lambda trigger failed', { functionArn, triggerSource: event.triggerSource, via, error: (err as Error).name, message: (err as Error).message });
+        logger.warn('lambda trigger', {
+          triggerSource: event.triggerSource,
+          functionArn,
+          via,
+          durationMs: durationMs(),
+          outcome: (err as Error).name,
+          message: (err as Error).message,
+        });
         throw err;
       }
     },

@@ -1,6 +1,7 @@
 import type { LambdaClient, InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import type { CustomMessageEvent, LambdaInvoker } from './custom-message.js';
-import { TIMEOUT_CAUSE, functionFailed, invocationFailed, isTimeout, parseLambdaOutput, transportCause } from './lambda-outcome.js';
+import type { LambdaInvoker } from './custom-message.js';
+import type { TriggerEvent } from './trigger-event.js';
+import { TIMEOUT_CAUSE, functionFailed, invocationFailed, isTimeout, noInvokerCause, parseLambdaOutput, transportCause } from './lambda-outcome.js';
 
 export interface LambdaApiOptions {
   /** Endpoint override (a local Lambda emulator); unset uses AWS. */
@@ -37,7 +38,7 @@ export function createLambdaApiInvoker(options: LambdaApiOptions): LambdaInvoker
   };
 
   return {
-    async invoke(functionArn: string, event: CustomMessageEvent): Promise<CustomMessageEvent> {
+    async invoke(functionArn: string, event: TriggerEvent): Promise<TriggerEvent> {
       sdk ??= await import('@aws-sdk/client-lambda');
       const command = new sdk.InvokeCommand({
         FunctionName: functionArn,
@@ -50,7 +51,9 @@ export function createLambdaApiInvoker(options: LambdaApiOptions): LambdaInvoker
           abortSignal: AbortSignal.timeout(options.timeoutMs),
         });
       } catch (err) {
-        throw invocationFailed(event, isTimeout(err) ? TIMEOUT_CAUSE : serviceCause(err));
+        // With no endpoint and no AWS credentials there is nowhere to send the event: say how to configure one.
+        const noInvoker = options.endpoint === undefined && (err as Error | null)?.name === 'CredentialsProviderError';
+        throw invocationFailed(event, isTimeout(err) ? TIMEOUT_CAUSE : noInvoker ? noInvokerCause(functionArn) : serviceCause(err));
       }
       const text = out.Payload === undefined ? '' : new TextDecoder().decode(out.Payload);
       if (out.FunctionError !== undefined && out.FunctionError !== '') throw functionFailed(event, errorMessageOf(text, out.FunctionError));

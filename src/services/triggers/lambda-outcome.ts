@@ -1,23 +1,34 @@
 import { invalidLambdaResponse, unexpectedLambda, userLambdaValidation, type ServiceError } from '../../kernel/errors.js';
-import type { CustomMessageEvent } from './custom-message.js';
+import type { TriggerEvent } from './trigger-event.js';
 
 /**
  * How Cognito words a trigger's failures, shared by every invoker so a function behind a URL,
- * a local module or the Lambda API fails the same way. The trigger name is the part of the
- * trigger source before the underscore (`CustomMessage_ForgotPassword` -> `CustomMessage`).
+ * a local module or the Lambda API fails the same way. The trigger name is the LambdaConfig key
+ * (cognito-facts-areas.md §2.5): the part of the trigger source before the underscore
+ * (`CustomMessage_ForgotPassword` -> `CustomMessage`), except for the token trigger, whose
+ * sources are `TokenGeneration_*` but whose key is PreTokenGeneration.
  */
-export function triggerName(event: Pick<CustomMessageEvent, 'triggerSource'>): string {
-  return event.triggerSource.split('_')[0] ?? event.triggerSource;
+export function triggerName(event: Pick<TriggerEvent, 'triggerSource'>): string {
+  const prefix = event.triggerSource.split('_')[0] ?? event.triggerSource;
+  return prefix === 'TokenGeneration' ? 'PreTokenGeneration' : prefix;
 }
 
 /** The function ran and failed: Cognito appends a full stop even when the message has one. */
-export function functionFailed(event: CustomMessageEvent, errorMessage: string): ServiceError {
+export function functionFailed(event: TriggerEvent, errorMessage: string): ServiceError {
   return userLambdaValidation(`${triggerName(event)} failed with error ${errorMessage}.`);
 }
 
 /** The function could not be run (denied, throttled, missing, unreachable) or did not answer in time. */
-export function invocationFailed(event: CustomMessageEvent, cause: string): ServiceError {
+export function invocationFailed(event: TriggerEvent, cause: string): ServiceError {
   return unexpectedLambda(`${triggerName(event)} invocation failed due to error ${cause}.`);
+}
+
+/** How userpoold says it has no way to run a function, in the place AWS puts the cause. */
+export function noInvokerCause(functionArn: string): string {
+  return (
+    `NoInvokerConfigured: userpoold has no invoker for ${functionArn}; ` +
+    'map the ARN in --triggers-file ({"module": "./fn.mjs"}, {"url": "http://..."} or {"lambda": {"endpoint": "http://..."}}) or set --lambda-endpoint'
+  );
 }
 
 /** Cognito's words when its wait for the function ends. */
@@ -30,7 +41,7 @@ export const UNRECOGNIZABLE = 'Unrecognizable lambda output';
  * Reads what a function answered. Nothing, `null` or text that is not JSON is "Invalid JSON"
  * (what Cognito says when a handler returns nothing); JSON that is not an object is not an event.
  */
-export function parseLambdaOutput(text: string): CustomMessageEvent {
+export function parseLambdaOutput(text: string): TriggerEvent {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -39,7 +50,7 @@ export function parseLambdaOutput(text: string): CustomMessageEvent {
   }
   if (parsed === null) throw invalidLambdaResponse(INVALID_JSON);
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidLambdaResponse(UNRECOGNIZABLE);
-  return parsed as CustomMessageEvent;
+  return parsed as TriggerEvent;
 }
 
 /** A short, non-secret name for a transport failure (ECONNREFUSED, ENOTFOUND, ...). */

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CustomMessageEvent, LambdaInvoker } from './custom-message.js';
+import type { LambdaInvoker } from './custom-message.js';
+import type { TriggerEvent } from './trigger-event.js';
 import { TIMEOUT_CAUSE, functionFailed, invocationFailed, parseLambdaOutput } from './lambda-outcome.js';
 
 /**
@@ -49,8 +50,8 @@ export function createModuleInvoker(modulePath: string, timeoutMs: number): Lamb
   const url = pathToFileURL(modulePath).href;
   const name = modulePath.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   return {
-    invoke(functionArn: string, event: CustomMessageEvent): Promise<CustomMessageEvent> {
-      return new Promise<CustomMessageEvent>((resolve, reject) => {
+    invoke(functionArn: string, event: TriggerEvent): Promise<TriggerEvent> {
+      return new Promise<TriggerEvent>((resolve, reject) => {
         const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url, name, functionArn, event } });
         let done = false;
         const finish = (settle: () => void) => {

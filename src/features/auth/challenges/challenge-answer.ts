@@ -5,4 +5,6 @@ export interface ChallengeAnswer {
   ChallengeName: ChallengeNameType;
   Session?: string;
   ChallengeResponses?: Record<string, string>;
+  /** Passed to the triggers the answer runs (PostAuthentication, PreTokenGeneration). */
+  ClientMetadata?: Record<string, string>;
 }

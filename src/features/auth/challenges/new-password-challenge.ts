@@ -13,6 +13,8 @@ import type { AttributeType, RespondToAuthChallengeResponse } from '../../../mod
 import { INVALID_SESSION, openSession } from '../../../services/sessions/auth-session.js';
 import { issueTokens, type TokenIssuerDeps } from '../../../services/tokens/tokens.js';
 import { derivePasswordSecrets } from '../../../services/passwords/password-secrets.js';
+import { runPostAuthentication } from '../sign-in-triggers.js';
+import { startMfaStep, type MfaStepDeps } from './mfa-step.js';
 
 const ATTRIBUTE_PREFIX = 'userAttributes.';
 
@@ -20,7 +22,7 @@ const ATTRIBUTE_PREFIX = 'userAttributes.';
  * The session (secrets, clock), the user and the write (store, clock), the new password's hash
  * and verifier (hasher, random, secrets), then tokens.
  */
-export type NewPasswordDeps = 'store' | 'clock' | 'secrets' | 'hasher' | 'random' | TokenIssuerDeps;
+export type NewPasswordDeps = 'store' | 'clock' | 'secrets' | 'hasher' | 'random' | TokenIssuerDeps | MfaStepDeps;
 
 /**
  * Answers NEW_PASSWORD_REQUIRED: the new password (hashed before the transaction), USERNAME,
@@ -80,6 +82,16 @@ export async function answerNewPassword(
     await uniquely(sc.settings, 'update', () => tx.updateUser(next));
     return next;
   });
-  const tokens = await issueTokens(deps, { pool: sc.pool, client: sc.client, user, baseUrl: ctx.baseUrl });
+  // With MFA, the new password is followed by the second factor (or MFA_SETUP), as a password is.
+  const mfaStep = await startMfaStep(deps, sc, user, input.ClientMetadata);
+  if (mfaStep) return mfaStep;
+  await runPostAuthentication(deps, sc, user, input.ClientMetadata);
+  const tokens = await issueTokens(deps, {
+    pool: sc.pool,
+    client: sc.client,
+    user,
+    baseUrl: ctx.baseUrl,
+    trigger: { source: 'TokenGeneration_NewPasswordChallenge', clientMetadata: input.ClientMetadata },
+  });
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }

@@ -82,5 +82,5 @@ export async function answerPasswordVerifier(
   if (!expected || !signatureMatches(expected, signature)) throw await refuse();
   await failures.clear();
 
-  return afterPasswordProven(deps, sc, user, ctx);
+  return afterPasswordProven(deps, sc, user, ctx, input.ClientMetadata);
 }

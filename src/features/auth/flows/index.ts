@@ -27,6 +27,8 @@ export type FlowHandler = (
   sc: SignInClient,
   params: Record<string, string> | undefined,
   ctx: RequestContext,
+  /** The operation's ClientMetadata, for the triggers InitiateAuth passes it to (PreAuthentication, UserMigration). */
+  clientMetadata?: Record<string, string>,
 ) => Promise<InitiateAuthResponse>;
 
 /** A refusal text, fixed or naming the flow as the request spelled it (REFRESH_TOKEN or REFRESH_TOKEN_AUTH). */

@@ -46,6 +46,8 @@ export async function renewTokens(
   proveClient: (user: UserRecord | undefined) => void,
   ctx: RequestContext,
   resetRequired: () => ServiceError = () => passwordResetRequired(MESSAGES.passwordResetRequired),
+  /** GetTokensFromRefreshToken's ClientMetadata, for PreTokenGeneration (InitiateAuth passes none). */
+  clientMetadata?: Record<string, string>,
 ): Promise<AuthenticationResultType> {
   const record = await deps.store.getRefreshToken(refreshTokenDigest(deps, token));
   if (!record || record.clientId !== sc.client.id || record.poolId !== sc.pool.id) throw notAuthorized(REFRESH_MESSAGES.invalid);
@@ -62,5 +64,6 @@ export async function renewTokens(
     user,
     baseUrl: ctx.baseUrl,
     refreshOf: { authTime: record.authTime, originJti: record.originJti },
+    trigger: { source: 'TokenGeneration_RefreshTokens', clientMetadata },
   });
 }

@@ -6,11 +6,13 @@ import { parseClientA, serverPublicB } from '../../../domain/auth/srp-protocol.j
 import { findUser } from '../../../services/directory/find-user.js';
 import { MESSAGES, invalidParameter, notAuthorized, passwordResetRequired, userNotFound } from '../../../kernel/errors.js';
 import type { InitiateAuthResponse } from '../../../model/generated/types.js';
+import type { TriggerDeps } from '../../../services/triggers/run-trigger.js';
+import { runPreAuthentication } from '../sign-in-triggers.js';
 import { openVerifier } from '../../../services/passwords/password-secrets.js';
 import { newServerSecret, sealSecretBlock, simulatedUser } from '../../../services/passwords/srp.js';
 
 /** The user and failure streak (store, clock), the verifier and sealed block (secrets), b (random). */
-export type SrpSignInDeps = 'store' | 'clock' | 'secrets' | 'random';
+export type SrpSignInDeps = 'store' | 'clock' | 'secrets' | 'random' | TriggerDeps;
 
 /**
  * USER_SRP_AUTH, first step: the client sends USERNAME and SRP_A; the server answers the
@@ -18,7 +20,13 @@ export type SrpSignInDeps = 'store' | 'clock' | 'secrets' | 'random';
  * holding what the second step (challenges/password-verifier.ts) needs. An unknown user gets a
  * simulated challenge when the client hides user existence, and UserNotFoundException otherwise.
  */
-export async function srpSignIn(deps: Pick<Deps, SrpSignInDeps>, sc: SignInClient, params: Record<string, string> | undefined): Promise<InitiateAuthResponse> {
+export async function srpSignIn(
+  deps: Pick<Deps, SrpSignInDeps>,
+  sc: SignInClient,
+  params: Record<string, string> | undefined,
+  _ctx: unknown,
+  clientMetadata?: Record<string, string>,
+): Promise<InitiateAuthResponse> {
   const username = requiredParameter(params, 'USERNAME');
   const srpA = requiredParameter(params, 'SRP_A');
   checkClientSecretHash(sc, username, params?.SECRET_HASH);
@@ -32,9 +40,12 @@ export async function srpSignIn(deps: Pick<Deps, SrpSignInDeps>, sc: SignInClien
   let secret: { saltHex: string; verifier: bigint; userIdForSrp: string; userSub: string | null };
   if (!user) {
     if (!preventsUserExistenceErrors(sc.clientSettings)) throw userNotFound(MESSAGES.userDoesNotExist);
+    await runPreAuthentication(deps, sc, undefined, username, clientMetadata);
     secret = { ...simulatedUser(deps.secrets, sc.pool.id, username), userSub: null };
   } else {
     if (user.status === 'RESET_REQUIRED') throw passwordResetRequired(MESSAGES.passwordResetRequired);
+    // The first step is where InitiateAuth's ClientMetadata can reach the function (sign-in-triggers.ts).
+    await runPreAuthentication(deps, sc, user, username, clientMetadata);
     // A password set before userpoold kept verifiers has none: only password sign-in (or a
     // new password) helps that user.
     const opened = openVerifier(deps.secrets, user);
