@@ -71,8 +71,9 @@ describe('app clients', () => {
       assert.equal((await describeClient(created.ClientId ?? '')).ClientSecret, secret);
 
       const record = (await server.app.deps.store.getClient(created.ClientId ?? '')) ?? assert.fail('not stored');
-      assert.ok(record.secretSealed);
-      assert.ok(!record.secretSealed.includes(secret));
+      const [stored] = record.clientSecrets;
+      assert.ok(stored);
+      assert.ok(!stored.sealed.includes(secret));
       assert.equal(openClientSecret(record, server.app.deps.secrets), secret);
     });
 

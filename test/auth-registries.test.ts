@@ -176,12 +176,12 @@ describe('auth registries through the SDK', () => {
 
   it('answers a challenge not built with InvalidParameterException (declared), not a 500', async () => {
     const { poolId, clientId } = await setup();
-    const name: ChallengeNameType = 'SMS_MFA';
-    const responses = { USERNAME: 'alice', SMS_MFA_CODE: '123456' };
+    const name: ChallengeNameType = 'SMS_OTP';
+    const responses = { USERNAME: 'alice', SMS_OTP_CODE: '123456' };
     await expectAwsError(
       () => server.client.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: name, Session: 'x'.repeat(20), ChallengeResponses: responses })),
       'InvalidParameterException',
-      'userpoold does not implement the SMS_MFA challenge yet.',
+      'userpoold does not implement the SMS_OTP challenge yet.',
     );
     await expectAwsError(
       () =>
@@ -189,7 +189,7 @@ describe('auth registries through the SDK', () => {
           new AdminRespondToAuthChallengeCommand({ UserPoolId: poolId, ClientId: clientId, ChallengeName: name, Session: 'x'.repeat(20), ChallengeResponses: responses }),
         ),
       'InvalidParameterException',
-      'userpoold does not implement the SMS_MFA challenge yet.',
+      'userpoold does not implement the SMS_OTP challenge yet.',
     );
   });
 });

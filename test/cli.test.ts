@@ -113,11 +113,10 @@ describe('userpoold --help', () => {
       assert.ok(result.stdout.includes(env), env);
       assert.ok(result.stdout.includes(`config key "${option.key}"`), option.key);
     }
-    for (const word of ['--config PATH', 'USERPOOLD_CONFIG', 'messages', '--pool', '--user', '--limit']) {
+    // Each command's own flags are in `userpoold <command> --help` (test/cli-help.test.ts).
+    for (const word of ['--config PATH', 'USERPOOLD_CONFIG', 'messages']) {
       assert.ok(result.stdout.includes(word), word);
     }
-    const short = await runCli(['messages', '-h']);
-    assert.equal(short.stdout, result.stdout);
   });
 });
 

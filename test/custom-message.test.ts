@@ -43,7 +43,7 @@ async function rejectsWith(promise: Promise<unknown>, name: string, message: str
 
 /** An invoker whose function answers with `answer(event)`, to test the runner's rules alone. */
 function answering(answer: (event: CustomMessageEvent) => unknown): LambdaInvoker {
-  return { invoke: async (_arn, event) => answer(structuredClone(event)) as CustomMessageEvent };
+  return { invoke: async (_arn, event) => answer(structuredClone(event) as CustomMessageEvent) as CustomMessageEvent };
 }
 
 describe('buildCustomMessageEvent', () => {

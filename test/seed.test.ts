@@ -1,4 +1,5 @@
 import {
+  AddUserPoolClientSecretCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   ConfirmForgotPasswordCommand,
@@ -8,6 +9,7 @@ import {
   DescribeUserPoolCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
+  ListUserPoolClientSecretsCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityProviderClient as Client } from '@aws-sdk/client-cognito-identity-provider';
@@ -189,6 +191,37 @@ describe('--seed', () => {
       const resetMe = await client.send(new AdminGetUserCommand({ UserPoolId: POOL, Username: 'reset-me' }));
       assert.equal(resetMe.UserStatus, 'CONFIRMED');
       assert.ok((await passwordSignIn(client, 'reset-me', 'Chosen-password-2')).AuthenticationResult);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('keeps a secret rotation begun through the API when the file names one of the secrets', async () => {
+    const dir = tempDir();
+    const first = await start(dir);
+    let added: string;
+    try {
+      const out = await first.client.send(new AddUserPoolClientSecretCommand({ UserPoolId: POOL, ClientId: BACKEND }));
+      added = out.ClientSecretDescriptor?.ClientSecretValue ?? assert.fail('no secret');
+    } finally {
+      await first.close();
+    }
+    clock.advance(30_000);
+    const again = await start(dir);
+    try {
+      const listed = await again.client.send(new ListUserPoolClientSecretsCommand({ UserPoolId: POOL, ClientId: BACKEND }));
+      assert.equal(listed.ClientSecrets?.length, 2);
+      for (const secret of [BACKEND_SECRET, added]) {
+        const auth = await again.client.send(
+          new AdminInitiateAuthCommand({
+            UserPoolId: POOL,
+            ClientId: BACKEND,
+            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: 'admin', PASSWORD: 'Admin-password-1', SECRET_HASH: secretHash(secret, 'admin', BACKEND) },
+          }),
+        );
+        assert.ok(auth.AuthenticationResult?.AccessToken);
+      }
     } finally {
       await again.close();
     }

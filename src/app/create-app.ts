@@ -4,7 +4,10 @@ import type { Config } from '../kernel/config.js';
 import { buildHandlers } from '../features/registry.js';
 import type { Deps } from '../services/deps.js';
 import { wellKnownRoutes } from '../http/routes/well-known.js';
+import { importUploadRoute } from '../http/routes/import-upload.js';
+import { createImportRunner, type ImportRunner } from '../services/import/runner.js';
 import { devMessagesRoute } from '../http/routes/dev-messages.js';
+import { consoleRoutes } from '../http/console/console-routes.js';
 import { awsJsonRoute } from '../http/routes/aws-json.js';
 import { healthRoute } from '../http/routes/health.js';
 import { openModeFact, refuseCrossOriginWhenOpen } from '../http/routes/open-mode.js';
@@ -59,6 +62,8 @@ export interface App {
   audit: AuditLog;
   /** Deletes expired rows: started by listen(), stopped by close(). */
   sweeper: Sweeper;
+  /** Runs user import jobs: started by listen(), stopped by close() (its job handed back for a restart). */
+  imports: ImportRunner;
   /** Starts listening; resolves to the bound port. */
   listen(): Promise<number>;
   /** Stops accepting requests, finishes those in flight and the sends in flight, closes the store. */
@@ -91,7 +96,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const notificationLog = config.logDeliveryDir === undefined ? undefined : createNotificationLog({ dir: config.logDeliveryDir, store, clock, logger });
   const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, notificationLog, workerId: `worker-${random.uuid()}` });
   const lambda = overrides.lambda ?? createLambdaInvoker(config, logger);
-  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, onMessageQueued: () => delivery.wake() };
+  const imports = createImportRunner({ store, clock, random, logger, workerId: `importer-${random.uuid()}`, claimTtlMs: config.importClaimTtlMs });
+  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, onMessageQueued: () => delivery.wake(), onImportJobChanged: () => imports.wake() };
   // Before the authenticator looks for credentials (the seed may bring some) and before listening.
   const seed = overrides.seed ?? config.seed;
   if (seed !== undefined) {
@@ -115,6 +121,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     healthRoute,
     devMessagesRoute(deps, { credentialsExist: async () => !(await isOpen()) }),
     ...wellKnownRoutes(deps),
+    importUploadRoute(deps),
+    ...(await consoleRoutes(deps, { isOpen })),
   ]);
   const loopbackHostOnly = config.insecureOpen ? undefined : isOpen;
   const server = createHttpServer({ routes, logger, random, limits: limitsFrom(config), loopbackHostOnly });
@@ -127,6 +135,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     delivery,
     audit,
     sweeper,
+    imports,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -134,6 +143,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           server.off('error', reject);
           delivery.start();
           sweeper.start();
+          imports.start();
           resolve((server.address() as AddressInfo).port);
         });
       }),
@@ -143,6 +153,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.closeIdleConnections();
       });
       await audit.close();
+      await imports.stop();
       await delivery.stop();
       await sweeper.stop();
       await lambda.close?.();

@@ -6,6 +6,7 @@ import { authOperations } from './auth/index.js';
 import { clientsOperations } from './clients/index.js';
 import { groupsOperations } from './groups/index.js';
 import { mfaOperations } from './mfa/index.js';
+import { oauthOperations } from './oauth/index.js';
 import { poolsOperations } from './pools/index.js';
 import { recoveryOperations } from './recovery/index.js';
 import { securityOperations } from './security/index.js';
@@ -30,6 +31,7 @@ export const OPERATIONS = {
   ...signupOperations,
   ...tagsOperations,
   ...importOperations,
+  ...oauthOperations,
 } satisfies { [N in OperationName]?: Operation<N> };
 
 export function buildHandlers(deps: Deps): Handlers {

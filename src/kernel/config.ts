@@ -45,6 +45,8 @@ export interface Config {
   revokeTokensOnPasswordReset: boolean;
   /** Whether the dev-only HTTP message view (/_dev/messages) is served. */
   devMessages: boolean;
+  /** The admin console at /_console: on, off, or auto (on when listening on a loopback address). */
+  console: 'auto' | 'on' | 'off';
   /** Outgoing mail: smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (implicit TLS). Unset: email stays in the outbox. */
   smtpUrl: string | undefined;
   /** Whether the mail server's TLS certificate must be valid; false only for test servers with self-signed certificates. */
@@ -72,6 +74,8 @@ export interface Config {
   deliveryPollMs: number;
   /** How long a worker's claim on a message lasts; a message whose worker died is retried after it. */
   deliveryClaimTtlMs: number;
+  /** How long an import runner's lease on a user import job lasts without a batch renewing it; a crashed runner's job resumes after it. */
+  importClaimTtlMs: number;
   /**
    * Folder receiving each pool's user notification logs (SetLogDeliveryConfiguration): a
    * CloudWatch Logs log group `…:log-group:NAME` becomes the file NAME.log (JSON lines) here;
@@ -109,7 +113,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 export class ConfigError extends Error {}
 
-type Kind = 'string' | 'port' | 'int' | 'bool' | 'logLevel' | 'region' | 'accountId' | 'smsTransport' | 'issuerFormat';
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'logLevel' | 'region' | 'accountId' | 'smsTransport' | 'issuerFormat' | 'console';
 
 interface OptionSpec {
   key: keyof Config;
@@ -142,6 +146,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'codeAttemptLimit', flag: 'code-attempt-limit', kind: 'int', default: 5, min: 1, help: 'wrong code attempts per user per hour' },
   { key: 'revokeTokensOnPasswordReset', flag: 'revoke-tokens-on-reset', kind: 'bool', default: true, help: 'revoke refresh tokens when a password reset completes' },
   { key: 'devMessages', flag: 'dev-messages', kind: 'bool', default: false, help: 'serve queued messages (with codes) at GET /_dev/messages, to loopback clients and only while no developer credentials exist' },
+  { key: 'console', flag: 'console', kind: 'console', default: 'auto', help: 'the admin web console at /_console: on, off, or auto (on when --host is a loopback address); it calls the API like any client (docs/console.md)' },
   { key: 'smtpUrl', flag: 'smtp-url', kind: 'string', default: undefined, help: 'smtp:// or smtps:// URL of the mail server; unset keeps email in the outbox' },
   { key: 'smtpTlsRejectUnauthorized', flag: 'smtp-tls-reject-unauthorized', kind: 'bool', default: true, help: "refuse a mail server whose TLS certificate does not verify (false: accept self-signed, tests only)" },
   { key: 'emailFrom', flag: 'email-from', kind: 'string', default: 'no-reply@verificationemail.com', help: "sender address when the pool's EmailConfiguration has none" },
@@ -156,6 +161,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'deliveryBackoffMs', flag: 'delivery-backoff-ms', kind: 'int', default: 1000, min: 1, help: 'first retry delay, doubling per failed try (capped at 1 hour)' },
   { key: 'deliveryPollMs', flag: 'delivery-poll-ms', kind: 'int', default: 500, min: 10, help: 'how often the delivery worker looks for due messages' },
   { key: 'deliveryClaimTtlMs', flag: 'delivery-claim-ttl-ms', kind: 'int', default: 300000, min: 1000, help: 'how long a worker holds a message it is sending; a crashed worker\'s messages are retried after it' },
+  { key: 'importClaimTtlMs', flag: 'import-claim-ttl-ms', kind: 'int', default: 30000, min: 1000, help: 'how long a user import job stays with the runner that claimed it without progress; a crashed runner\'s job resumes elsewhere after it' },
   { key: 'logDeliveryDir', flag: 'log-delivery-dir', kind: 'string', default: undefined, help: "folder for pools' user notification logs (SetLogDeliveryConfiguration): log group NAME is written to NAME.log, JSON lines; unset: configurations are kept, nothing is written" },
   { key: 'credentialsFile', flag: 'credentials-file', kind: 'string', default: undefined, help: 'JSON or YAML file of developer credentials and their policies; with none (and none stored) signed operations are open, on loopback only' },
   { key: 'insecureOpen', flag: 'insecure-open', kind: 'bool', default: false, help: 'allow a non-loopback address without any credentials (every signed operation open to anyone who reaches the port)' },
@@ -203,6 +209,9 @@ function parseValue(spec: OptionSpec, raw: unknown, source: string): Config[keyo
       return raw as string;
     case 'issuerFormat':
       if (raw !== 'server' && raw !== 'aws') fail('expected server or aws');
+      return raw as string;
+    case 'console':
+      if (raw !== 'auto' && raw !== 'on' && raw !== 'off') fail('expected auto, on or off');
       return raw as string;
     case 'smsTransport':
       if (raw !== 'outbox' && raw !== 'webhook' && raw !== 'sns') fail('expected outbox, webhook or sns');
@@ -295,7 +304,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 export function helpText(): string {
   const lines = OPTIONS.map((o) => {
     const def = o.default === undefined ? '' : ` (default ${String(o.default)})`;
-    const value = { string: 'TEXT', port: 'PORT', int: 'N', bool: '[true|false]', logLevel: 'LEVEL', region: 'REGION', accountId: 'ID', smsTransport: 'outbox|webhook|sns', issuerFormat: 'server|aws' }[o.kind];
+    const value = { string: 'TEXT', port: 'PORT', int: 'N', bool: '[true|false]', logLevel: 'LEVEL', region: 'REGION', accountId: 'ID', smsTransport: 'outbox|webhook|sns', issuerFormat: 'server|aws', console: 'auto|on|off' }[o.kind];
     return `  ${`--${o.flag} ${value}`.padEnd(36)} ${o.help}${def}\n  ${''.padEnd(36)} env ${envName(o.flag)}, config key "${o.key}"`;
   });
   return [

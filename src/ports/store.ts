@@ -4,12 +4,16 @@ import type { CodesPort } from './codes.js';
 import type { CountersPort } from './counters.js';
 import type { CredentialsPort } from './credentials.js';
 import type { GroupsPort } from './groups.js';
+import type { ImportJobsPort } from './import-jobs.js';
+import type { LogDeliveryPort } from './log-delivery.js';
+import type { OAuthPort } from './oauth.js';
 import type { OutboxPort } from './outbox.js';
 import type { PoolsPort } from './pools.js';
 import type { RefreshTokensPort } from './refresh-tokens.js';
 import type { SigningKeysPort } from './signing-keys.js';
 import type { SingleUsePort } from './single-use.js';
 import type { UsersPort } from './users.js';
+import type { UserMfaPort } from './user-mfa.js';
 
 /**
  * Every port together: what a transaction offers. One implementation (src/storage/) serves
@@ -20,6 +24,7 @@ export interface StoreTx
   extends PoolsPort,
     ClientsPort,
     UsersPort,
+    UserMfaPort,
     GroupsPort,
     CodesPort,
     CountersPort,
@@ -28,7 +33,10 @@ export interface StoreTx
     SingleUsePort,
     SigningKeysPort,
     CredentialsPort,
-    AuditPort {}
+    AuditPort,
+    LogDeliveryPort,
+    ImportJobsPort,
+    OAuthPort {}
 
 /** The persistence the services and operations depend on: the ports, plus transactions. */
 export interface Store extends StoreTx {

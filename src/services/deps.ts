@@ -26,4 +26,6 @@ export interface Deps {
   lambda?: LambdaInvoker | undefined;
   /** Called after a transaction that queued a message commits, to wake the delivery worker. */
   onMessageQueued: () => void;
+  /** Called after a user import job was started or stopped, to wake the import runner (it also polls). */
+  onImportJobChanged?: (() => void) | undefined;
 }

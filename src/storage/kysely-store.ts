@@ -12,6 +12,9 @@ import type { StoreShared } from './kysely/context.js';
 import { KyselyCounters } from './kysely/counters.js';
 import { KyselyCredentials } from './kysely/credentials.js';
 import { KyselyGroups } from './kysely/groups.js';
+import { KyselyImportJobs } from './kysely/import-jobs.js';
+import { KyselyLogDelivery } from './kysely/log-delivery.js';
+import { KyselyOAuth } from './kysely/oauth.js';
 import { KyselyOutbox } from './kysely/outbox.js';
 import { KyselyPools } from './kysely/pools.js';
 import { KyselyRefreshTokens } from './kysely/refresh-tokens.js';
@@ -19,6 +22,7 @@ import { KyselySigningKeys } from './kysely/signing-keys.js';
 import { KyselySingleUse } from './kysely/single-use.js';
 import { KyselySweep } from './kysely/sweep.js';
 import { KyselyUsers } from './kysely/users.js';
+import { KyselyUserMfa } from './kysely/user-mfa.js';
 
 export type { DialectName } from './dialect-sql.js';
 
@@ -41,6 +45,7 @@ const Repos = combinePorts([
   KyselyPools,
   KyselyClients,
   KyselyUsers,
+  KyselyUserMfa,
   KyselyGroups,
   KyselyCodes,
   KyselyCounters,
@@ -50,6 +55,9 @@ const Repos = combinePorts([
   KyselySigningKeys,
   KyselyCredentials,
   KyselyAudit,
+  KyselyLogDelivery,
+  KyselyImportJobs,
+  KyselyOAuth,
   KyselySweep,
 ]);
 

@@ -5,11 +5,15 @@ import type { Generated } from 'kysely';
  * are 0/1 integers, structured settings are JSON text: the same on SQLite and PostgreSQL.
  */
 export interface Database {
+  import_jobs: ImportJobsTable;
+  import_job_chunks: ImportJobChunksTable;
+  import_job_log: ImportJobLogTable;
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  user_mfa: UserMfaTable;
   codes: CodesTable;
   counters: CountersTable;
   outbox: OutboxTable;
@@ -18,6 +22,10 @@ export interface Database {
   credentials: CredentialsTable;
   single_use: SingleUseTable;
   audit_log: AuditLogTable;
+  log_delivery: LogDeliveryTable;
+  oauth_domains: OAuthDomainsTable;
+  resource_servers: ResourceServersTable;
+  oauth_grants: OAuthGrantsTable;
 }
 
 export interface UserPoolsTable {
@@ -32,7 +40,12 @@ export interface UserPoolClientsTable {
   id: string;
   pool_id: string;
   name: string;
+  /** The first (oldest) active client secret, sealed; null for a public client. */
   secret_sealed: string | null;
+  secret_created_at: number | null;
+  /** The newer secret while one is rotated (AddUserPoolClientSecret), sealed. */
+  second_secret_sealed: string | null;
+  second_secret_created_at: number | null;
   settings: string;
   created_at: number;
   updated_at: number;
@@ -81,6 +94,20 @@ export interface GroupsTable {
  * Memberships. The username key is copied from the user (usernames never change) so a group's
  * members list in username order straight from an index, without reading every member first.
  */
+/** A user's MFA setup (20261206-5-user-mfa); booleans as 0/1. */
+export interface UserMfaTable {
+  pool_id: string;
+  user_sub: string;
+  totp_secret_sealed: string | null;
+  pending_totp_secret_sealed: string | null;
+  totp_device_name: string | null;
+  sms_enabled: number;
+  totp_enabled: number;
+  email_enabled: number;
+  preferred: string | null;
+  updated_at: number;
+}
+
 export interface GroupMembersTable {
   pool_id: string;
   group_name: string;
@@ -170,4 +197,82 @@ export interface CredentialsTable {
   secret_sealed: string;
   policy: string;
   created_at: number;
+}
+
+/** A pool's SetLogDeliveryConfiguration: its LogConfigurations as JSON. */
+export interface LogDeliveryTable {
+  pool_id: string;
+  configurations: string;
+  updated_at: number;
+}
+
+/** User pool domains (20261206-8-oauth): kind 'prefix' | 'custom'. */
+export interface OAuthDomainsTable {
+  domain: string;
+  pool_id: string;
+  kind: string;
+  certificate_arn: string | null;
+  cloudfront_domain: string | null;
+  managed_login_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Resource servers (20261206-8-oauth): scopes as JSON text. */
+export interface ResourceServersTable {
+  pool_id: string;
+  identifier: string;
+  name: string;
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** User import jobs (20261206-9-import-jobs; src/ports/import-jobs.ts). */
+export interface ImportJobsTable {
+  job_id: string;
+  pool_id: string;
+  job_name: string;
+  status: string;
+  role_arn: string;
+  upload_token_hash: string;
+  upload_expires_at: number;
+  upload_id: string | null;
+  upload_problem: string | null;
+  chunk_count: number;
+  next_chunk: number;
+  imported_users: number;
+  skipped_users: number;
+  failed_users: number;
+  completion_message: string | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+/** An uploaded CSV, in chunks of whole lines; `first_line` is the file line of the chunk's first line. */
+export interface ImportJobChunksTable {
+  job_id: string;
+  upload_id: string;
+  seq: number;
+  first_line: number;
+  data: string;
+}
+
+/** Rows of an import that were skipped or failed, by file line. */
+export interface ImportJobLogTable {
+  job_id: string;
+  line: number;
+  outcome: string;
+  message: string;
+}
+
+/** Scopes granted by an OAuth sign-in, by its origin_jti (20261206-8-oauth): scopes space-separated. */
+export interface OAuthGrantsTable {
+  origin_jti: string;
+  pool_id: string;
+  scopes: string;
+  expires_at: number;
 }

@@ -19,11 +19,12 @@ interface TableSpec {
 
 export const TABLES: readonly TableSpec[] = [
   { name: 'user_pools', key: ['id'], sealed: [] },
-  { name: 'user_pool_clients', key: ['id'], sealed: ['secret_sealed'] },
+  { name: 'user_pool_clients', key: ['id'], sealed: ['secret_sealed', 'second_secret_sealed'] },
   { name: 'signing_keys', key: ['pool_id'], sealed: ['private_jwk_sealed'] },
   { name: 'users', key: ['sub'], sealed: ['srp_verifier_sealed'] },
   { name: 'groups', key: ['pool_id', 'name'], sealed: [] },
   { name: 'group_members', key: ['pool_id', 'user_sub', 'group_name'], sealed: [] },
+  { name: 'user_mfa', key: ['pool_id', 'user_sub'], sealed: ['totp_secret_sealed', 'pending_totp_secret_sealed'] },
   { name: 'codes', key: ['user_sub', 'purpose'], sealed: [] },
   { name: 'refresh_tokens', key: ['token_hash'], sealed: [] },
   { name: 'outbox', key: ['id'], sealed: ['payload_sealed'] },
@@ -31,6 +32,13 @@ export const TABLES: readonly TableSpec[] = [
   { name: 'single_use', key: ['key'], sealed: [] },
   { name: 'credentials', key: ['access_key_id'], sealed: ['secret_sealed'] },
   { name: 'audit_log', key: ['id'], sealed: [] },
+  { name: 'log_delivery', key: ['pool_id'], sealed: [] },
+  { name: 'import_jobs', key: ['job_id'], sealed: [] },
+  { name: 'import_job_chunks', key: ['job_id', 'upload_id', 'seq'], sealed: [] },
+  { name: 'import_job_log', key: ['job_id', 'line'], sealed: [] },
+  { name: 'oauth_domains', key: ['domain'], sealed: [] },
+  { name: 'resource_servers', key: ['pool_id', 'identifier'], sealed: [] },
+  { name: 'oauth_grants', key: ['origin_jti'], sealed: [] },
 ];
 
 const FORMAT = 'userpoold-dump';

@@ -43,7 +43,7 @@ export function pool(id: string, over: Partial<PoolRecord> = {}): PoolRecord {
 }
 
 export function client(id: string, poolId: string, over: Partial<ClientRecord> = {}): ClientRecord {
-  return { id, poolId, name: `client ${id}`, secretSealed: null, settings: { flows: ['ALLOW_USER_PASSWORD_AUTH'] }, createdAt: T0, updatedAt: T0, ...over };
+  return { id, poolId, name: `client ${id}`, clientSecrets: [], settings: { flows: ['ALLOW_USER_PASSWORD_AUTH'] }, createdAt: T0, updatedAt: T0, ...over };
 }
 
 let subCounter = 0;

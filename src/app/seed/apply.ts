@@ -86,22 +86,29 @@ async function applyClient(tx: StoreTx, deps: SeedDeps, pool: PoolPlan, plan: Cl
   const settings = plan.settings as unknown as PoolRecord['settings'];
   if (!existing) {
     const secret = plan.secret.kind === 'fixed' ? plan.secret.value : plan.secret.kind === 'generate' ? newClientSecret(deps.random) : null;
-    await tx.insertClient({ id: plan.id, poolId: pool.id, name: plan.name, secretSealed: secret === null ? null : deps.secrets.seal(secret), settings, createdAt: now, updatedAt: now });
+    const clientSecrets = secret === null ? [] : [{ sealed: deps.secrets.seal(secret), createdAt: now }];
+    await tx.insertClient({ id: plan.id, poolId: pool.id, name: plan.name, clientSecrets, settings, createdAt: now, updatedAt: now });
     return 'created';
   }
   if (existing.poolId !== pool.id) refuse(`client ${plan.id} already exists in pool ${existing.poolId}`);
-  const current = existing.secretSealed === null ? null : deps.secrets.open(existing.secretSealed);
-  // generateSecret keeps whatever secret the client has, as long as it has one.
-  const secretSealed =
+  const current = existing.clientSecrets.map((c) => deps.secrets.open(c.sealed));
+  // generateSecret keeps whatever secrets the client has, as long as it has one; a fixed secret
+  // that is one of the client's active secrets keeps them (a rotation begun through the API
+  // stays), else it replaces them all.
+  const clientSecrets =
     plan.secret.kind === 'none'
-      ? null
+      ? existing.clientSecrets.length === 0
+        ? existing.clientSecrets
+        : []
       : plan.secret.kind === 'fixed'
-        ? current === plan.secret.value
-          ? existing.secretSealed
-          : deps.secrets.seal(plan.secret.value)
-        : (existing.secretSealed ?? deps.secrets.seal(newClientSecret(deps.random)));
-  if (existing.name === plan.name && secretSealed === existing.secretSealed && stableJson(existing.settings) === stableJson(settings)) return 'unchanged';
-  await tx.updateClient({ ...existing, name: plan.name, secretSealed, settings, updatedAt: now });
+        ? current.includes(plan.secret.value)
+          ? existing.clientSecrets
+          : [{ sealed: deps.secrets.seal(plan.secret.value), createdAt: now }]
+        : existing.clientSecrets.length > 0
+          ? existing.clientSecrets
+          : [{ sealed: deps.secrets.seal(newClientSecret(deps.random)), createdAt: now }];
+  if (existing.name === plan.name && clientSecrets === existing.clientSecrets && stableJson(existing.settings) === stableJson(settings)) return 'unchanged';
+  await tx.updateClient({ ...existing, name: plan.name, clientSecrets, settings, updatedAt: now });
   return 'updated';
 }
 

@@ -87,10 +87,12 @@ function exportClient(client: ClientRecord, options: { secrets?: SecretBox | und
   const settings = knownMembersOnly(OPERATIONS.CreateUserPoolClient.input as string, { ...clientSettingsOf(client) }) as Record<string, unknown>;
   for (const own of ['UserPoolId', 'ClientName', 'ClientSecret', 'GenerateSecret']) delete settings[own];
   const entry: Record<string, unknown> = { id: client.id, name: client.name };
-  if (client.secretSealed !== null) {
+  // A seed names one secret: the oldest active one (the one DescribeUserPoolClient shows).
+  const oldest = client.clientSecrets[0];
+  if (oldest !== undefined) {
     if (options.withSecrets) {
       if (!options.secrets) throw new ConfigError('seed export: --with-secrets needs the server key');
-      entry.secret = options.secrets.open(client.secretSealed);
+      entry.secret = options.secrets.open(oldest.sealed);
     } else entry.generateSecret = true;
   }
   entry.settings = settings;

@@ -7,15 +7,24 @@ export function secretHash(clientSecret: string, username: string, clientId: str
 }
 
 /**
- * For a client with a secret, the request must carry the right hash (compared in constant
- * time); a client without a secret ignores it. AWS's answer otherwise:
+ * For a client with secrets, the request must carry the right hash under one of its active
+ * secrets (two while a secret is rotated; each compared in constant time); a client without a
+ * secret ignores it. AWS's answer otherwise:
  * `NotAuthorizedException: Unable to verify secret hash for client <id>`.
  */
-export function checkSecretHash(clientId: string, clientSecret: string | null, username: string, provided: string | undefined): void {
-  if (clientSecret === null) return;
-  const expected = Buffer.from(secretHash(clientSecret, username, clientId));
+export function checkSecretHash(clientId: string, clientSecrets: readonly string[], username: string, provided: string | undefined): void {
+  if (clientSecrets.length === 0) return;
+  if (!matchesSecretHash(clientId, clientSecrets, username, provided)) throw notAuthorized(`Unable to verify secret hash for client ${clientId}`);
+}
+
+/** Whether `provided` is the SECRET_HASH of the username under any of the secrets. */
+export function matchesSecretHash(clientId: string, clientSecrets: readonly string[], username: string, provided: string | undefined): boolean {
   const given = Buffer.from(provided ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw notAuthorized(`Unable to verify secret hash for client ${clientId}`);
+  let matched = false;
+  for (const secret of clientSecrets) {
+    const expected = Buffer.from(secretHash(secret, username, clientId));
+    // Every secret is compared, so the time taken does not tell which one matched.
+    if (given.length === expected.length && timingSafeEqual(given, expected)) matched = true;
   }
+  return matched;
 }

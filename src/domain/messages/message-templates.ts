@@ -1,4 +1,5 @@
 import type { PoolSettings } from '../pools/user-pool.js';
+import { poolMfaFactors } from '../mfa/mfa-settings.js';
 
 /**
  * The text of a message before any CustomMessage trigger: the pool's templates, or AWS's
@@ -14,6 +15,8 @@ export const DEFAULT_VERIFICATION_MESSAGE = 'Your verification code is {####}. '
 export const DEFAULT_VERIFICATION_SUBJECT = 'Your verification code';
 export const DEFAULT_INVITATION_MESSAGE = 'Your username is {username} and temporary password is {####}. ';
 export const DEFAULT_INVITATION_SUBJECT = 'Your temporary password';
+export const DEFAULT_AUTHENTICATION_MESSAGE = 'Your authentication code is {####}. ';
+export const DEFAULT_AUTHENTICATION_SUBJECT = 'Your authentication code';
 
 /**
  * Which template a trigger uses: invitations (AdminCreateUser) have their own; every code
@@ -27,7 +30,12 @@ export function messageText(settings: PoolSettings, trigger: string, channel: 'E
       : { body: invite?.SMSMessage ?? DEFAULT_INVITATION_MESSAGE };
   }
   if (trigger === 'Authentication') {
-    return { body: settings.SmsAuthenticationMessage ?? 'Your authentication code is {####}. ' };
+    if (channel === 'EMAIL') {
+      // Email MFA's own message and subject (SetUserPoolMfaConfig's EmailMfaConfiguration).
+      const email = poolMfaFactors(settings).email;
+      return { subject: email?.Subject ?? DEFAULT_AUTHENTICATION_SUBJECT, body: email?.Message ?? DEFAULT_AUTHENTICATION_MESSAGE };
+    }
+    return { body: settings.SmsAuthenticationMessage ?? DEFAULT_AUTHENTICATION_MESSAGE };
   }
   const template = settings.VerificationMessageTemplate;
   if (channel === 'SMS') return { body: template?.SmsMessage ?? settings.SmsVerificationMessage ?? DEFAULT_VERIFICATION_MESSAGE };

@@ -26,6 +26,9 @@ export function poolSettingsForUpdate(current: PoolSettings, update: PoolUpdate)
   }
   // A Policies object that names only some policies keeps the others.
   if (update.Policies !== undefined) request.Policies = { ...current.Policies, ...update.Policies };
+  // The MFA factors of SetUserPoolMfaConfig are not UpdateUserPool's to change.
+  const mfaFactors = (current as PoolSettings & { MfaFactors?: unknown }).MfaFactors;
+  if (mfaFactors !== undefined) Object.assign(request, { MfaFactors: mfaFactors });
   return { ...poolSettingsFromRequest(request), SchemaAttributes: current.SchemaAttributes };
 }
 

@@ -1,4 +1,4 @@
-import { sameSecret } from '../../kernel/constant-time.js';
+import { acceptsClientSecret } from '../../services/directory/client-secret.js';
 import { notAuthorized } from '../../kernel/errors.js';
 import type { Operation } from '../operation.js';
 import { REFRESH_MESSAGES, renewTokens, type RefreshSignInDeps } from './flows/refresh-sign-in.js';
@@ -17,12 +17,13 @@ export const getTokensFromRefreshToken: Operation<'GetTokensFromRefreshToken', S
   requireFlow(sc, 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
   const proveClient = () => {
     // AWS's text for a wrong or missing client secret here is not documented (unverified).
-    if (sc.clientSecret !== null && !sameSecret(sc.clientSecret, input.ClientSecret ?? '')) {
+    // Either active secret is accepted while a secret is rotated.
+    if (!acceptsClientSecret(sc.clientSecrets, input.ClientSecret)) {
       throw notAuthorized(`Unable to verify secret hash for client ${sc.client.id}`);
     }
   };
   // AdminResetUserPassword revokes the user's refresh tokens; a reset that races this call is
   // answered the same way, as the operation's model has no PasswordResetRequiredException.
-  const tokens = await renewTokens(deps, sc, input.RefreshToken, proveClient, ctx, () => notAuthorized(REFRESH_MESSAGES.revoked));
+  const tokens = await renewTokens(deps, sc, input.RefreshToken, proveClient, ctx, () => notAuthorized(REFRESH_MESSAGES.revoked), input.ClientMetadata);
   return { AuthenticationResult: tokens };
 };

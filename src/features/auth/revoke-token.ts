@@ -1,9 +1,8 @@
 import type { Operation } from '../operation.js';
-import { openClientSecret } from '../../services/directory/client-secret.js';
+import { acceptsClientSecret, openClientSecrets } from '../../services/directory/client-secret.js';
 import { clientSettingsOf } from '../../domain/clients/app-client.js';
 import { unauthorized, unsupportedOperation, unsupportedTokenType } from '../../kernel/errors.js';
 import { looksLikeJwt, refreshTokenDigest } from '../../services/tokens/tokens.js';
-import { sameSecret } from '../../kernel/constant-time.js';
 
 /**
  * Revokes a refresh token of this client and the access tokens issued from it. A token that is
@@ -13,8 +12,8 @@ import { sameSecret } from '../../kernel/constant-time.js';
 export const revokeToken: Operation<'RevokeToken', 'store' | 'secrets' | 'clock'> = (deps) => async (input) => {
   const client = await deps.store.getClient(input.ClientId);
   if (!client) throw unauthorized('Invalid client id provided.');
-  const secret = openClientSecret(client, deps.secrets);
-  if (secret !== null && !sameSecret(secret, input.ClientSecret ?? '')) throw unauthorized('Invalid client secret provided.');
+  // Either active secret is accepted while a secret is rotated.
+  if (!acceptsClientSecret(openClientSecrets(client, deps.secrets), input.ClientSecret)) throw unauthorized('Invalid client secret provided.');
   if (clientSettingsOf(client).EnableTokenRevocation === false) throw unsupportedOperation('Token revocation is not enabled for this client.');
   if (looksLikeJwt(input.Token)) throw unsupportedTokenType('Only refresh tokens can be revoked.');
 

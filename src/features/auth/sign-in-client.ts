@@ -1,8 +1,8 @@
 import type { Deps } from '../../services/deps.js';
 import { loadClient, loadPool } from '../../services/directory/lookups.js';
-import { openClientSecret } from '../../services/directory/client-secret.js';
+import { openClientSecrets } from '../../services/directory/client-secret.js';
 import { allowsAuthFlow, clientSettingsOf, type AuthFlowName, type ClientSettings } from '../../domain/clients/app-client.js';
-import { checkSecretHash } from '../../domain/clients/secret-hash.js';
+import { checkSecretHash, matchesSecretHash } from '../../domain/clients/secret-hash.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import { invalidParameter, notAuthorized } from '../../kernel/errors.js';
 import type { ClientRecord } from '../../domain/clients/client.js';
@@ -14,7 +14,8 @@ export interface SignInClient {
   settings: PoolSettings;
   client: ClientRecord;
   clientSettings: ClientSettings;
-  clientSecret: string | null;
+  /** The client's active secrets in clear (none for a public client; two during a rotation). */
+  clientSecrets: string[];
 }
 
 /** What loading a sign-in client reads: the pool and client (store), the client secret (secrets). */
@@ -28,11 +29,11 @@ export async function loadSignInClient(deps: Pick<Deps, SignInClientDeps>, clien
   if (poolId !== undefined) {
     const { pool, settings } = await loadPool(deps.store, poolId);
     const client = await loadClient(deps.store, clientId, poolId);
-    return { pool, settings, client, clientSettings: clientSettingsOf(client), clientSecret: openClientSecret(client, deps.secrets) };
+    return { pool, settings, client, clientSettings: clientSettingsOf(client), clientSecrets: openClientSecrets(client, deps.secrets) };
   }
   const client = await loadClient(deps.store, clientId);
   const { pool, settings } = await loadPool(deps.store, client.poolId);
-  return { pool, settings, client, clientSettings: clientSettingsOf(client), clientSecret: openClientSecret(client, deps.secrets) };
+  return { pool, settings, client, clientSettings: clientSettingsOf(client), clientSecrets: openClientSecrets(client, deps.secrets) };
 }
 
 /** Refuses a flow the client does not allow, in the words of the calling operation. */
@@ -48,20 +49,13 @@ export function requiredParameter(params: Record<string, string> | undefined, na
 }
 
 export function checkClientSecretHash(sc: SignInClient, username: string, provided: string | undefined): void {
-  checkSecretHash(sc.client.id, sc.clientSecret, username, provided);
+  checkSecretHash(sc.client.id, sc.clientSecrets, username, provided);
 }
 
 /** Accepts a SECRET_HASH computed over any of the names (none given: it cannot match). */
 export function checkClientSecretHashAny(sc: SignInClient, names: readonly (string | undefined)[], provided: string | undefined): void {
-  if (sc.clientSecret === null) return;
+  if (sc.clientSecrets.length === 0) return;
   const candidates = names.filter((n): n is string => n !== undefined);
-  for (const name of candidates) {
-    try {
-      checkSecretHash(sc.client.id, sc.clientSecret, name, provided);
-      return;
-    } catch {
-      // try the next name
-    }
-  }
+  if (candidates.some((name) => matchesSecretHash(sc.client.id, sc.clientSecrets, name, provided))) return;
   throw notAuthorized(`Unable to verify secret hash for client ${sc.client.id}`);
 }

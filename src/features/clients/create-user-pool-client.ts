@@ -2,6 +2,7 @@ import type { Operation } from '../operation.js';
 import { loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
 import { newClientId, newClientSecret } from '../../domain/ids.js';
+import { checkClientOAuthSettings } from '../../services/oauth/client-oauth.js';
 
 export const createUserPoolClient: Operation<'CreateUserPoolClient', 'clock' | 'random' | 'secrets' | 'store'> = (deps) => async (input) => {
   const { UserPoolId, ClientName, GenerateSecret, ClientSecret, ...requested } = input;
@@ -10,12 +11,13 @@ export const createUserPoolClient: Operation<'CreateUserPoolClient', 'clock' | '
   return deps.store.transaction(async (tx) => {
     const { settings: pool } = await loadPool(tx, UserPoolId);
     const settings = clientSettingsFromRequest(requested, pool, 'creating');
+    await checkClientOAuthSettings(tx, UserPoolId, settings, secret !== null);
     const now = deps.clock.nowMs();
     const client = {
       id: newClientId(deps.random),
       poolId: UserPoolId,
       name: ClientName,
-      secretSealed: secret === null ? null : deps.secrets.seal(secret),
+      clientSecrets: secret === null ? [] : [{ sealed: deps.secrets.seal(secret), createdAt: now }],
       settings,
       createdAt: now,
       updatedAt: now,

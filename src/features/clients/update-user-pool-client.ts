@@ -2,6 +2,7 @@ import type { Operation } from '../operation.js';
 import { openClientSecret } from '../../services/directory/client-secret.js';
 import { loadClient, loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
+import { checkClientOAuthSettings } from '../../services/oauth/client-oauth.js';
 
 /** Like Cognito, the request replaces every setting: what it omits returns to its default. The name and secret stay. */
 export const updateUserPoolClient: Operation<'UpdateUserPoolClient', 'clock' | 'secrets' | 'store'> = (deps) => async (input) => {
@@ -15,6 +16,7 @@ export const updateUserPoolClient: Operation<'UpdateUserPoolClient', 'clock' | '
       settings: clientSettingsFromRequest(requested, pool, 'updating'),
       updatedAt: deps.clock.nowMs(),
     };
+    await checkClientOAuthSettings(tx, UserPoolId, client.settings, current.clientSecrets.length > 0);
     await tx.updateClient(client);
     return { UserPoolClient: describeClient(client, openClientSecret(client, deps.secrets)) };
   });

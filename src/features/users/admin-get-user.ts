@@ -1,11 +1,13 @@
 import type { Operation } from '../operation.js';
 import { loadPool, loadUser } from '../../services/directory/lookups.js';
 import { attributeList } from '../../domain/users/user-view.js';
+import { mfaView } from '../../domain/mfa/mfa-settings.js';
 
-/** A user by username, alias or sub. MFA members are left out: userpoold has no MFA yet. */
+/** A user by username, alias or sub, with the user's MFA factors (UserMFASettingList, PreferredMfaSetting, MFAOptions). */
 export const adminGetUser: Operation<'AdminGetUser'> = (deps) => async (input) => {
   const { pool } = await loadPool(deps.store, input.UserPoolId);
   const user = await loadUser(deps.store, pool, input.Username);
+  const mfa = await deps.store.getUserMfa(pool.id, user.sub);
   return {
     Username: user.username,
     UserAttributes: attributeList(user),
@@ -13,5 +15,6 @@ export const adminGetUser: Operation<'AdminGetUser'> = (deps) => async (input) =
     UserLastModifiedDate: user.updatedAt / 1000,
     Enabled: user.enabled,
     UserStatus: user.status,
+    ...mfaView(mfa),
   };
 };

@@ -67,9 +67,30 @@ function checkStructure(name: string, value: unknown, path: string, out: Violati
       if (memberFact.required) add(out, memberPath, 0, `Value null at '${memberPath}'`, NOT_NULL);
       continue;
     }
+    const relaxed = RELAXED_MEMBERS[`${name}.${member}`];
+    if (relaxed !== undefined && typeof memberValue === 'string') {
+      if (memberValue.length > relaxed.max || !relaxed.pattern.test(memberValue)) {
+        add(out, memberPath, 4, `Value '${memberValue.slice(0, relaxed.max)}' at '${memberPath}'`, `Member must satisfy regular expression pattern: ${printablePattern(relaxed.pattern.source)}`);
+      }
+      continue;
+    }
     checkValue(memberFact.target, memberValue, memberPath, out, memberFact.sensitive === true);
   }
 }
+
+/**
+ * Members whose model constraint AWS's service itself does not apply. The user pool domain
+ * operations take custom domains (auth.example.com, with CustomDomainConfig) in `Domain`, whose
+ * model pattern admits prefixes only (no dots, at most 63 characters); a host name is checked
+ * here instead, and the domain rules (domain/oauth/domain.ts) tell prefixes and custom names apart.
+ */
+const HOST_NAME = { max: 253, pattern: /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/ };
+const RELAXED_MEMBERS: Readonly<Record<string, { max: number; pattern: RegExp }>> = {
+  'CreateUserPoolDomainRequest.Domain': HOST_NAME,
+  'UpdateUserPoolDomainRequest.Domain': HOST_NAME,
+  'DeleteUserPoolDomainRequest.Domain': HOST_NAME,
+  'DescribeUserPoolDomainRequest.Domain': HOST_NAME,
+};
 
 function checkValue(name: string, value: unknown, path: string, out: Violation[], sensitiveMember: boolean): void {
   const fact = shape(name);

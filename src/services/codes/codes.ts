@@ -9,7 +9,7 @@ import { codeMismatch, expiredCode, limitExceeded, MESSAGES, type ServiceError }
  * purpose, one live code per user and purpose (a new one replaces the old), single use,
  * with an expiry and a per-user attempt limit counted in the store before comparing.
  */
-export type CodePurpose = 'reset_password' | 'confirm_sign_up' | `verify_${string}`;
+export type CodePurpose = 'reset_password' | 'confirm_sign_up' | 'sign_in_mfa' | `verify_${string}`;
 
 export type CodeOutcome = 'ok' | 'mismatch' | 'expired' | 'limit';
 

@@ -27,7 +27,7 @@ export type RenderedText = Pick<MessagePayload, 'subject' | 'body' | 'from' | 'r
  * transaction, so a failing function fails the operation with AWS's error and nothing is
  * committed, and no database lock is held while the function runs.
  */
-export async function renderMessage(deps: Deps, request: RenderRequest): Promise<RenderedText> {
+export async function renderMessage(deps: Pick<Deps, 'config' | 'lambda'>, request: RenderRequest): Promise<RenderedText> {
   const { settings, channel } = request;
   const base = messageText(settings, request.trigger, channel);
   const sender = channel === 'EMAIL' ? emailSender(settings) : {};

@@ -9,6 +9,7 @@ import { retryDelayMs } from './backoff.js';
 import { openPayload, type MessagePayload } from './message-view.js';
 import { renderEmail, renderSms, secretOf } from './placeholders.js';
 import { PermanentDeliveryError, type EmailTransport, type SmsTransport } from './transport.js';
+import type { NotificationLog } from './notification-log.js';
 
 type Channel = OutboxRecord['channel'];
 
@@ -27,6 +28,8 @@ export interface DeliveryWorkerOptions {
   sendTimeoutMs?: number;
   /** Sends running at once (and so rows claimed at once). */
   concurrency?: number;
+  /** Where failed tries are reported for pools that ask (SetLogDeliveryConfiguration); unset: nowhere. */
+  notificationLog?: NotificationLog | undefined;
 }
 
 export interface DeliveryWorker {
@@ -169,7 +172,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
     const fields = { id: row.id, channel: row.channel, state: updated.state, attempts };
     if (outcome.delivered) logger.info('message delivered', fields);
-    else logger.warn('message not delivered', { ...fields, error: outcome.reason, nextAttemptAt: updated.state === 'pending' ? updated.nextAttemptAt : undefined });
+    else {
+      logger.warn('message not delivered', { ...fields, error: outcome.reason, nextAttemptAt: updated.state === 'pending' ? updated.nextAttemptAt : undefined });
+      await options.notificationLog?.failed(row, { attempts, willRetry: updated.state === 'pending', reason: outcome.reason });
+    }
   }
 
   async function attempt(row: OutboxRecord): Promise<Outcome> {

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { loadClient, loadPool } from './lookups.js';
-import { openClientSecret } from './client-secret.js';
+import { openClientSecrets } from './client-secret.js';
 import { checkSecretHash } from '../../domain/clients/secret-hash.js';
 import type { StoreTx } from '../../ports/store.js';
 
@@ -10,7 +10,7 @@ import type { StoreTx } from '../../ports/store.js';
  */
 export async function loadPublicClient(deps: Deps, tx: StoreTx, clientId: string, username: string, secretHash: string | undefined) {
   const client = await loadClient(tx, clientId);
-  checkSecretHash(client.id, openClientSecret(client, deps.secrets), username, secretHash);
+  checkSecretHash(client.id, openClientSecrets(client, deps.secrets), username, secretHash);
   const { pool, settings } = await loadPool(tx, client.poolId);
   return { client, pool, settings };
 }

@@ -19,6 +19,17 @@ export interface AuthSession {
    * password, so rotating a temporary password (RESEND, AdminSetUserPassword) ends it.
    */
   passwordSetAt: number | null;
+  /** What an MFA step carries to its answer (features/auth/challenges/mfa-*.ts). */
+  mfa?: MfaSessionState | undefined;
+}
+
+export interface MfaSessionState {
+  /** SELECT_MFA_TYPE: the factors offered; MFA_SETUP: those that can be set up. */
+  methods?: string[];
+  /** SMS_MFA and EMAIL_OTP: where the code went (the code is bound to it). */
+  destination?: string;
+  /** MFA_SETUP: an authenticator was verified with this session (VerifySoftwareToken's Session). */
+  verified?: boolean;
 }
 
 export const INVALID_SESSION = 'Invalid session for the user, session is expired.';
@@ -37,7 +48,7 @@ export function openSession(secrets: SecretBox, sealed: string, nowMs: number): 
   } catch {
     throw notAuthorized(INVALID_SESSION);
   }
-  const { v, poolId, clientId, userSub, challenge, expiresAt, passwordSetAt } = parsed;
+  const { v, poolId, clientId, userSub, challenge, expiresAt, passwordSetAt, mfa } = parsed;
   if (
     v !== VERSION ||
     typeof poolId !== 'string' ||
@@ -46,9 +57,10 @@ export function openSession(secrets: SecretBox, sealed: string, nowMs: number): 
     typeof challenge !== 'string' ||
     typeof expiresAt !== 'number' ||
     (typeof passwordSetAt !== 'number' && passwordSetAt !== null) ||
+    (mfa !== undefined && (typeof mfa !== 'object' || mfa === null)) ||
     nowMs >= expiresAt
   ) {
     throw notAuthorized(INVALID_SESSION);
   }
-  return { poolId, clientId, userSub, challenge, expiresAt, passwordSetAt };
+  return { poolId, clientId, userSub, challenge, expiresAt, passwordSetAt, ...(mfa !== undefined && { mfa }) };
 }

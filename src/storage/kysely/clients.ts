@@ -30,12 +30,18 @@ export class KyselyClients extends KyselyContext implements ClientsPort {
   }
 }
 
+/** The active secrets, oldest first, fill the row's two secret slots (migration 20261206-3). */
 function clientRow(client: ClientRecord) {
+  const [first, second, ...more] = client.clientSecrets;
+  if (more.length > 0) throw new Error(`client ${client.id}: a client keeps at most two secrets`);
   return {
     id: client.id,
     pool_id: client.poolId,
     name: client.name,
-    secret_sealed: client.secretSealed,
+    secret_sealed: first?.sealed ?? null,
+    secret_created_at: first?.createdAt ?? null,
+    second_secret_sealed: second?.sealed ?? null,
+    second_secret_created_at: second?.createdAt ?? null,
     settings: JSON.stringify(client.settings),
     created_at: client.createdAt,
     updated_at: client.updatedAt,
@@ -47,9 +53,17 @@ function clientFromRow(row: Selectable<Database['user_pool_clients']>): ClientRe
     id: row.id,
     poolId: row.pool_id,
     name: row.name,
-    secretSealed: row.secret_sealed,
+    clientSecrets: secretsFromRow(row),
     settings: JSON.parse(row.settings) as ClientRecord['settings'],
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+function secretsFromRow(row: Selectable<Database['user_pool_clients']>): ClientRecord['clientSecrets'] {
+  const secrets = [];
+  // A row restored from a dump made before the slots had times falls back to the client's own.
+  if (row.secret_sealed !== null) secrets.push({ sealed: row.secret_sealed, createdAt: Number(row.secret_created_at ?? row.created_at) });
+  if (row.second_secret_sealed !== null) secrets.push({ sealed: row.second_secret_sealed, createdAt: Number(row.second_secret_created_at ?? row.created_at) });
+  return secrets;
 }

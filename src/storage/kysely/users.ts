@@ -39,6 +39,7 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
     await this.db.deleteFrom('codes').where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('refresh_tokens').where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('group_members').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
+    await this.db.deleteFrom('user_mfa').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('users').where('pool_id', '=', poolId).where('sub', '=', sub).execute();
   }
 
@@ -129,7 +130,7 @@ function prefixUpperBound(prefix: string): string | undefined {
 /** Attribute copies kept as columns for ListUsers filters. */
 const FILTER_COPIES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
 
-function userRow(user: UserRecord): UsersTable {
+export function userRow(user: UserRecord): UsersTable {
   const copies = Object.fromEntries(FILTER_COPIES.map((name) => [name, user.attributes[name] ?? null])) as Pick<
     UsersTable,
     (typeof FILTER_COPIES)[number]

@@ -6,6 +6,7 @@ import type { SignInClient } from '../sign-in-client.js';
 import type { ChallengeAnswer } from './challenge-answer.js';
 import { answerNewPassword, type NewPasswordDeps } from './new-password-challenge.js';
 import { answerPasswordVerifier, type PasswordVerifierDeps } from './password-verifier.js';
+import { answerEmailOtp, answerMfaSetup, answerSelectMfaType, answerSmsMfa, answerSoftwareTokenMfa, type MfaAnswerDeps } from './mfa-answers.js';
 
 /**
  * The challenges a sign-in can return, keyed by the model's ChallengeNameType. Both
@@ -16,7 +17,7 @@ import { answerPasswordVerifier, type PasswordVerifierDeps } from './password-ve
 export type ChallengeOperation = 'RespondToAuthChallenge' | 'AdminRespondToAuthChallenge';
 
 /** Every service some challenge uses: what an operation that answers challenges must be given. */
-export type ChallengeDeps = PasswordVerifierDeps | NewPasswordDeps;
+export type ChallengeDeps = PasswordVerifierDeps | NewPasswordDeps | MfaAnswerDeps;
 
 export type ChallengeHandler = (
   deps: Pick<Deps, ChallengeDeps>,
@@ -31,11 +32,6 @@ export interface ChallengeEntry {
 
 /** Challenges of the model not built yet: they answer notImplemented. Building one moves it into CHALLENGES. */
 export const CHALLENGES_NOT_BUILT = [
-  'SMS_MFA',
-  'EMAIL_OTP',
-  'SOFTWARE_TOKEN_MFA',
-  'SELECT_MFA_TYPE',
-  'MFA_SETUP',
   'CUSTOM_CHALLENGE',
   'SELECT_CHALLENGE',
   'DEVICE_SRP_AUTH',
@@ -54,6 +50,12 @@ export const CHALLENGES: { readonly [C in BuiltChallenge]: ChallengeEntry } = {
   // The second step of USER_SRP_AUTH (flows/srp-sign-in.ts is the first).
   PASSWORD_VERIFIER: { answer: answerPasswordVerifier },
   NEW_PASSWORD_REQUIRED: { answer: answerNewPassword },
+  // The MFA step after the password (mfa-step.ts starts it, mfa-answers.ts answers it).
+  SMS_MFA: { answer: answerSmsMfa },
+  EMAIL_OTP: { answer: answerEmailOtp },
+  SOFTWARE_TOKEN_MFA: { answer: answerSoftwareTokenMfa },
+  SELECT_MFA_TYPE: { answer: answerSelectMfaType },
+  MFA_SETUP: { answer: answerMfaSetup },
 };
 
 function isBuilt(name: ChallengeNameType): name is BuiltChallenge {

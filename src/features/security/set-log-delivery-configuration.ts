@@ -1,0 +1,21 @@
+import type { Operation } from '../operation.js';
+import { loadPool } from '../../services/directory/lookups.js';
+import { checkLogConfigurations } from '../../domain/security/log-delivery.js';
+
+/**
+ * Where a pool's logs go. userpoold writes the `userNotification` logs (message delivery
+ * errors of the outbox) to a local file named after the CloudWatch Logs log group, under
+ * --log-delivery-dir (services/delivery/notification-log.ts); without that option, and for
+ * S3, Firehose and `userAuthEvents` (threat protection, which is not built), the configuration
+ * is kept and answered by GetLogDeliveryConfiguration but nothing is written
+ * (docs/compatibility.md).
+ */
+export const setLogDeliveryConfiguration: Operation<'SetLogDeliveryConfiguration', 'clock' | 'store'> = (deps) => async (input) => {
+  const configurations = input.LogConfigurations;
+  return deps.store.transaction(async (tx) => {
+    const { settings } = await loadPool(tx, input.UserPoolId);
+    checkLogConfigurations(configurations, settings.UserPoolTier ?? 'ESSENTIALS');
+    await tx.putLogDelivery({ poolId: input.UserPoolId, configurations, updatedAt: deps.clock.nowMs() });
+    return { LogDeliveryConfiguration: { UserPoolId: input.UserPoolId, LogConfigurations: configurations } };
+  });
+};

@@ -1,0 +1,234 @@
+import { setImmediate as yieldToOthers } from 'node:timers/promises';
+import { candidateOf, planBatch, type Candidate } from '../../domain/import/batch.js';
+import type { CsvChunk } from '../../domain/import/chunks.js';
+import { checkHeader, readRow, type CsvLayout, type RowOutcome } from '../../domain/import/csv.js';
+import { COMPLETION, completionOf, withSummary, type ImportJobRecord } from '../../domain/import/import-job.js';
+import { emptyUserMfa } from '../../domain/mfa/mfa-settings.js';
+import { settingsOf, type PoolSettings } from '../../domain/pools/user-pool.js';
+import type { AliasKind } from '../../domain/users/user.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { Random } from '../../kernel/random.js';
+import type { Store, StoreTx } from '../../ports/store.js';
+
+export interface ImportRunnerOptions {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** Written into the jobs this runner claims; unique per process. */
+  workerId: string;
+  /** How long a claim lasts without a batch renewing it (config importClaimTtlMs). */
+  claimTtlMs: number;
+  /** How often it looks for runnable jobs when not woken. */
+  pollMs?: number;
+}
+
+export interface ImportRunner {
+  /** Begins looking for jobs (and resumes those a stopped or crashed runner left). */
+  start(): void;
+  /** A job was started or stopped: look now. */
+  wake(): void;
+  /** Runs every runnable job to its end (tests); resolves when none is left. */
+  runOnce(): Promise<void>;
+  /** Stops after the batch in flight and hands its job back (unclaimed), so a restart resumes it at once. */
+  stop(): Promise<void>;
+}
+
+/** A batch found the job taken over by another runner: it rolled back, and this runner lets the job go. */
+class LeaseLost extends Error {}
+
+const DEFAULT_POLL_MS = 1000;
+const ALIAS_KINDS: readonly AliasKind[] = ['email', 'phone_number', 'preferred_username'];
+
+/**
+ * Runs user import jobs: claims one job at a time with a lease (like the outbox worker), imports
+ * its file one stored chunk (ROWS_PER_BATCH lines) per transaction, and yields between batches
+ * so requests interleave. Each batch's transaction writes its users, its refused-row log, the
+ * job's counts, the next chunk to import and the renewed lease together, and only while this
+ * runner still holds the lease: after a crash the job resumes at the first chunk not committed,
+ * so no row is imported twice and the counts stay exact; two instances never run one job at once.
+ */
+export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
+  const { store, clock, random, logger, workerId, claimTtlMs } = options;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  let started = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  function schedule(delayMs: number): void {
+    if (!started || stopping) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, delayMs);
+    timer.unref();
+  }
+
+  function tick(): void {
+    timer = undefined;
+    void runAll().finally(() => schedule(pollMs));
+  }
+
+  /** One loop at a time: whoever asks while it runs shares it. */
+  function runAll(): Promise<void> {
+    if (running) return running;
+    const run = (async () => {
+      try {
+        while (!stopping) {
+          const now = clock.nowMs();
+          const job = await store.transaction((tx) => tx.claimImportJob(workerId, now, now + claimTtlMs));
+          if (!job) return;
+          await runJob(job);
+        }
+      } catch (err) {
+        logger.warn('import runner failed', { error: errorText(err) });
+      }
+    })();
+    running = run;
+    void run.finally(() => {
+      if (running === run) running = undefined;
+    });
+    return run;
+  }
+
+  async function runJob(claimed: ImportJobRecord): Promise<void> {
+    try {
+      if (claimed.status === 'Stopping') return await finish(claimed.jobId, 'Stopped', withSummary(COMPLETION.stopped, claimed));
+      const pool = await store.getPool(claimed.poolId);
+      if (!pool) return await finish(claimed.jobId, 'Failed', 'The user pool no longer exists.');
+      if (claimed.uploadProblem !== null) return await finish(claimed.jobId, 'Failed', claimed.uploadProblem);
+      if (claimed.uploadId === null) return await finish(claimed.jobId, 'Failed', 'No CSV file was uploaded to the pre-signed URL before the job started.');
+      const settings = settingsOf(pool);
+      const header = await store.getImportChunk(claimed.jobId, claimed.uploadId, 0);
+      const checked = header === undefined ? { problem: 'The CSV file has no header row.' } : checkHeader(settings, header.data);
+      if ('problem' in checked) return await finish(claimed.jobId, 'Failed', checked.problem);
+      if (claimed.status === 'Pending') await write(claimed.jobId, (job) => ({ ...job, status: 'InProgress' }));
+
+      for (let seq = claimed.nextChunk; seq < claimed.chunkCount; seq++) {
+        if (stopping) return await release(claimed.jobId);
+        const chunk = await store.getImportChunk(claimed.jobId, claimed.uploadId, seq);
+        if (!chunk) throw new Error(`chunk ${seq} of import job ${claimed.jobId} is missing`);
+        const stopped = await importBatch(claimed.jobId, claimed.poolId, settings, checked.layout, chunk);
+        if (stopped) return;
+        await yieldToOthers();
+      }
+      const job = await store.getImportJob(claimed.jobId);
+      if (!job) return;
+      if (job.status === 'Stopping') return await finish(job.jobId, 'Stopped', withSummary(COMPLETION.stopped, job));
+      const done = completionOf(job);
+      await finish(job.jobId, done.status, done.message);
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        logger.warn('import job taken over by another runner', { jobId: claimed.jobId });
+        return;
+      }
+      // A fault of this process (database gone ...): the lease runs out and the job resumes later.
+      logger.error('import job interrupted', { jobId: claimed.jobId, error: errorText(err) });
+    }
+  }
+
+  /** Imports one chunk; true when the job turned out to be stopping (and is now Stopped). */
+  async function importBatch(jobId: string, poolId: string, settings: PoolSettings, layout: CsvLayout, chunk: CsvChunk): Promise<boolean> {
+    // The CSV rules need no database: checked before the transaction, which stays short.
+    const outcomes: RowOutcome[] = [];
+    const candidates = new Map<number, Candidate>();
+    const lines = chunk.data.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i] as string;
+      if (text === '') continue;
+      const outcome = readRow(settings, layout, chunk.firstLine + i, text, random.uuid());
+      outcomes.push(outcome);
+      if (outcome.ok) candidates.set(outcome.row.line, candidateOf(settings, outcome.row));
+    }
+    const keys = [...candidates.values()].map((c) => c.usernameKey);
+    const aliasKeys = Object.fromEntries(ALIAS_KINDS.map((kind) => [kind, [...candidates.values()].flatMap((c) => (c.aliases[kind] === null ? [] : [c.aliases[kind] as string]))])) as Record<
+      AliasKind,
+      string[]
+    >;
+
+    return store.transaction(async (tx) => {
+      const job = await tx.getImportJob(jobId);
+      if (!job || job.claimedBy !== workerId) throw new LeaseLost();
+      const now = clock.nowMs();
+      if (job.status === 'Stopping') {
+        await closeJob(tx, job, 'Stopped', withSummary(COMPLETION.stopped, job), now);
+        return true;
+      }
+      const taken = {
+        usernames: await tx.existingUsernameKeys(poolId, keys),
+        aliases: {
+          email: aliasKeys.email.length === 0 ? new Set<string>() : await tx.takenAliasKeys(poolId, 'email', aliasKeys.email),
+          phone_number: aliasKeys.phone_number.length === 0 ? new Set<string>() : await tx.takenAliasKeys(poolId, 'phone_number', aliasKeys.phone_number),
+          preferred_username: aliasKeys.preferred_username.length === 0 ? new Set<string>() : await tx.takenAliasKeys(poolId, 'preferred_username', aliasKeys.preferred_username),
+        },
+      };
+      const plan = planBatch(outcomes, candidates, taken, poolId, now);
+      if (plan.users.length > 0) await tx.insertImportedUsers(plan.users);
+      for (const sub of plan.mfa) await tx.putUserMfa({ ...emptyUserMfa(poolId, sub, now), smsEnabled: true });
+      if (plan.refused.length > 0) await tx.appendImportLog(plan.refused.map((r) => ({ jobId, ...r })));
+      const skipped = plan.refused.filter((r) => r.outcome === 'SKIPPED').length;
+      const next: ImportJobRecord = {
+        ...job,
+        status: 'InProgress',
+        imported: job.imported + plan.users.length,
+        skipped: job.skipped + skipped,
+        failed: job.failed + plan.refused.length - skipped,
+        nextChunk: chunk.seq + 1,
+        claimedUntil: now + claimTtlMs,
+      };
+      if (!(await tx.updateImportJob(next, workerId))) throw new LeaseLost();
+      return false;
+    });
+  }
+
+  async function write(jobId: string, change: (job: ImportJobRecord) => ImportJobRecord): Promise<void> {
+    await store.transaction(async (tx) => {
+      const job = await tx.getImportJob(jobId);
+      if (!job || job.claimedBy !== workerId) throw new LeaseLost();
+      if (!(await tx.updateImportJob(change(job), workerId))) throw new LeaseLost();
+    });
+  }
+
+  async function finish(jobId: string, status: 'Succeeded' | 'Failed' | 'Stopped', message: string): Promise<void> {
+    await store.transaction(async (tx) => {
+      const job = await tx.getImportJob(jobId);
+      if (!job || job.claimedBy !== workerId) throw new LeaseLost();
+      await closeJob(tx, job, status, message, clock.nowMs());
+    });
+  }
+
+  /** The job's end: final status and message, the lease let go, the file deleted (AWS keeps no data of a finished job). */
+  async function closeJob(tx: StoreTx, job: ImportJobRecord, status: 'Succeeded' | 'Failed' | 'Stopped', message: string, now: number): Promise<void> {
+    await tx.updateImportJob({ ...job, status, completionMessage: message, completedAt: now, claimedBy: null, claimedUntil: null }, workerId);
+    await tx.deleteImportChunks(job.jobId);
+  }
+
+  /** Hands the job back without waiting for its lease to run out. */
+  async function release(jobId: string): Promise<void> {
+    await write(jobId, (job) => ({ ...job, claimedBy: null, claimedUntil: null }));
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+    wake() {
+      schedule(0);
+    },
+    async runOnce() {
+      await runAll();
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
