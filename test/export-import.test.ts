@@ -1,16 +1,22 @@
 import {
+  AddUserPoolClientSecretCommand,
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
+  GetLogDeliveryConfigurationCommand,
+  SetLogDeliveryConfigurationCommand,
+  type LogConfigurationType,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   InitiateAuthCommand,
   ListUserPoolsCommand,
+  SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import assert from 'node:assert/strict';
@@ -27,6 +33,8 @@ import { exportCommand } from '../src/cli/export.js';
 import { importCommand } from '../src/cli/import.js';
 import { secretHash } from '../src/domain/clients/secret-hash.js';
 import { TABLES, TransferError } from '../src/storage/transfer.js';
+
+const LOG_CONFIGURATION: LogConfigurationType = { EventSource: 'userNotification', LogLevel: 'ERROR', CloudWatchLogsConfiguration: { LogGroupArn: 'arn:aws:logs:us-east-1:000000000000:log-group:moving' } };
 import { latestCode } from './support/outbox.js';
 import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from './support/postgres-schema.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
@@ -72,6 +80,7 @@ interface Fixture {
   publicClient: string;
   secretClient: string;
   clientSecret: string;
+  secondSecret: string;
   jwks: unknown;
   refreshToken: string;
   bobCode: string;
@@ -131,6 +140,9 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     const signedIn = await server.client.send(
       new InitiateAuthCommand({ ClientId: publicClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD } }),
     );
+    // Alice starts adding an authenticator: a user_mfa row with a sealed secret, no factor turned on.
+    await server.client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+    await server.client.send(new AssociateSoftwareTokenCommand({ AccessToken: signedIn.AuthenticationResult?.AccessToken as string }));
     // SRP leaves a used secret block behind; a wrong password leaves failure counters.
     const start = await srpStart(server, poolId, publicClient, 'carol');
     await srpRespond(server, publicClient, await srpAnswer(start, poolId, PASSWORD, srpTimestamp(server.clock.nowMs())), start.session);
@@ -141,6 +153,10 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     // Bob's reset stays pending in the outbox (no mail transport): his code must work after the move.
     await server.client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'bob' }));
     const bobCode = await latestCode(server, poolId, 'bob');
+    // A secret rotation in progress (the client's second secret lives in its own sealed column)
+    // and a log delivery configuration must move too.
+    const rotated = await server.client.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: conf.UserPoolClient?.ClientId }));
+    await server.client.send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: [LOG_CONFIGURATION] }));
     const jwks = await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json();
     await server.app.deps.store.insertCredential({
       accessKeyId: ACCESS_KEY_ID,
@@ -155,6 +171,7 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
       publicClient,
       secretClient: conf.UserPoolClient?.ClientId as string,
       clientSecret: conf.UserPoolClient?.ClientSecret as string,
+      secondSecret: rotated.ClientSecretDescriptor?.ClientSecretValue as string,
       jwks,
       refreshToken: signedIn.AuthenticationResult?.RefreshToken as string,
       bobCode,
@@ -178,6 +195,16 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
 
     const described = await server.client.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: secretClient }));
     assert.equal(described.UserPoolClient?.ClientSecret, clientSecret);
+    const second = await server.client.send(
+      new InitiateAuthCommand({
+        ClientId: secretClient,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'alice', PASSWORD, SECRET_HASH: secretHash(fixture.secondSecret, 'alice', secretClient) },
+      }),
+    );
+    assert.ok(second.AuthenticationResult?.AccessToken, 'the second client secret moved');
+    const logs = await server.client.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }));
+    assert.deepEqual(logs.LogDeliveryConfiguration?.LogConfigurations, [LOG_CONFIGURATION]);
     assert.deepEqual(await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json(), fixture.jwks);
 
     for (const name of ['alice', 'carol']) {
