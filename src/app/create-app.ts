@@ -4,6 +4,7 @@ import type { Config } from '../kernel/config.js';
 import { buildHandlers } from '../features/registry.js';
 import type { Deps } from '../services/deps.js';
 import { wellKnownRoutes } from '../http/routes/well-known.js';
+import { oauthRoutes } from '../http/routes/oauth/index.js';
 import { importUploadRoute } from '../http/routes/import-upload.js';
 import { createImportRunner, type ImportRunner } from '../services/import/runner.js';
 import { devMessagesRoute } from '../http/routes/dev-messages.js';
@@ -121,8 +122,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     healthRoute,
     devMessagesRoute(deps, { credentialsExist: async () => !(await isOpen()) }),
     ...wellKnownRoutes(deps),
+    ...oauthRoutes(deps),
     importUploadRoute(deps),
-    ...(await consoleRoutes(deps, { isOpen })),
+    ...(await consoleRoutes(deps, { isOpen, flushAudit: () => audit.flush() })),
   ]);
   const loopbackHostOnly = config.insecureOpen ? undefined : isOpen;
   const server = createHttpServer({ routes, logger, random, limits: limitsFrom(config), loopbackHostOnly });
