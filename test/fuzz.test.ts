@@ -41,7 +41,7 @@ const fcParams = { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }),
  * The longest any one fuzz request may take. Bodies here are at most a few hundred kilobytes,
  * answered in milliseconds; the backtracking patterns this guards against took seconds.
  */
-const REQUEST_BUDGET_MS = 1_000;
+const REQUEST_BUDGET_MS = 2_000;
 /** Length of the hostile values for patterned shapes that have no maximum length. */
 const UNBOUNDED_LENGTH = 64_000;
 
