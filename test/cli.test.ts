@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -276,5 +276,41 @@ describe('loadConfig', () => {
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ devMessages: 'yes' }));
     assert.throws(() => loadConfig(['--config', file], {}), (err: unknown) => err instanceof ConfigError && /expected true or false/.test(err.message));
+  });
+});
+
+describe('first contact: a start-up line, and data that cannot be used is refused at start', () => {
+  it('says in one line where it answers, where the data is, the mode, and where the console and messages are', async () => {
+    const dir = tempDir();
+    const { child, done, output } = start(['--port', '0', '--data-dir', dir, ...CHEAP_ARGON2]);
+    const url = await listeningUrl(output, done);
+    const line = output.stderr.split('\n').find((l) => l.includes('"msg":"userpoold listening"')) ?? assert.fail('no start-up line');
+    const fields = JSON.parse(line) as Record<string, string>;
+    assert.equal(fields.url, url);
+    assert.equal(fields.data, `SQLite in ${dir}`);
+    assert.match(fields.mode ?? '', /^open: no developer credentials/);
+    assert.equal(fields.console, `${url}/_console`);
+    assert.equal(fields.messages, `userpoold messages --data-dir ${dir}`);
+    child.kill('SIGTERM');
+    await done;
+  });
+
+  it('refuses a file where the data folder should be, or on its path, and a file that is not a database, naming the path and the reason', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'not a folder');
+    const notADatabase = join(dir, 'data');
+    mkdirSync(notADatabase);
+    writeFileSync(join(notADatabase, 'userpoold.sqlite'), 'garbage, not SQLite');
+    const cases: [string, string][] = [
+      [file, `userpoold: cannot use the data folder ${file}: a file is in the way where a folder is expected (give --data-dir a folder)\n`],
+      [join(file, 'sub'), `userpoold: cannot use the data folder ${join(file, 'sub')}: a file is in the way where a folder is expected (give --data-dir a folder)\n`],
+      [notADatabase, `userpoold: cannot use the database ${join(notADatabase, 'userpoold.sqlite')}: the file is not a SQLite database (is it the right file?)\n`],
+    ];
+    for (const [dataDir, expected] of cases) {
+      const finished = await runCli(['--port', '0', '--data-dir', dataDir]);
+      assert.equal(finished.code, 2, finished.stderr);
+      assert.equal(finished.stderr, expected);
+    }
   });
 });

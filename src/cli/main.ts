@@ -65,6 +65,16 @@ export async function main(argv: readonly string[]): Promise<void> {
       await seedCommand(args, process.env);
       return;
     }
+    case 'users': {
+      const { usersCommand } = await import('./users-import.js');
+      await usersCommand(args, process.env);
+      return;
+    }
+    case 'import-log': {
+      const { importLogCommand } = await import('./import-log.js');
+      await importLogCommand(args, process.env);
+      return;
+    }
     case 'audit': {
       const { auditCommand } = await import('./audit.js');
       await auditCommand(args, process.env);
@@ -85,9 +95,10 @@ async function serve(args: readonly string[]): Promise<void> {
   const config = loadConfig(args, process.env);
   // Loaded only once the configuration is known to be good, so a typo fails fast.
   const { createApp } = await import('../app/create-app.js');
+  const { startUpSummary } = await import('../app/start-up-summary.js');
   const app = await createApp(config);
   const port = await app.listen();
-  app.deps.logger.info('userpoold listening', { url: `http://${config.host}:${port}`, dataDir: config.dataDir, region: config.region });
+  app.deps.logger.info('userpoold listening', await startUpSummary(app, config, port));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -8,6 +8,7 @@ import { durableSqliteDialect } from './sqlite-connection.js';
 import type { Database } from './schema.js';
 import { ensurePrivateDir, ensurePrivateFile, makePrivate } from '../kernel/private-files.js';
 import type { Store } from '../ports/store.js';
+import { cannotUse } from '../kernel/startup-errors.js';
 
 /**
  * The embedded default: one SQLite file in the data folder. WAL, with each commit fsynced before
@@ -19,7 +20,11 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   // `--data-dir :memory:` (and the embedded API's storage 'memory'): a database that lives and
   // dies with the process, for tests; nothing is written to disk.
   if (dataDir === MEMORY) return openSqliteFile(MEMORY);
-  ensurePrivateDir(dataDir);
+  try {
+    ensurePrivateDir(dataDir);
+  } catch (err) {
+    throw cannotUse('the data folder', dataDir, err);
+  }
   return openSqliteFile(join(dataDir, 'userpoold.sqlite'));
 }
 
@@ -39,6 +44,16 @@ export async function openSqliteDatabase(path: string): Promise<Kysely<Database>
 }
 
 async function openMigrated(path: string): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
+  try {
+    return await openAndMigrate(path);
+  } catch (err) {
+    // A migration that fails for its own reasons is a bug to see whole; the file's faults are said in one line.
+    if ((err as { code?: string }).code === undefined) throw err;
+    throw cannotUse('the database', path, err);
+  }
+}
+
+async function openAndMigrate(path: string): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
   // SQLite would create the file with 0644 under the usual umask: anyone on the machine could
   // read every user's record. Made here first, owner-only; an existing file keeps its mode.
   const created = path !== MEMORY && ensurePrivateFile(path);

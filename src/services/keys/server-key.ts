@@ -4,6 +4,7 @@ import { ConfigError, type Config } from '../../kernel/config.js';
 import type { Random } from '../../kernel/random.js';
 import { loadOrCreateServerKey } from '../../kernel/secret-box.js';
 import { ensurePrivateDir } from '../../kernel/private-files.js';
+import { cannotUse } from '../../kernel/startup-errors.js';
 
 export type ServerKeyConfig = Pick<Config, 'serverKey' | 'serverKeyFile' | 'databaseUrl' | 'dataDir'>;
 
@@ -28,8 +29,13 @@ export function loadServerKey(config: ServerKeyConfig, random: Random): Buffer {
   }
   // The data folder is usually made here, on first start: owner-only (0700), like the key file
   // (0600) that loadOrCreateServerKey writes into it.
-  ensurePrivateDir(config.dataDir);
-  return loadOrCreateServerKey(config.dataDir, random);
+  try {
+    ensurePrivateDir(config.dataDir);
+    return loadOrCreateServerKey(config.dataDir, random);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw cannotUse('the data folder', config.dataDir, err);
+  }
 }
 
 function decodeKey(text: string, source: string): Buffer {
