@@ -12,6 +12,7 @@ import { bundle, SERVER_ENTRY, spawnServer, type ServerProcess } from './process
 import { createPool, issueResetCodes, seedUsers } from './seed.js';
 import { createPreparer, type Credentials } from './sign.js';
 import { srpStep } from './srp.js';
+import { isHotPath, prepareHotPaths, type HotPaths } from './hot-paths.js';
 import { buildScenarios, CLASS, LOOKUP_CLASSES, usersOfClass, type Scenario } from './workloads.js';
 import { defaultThreadPoolSize, threadPoolSize } from '../src/kernel/thread-pool-size.js';
 
@@ -99,8 +100,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const rows: Row[] = [];
   const phases: PhaseFacts[] = [];
   const peers: string[] = [];
+  // The hot-path workloads (hot-paths.ts) run only when --only names them.
   const wanted = (s: Scenario) =>
-    options.only ? options.only.some((o) => s.name.includes(o)) : options.dialect === 'sqlite' || POSTGRES_SCENARIOS.includes(s.name);
+    options.only
+      ? options.only.some((o) => s.name.includes(o))
+      : !isHotPath(s.name) && (options.dialect === 'sqlite' || POSTGRES_SCENARIOS.includes(s.name));
   if (options.dialect === 'sqlite' && options.instances.some((n) => n !== 1)) throw new Error('several instances need --dialect postgres (SQLite is for one instance)');
 
   log(`limits: node:http answering {} with ${options.concurrency} requests in flight`);
@@ -111,6 +115,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-bench-'));
   const db = options.dialect === 'postgres' ? await postgresDatabase() : sqliteDatabase(dataDir);
+  let hot: HotPaths | undefined;
   try {
     const extraArgs: string[] = [...db.serverArgs];
     if (options.sign) {
@@ -127,6 +132,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const now = Date.now();
     const pool = await createPool(db, 'bench', now);
     const entry = await bundle(options.serverEntry ?? SERVER_ENTRY);
+    hot = await prepareHotPaths({ db, dataDir, passwordHash, now, wanted: (name) => wanted({ name } as Scenario), log });
+    extraArgs.push(...hot.serverArgs);
     let clientId: string | undefined;
     let seeded = 0;
     for (const size of options.sizes) {
@@ -155,6 +162,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         } else {
           log(`userpoold, ${where}`);
         }
+        await hot.beforePhase(pool.id, size, now);
         const profileName = (k: number) => (db.dialect === 'sqlite' ? `userpoold-${size}` : `userpoold-postgres-${size}-${instances}x-${k}`);
         const servers = await Promise.all(
           Array.from({ length: instances }, (_, k) =>
@@ -193,6 +201,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           const scenarios = await buildScenarios({ poolId: pool.id, clientId, size, from: seeded, codeHolders, prepare }, options.quick);
           const srpHolders = Array.from({ length: size - seeded }, (_, k) => seeded + k).filter(srpUsers);
           scenarios.push({ name: 'USER_SRP_AUTH round trip (2 requests)', common: false, step: srpStep(pool.id, clientId, srpHolders) });
+          const createSideClient = (poolId: string) => createClient(first.url, prepare, poolId);
+          scenarios.push(...(await hot.scenarios({ url: first.url, prepare, mainPoolId: pool.id, size, createClient: createSideClient })));
           for (const scenario of scenarios.filter(wanted)) {
             const before = await usage();
             const result = await runLoad({ url: urls, step: scenario.step, ...load });
@@ -220,6 +230,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       seeded = size;
     }
   } finally {
+    await hot?.close();
     try {
       await db.drop();
     } finally {

@@ -10,7 +10,9 @@ import { MIXED, MIXED_WRITES, runBench, type BenchReport, type Row } from './cor
  *   --quick          1,000 and 10,000 users, peers at 1,000, short windows (about 2.5 minutes)
  *   --sign           SigV4-sign the admin operations (pre-signed, outside the measured loop)
  *   --profile DIR    write a CPU profile of each userpoold server process into DIR
- *   --only A,B       only the scenarios whose name contains A or B
+ *   --only A,B       only the scenarios whose name contains A or B; the hot-path workloads
+ *                    (hot-paths.ts: "(groups:", ListUsersInGroup, AdminListGroupsForUser,
+ *                    PreTokenGeneration, TOTP) run only when named here
  *   --sizes N,M      userpoold pool sizes;  --peer-sizes N,M  cognito-local sizes (0: none)
  *   --duration S     measured seconds per scenario;  --out FILE  also write the Markdown there
  *   --server-entry F another copy of bench/server-entry.ts (an older tree), for before/after

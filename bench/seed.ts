@@ -1,5 +1,7 @@
 import { newPoolId } from '../src/domain/ids.js';
-import { poolSettingsFromRequest } from '../src/domain/pools/user-pool.js';
+import { poolSettingsFromRequest, type PoolSettings } from '../src/domain/pools/user-pool.js';
+import { emptyUserMfa } from '../src/domain/mfa/mfa-settings.js';
+import { newTotpSecret, sealTotpSecret } from '../src/services/mfa/user-mfa.js';
 import { systemClock } from '../src/kernel/clock.js';
 import { createCodes } from '../src/services/codes/codes.js';
 import { derivePasswordSecrets } from '../src/services/passwords/password-secrets.js';
@@ -26,10 +28,11 @@ export const seededEmail = (i: number) => `user${i}@example.com`;
 /** Subs follow the user number so that later steps can find them without a lookup. */
 export const seededSub = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
-export async function createPool(db: BenchDatabase, name: string, now: number): Promise<PoolRecord> {
+/** A pool written straight into the store; `settings` defaults to CreateUserPool's with no options. */
+export async function createPool(db: BenchDatabase, name: string, now: number, settings: PoolSettings = poolSettingsFromRequest({})): Promise<PoolRecord> {
   const store = await db.openStore();
   try {
-    const pool: PoolRecord = { id: newPoolId(cryptoRandom, 'us-east-1'), name, settings: poolSettingsFromRequest({}), createdAt: now, updatedAt: now };
+    const pool: PoolRecord = { id: newPoolId(cryptoRandom, 'us-east-1'), name, settings, createdAt: now, updatedAt: now };
     await store.insertPool(pool);
     return pool;
   } finally {
@@ -110,4 +113,61 @@ export async function issueResetCodes(db: BenchDatabase, pool: PoolRecord, users
   } finally {
     await store.close();
   }
+}
+
+/** Groups named `names`, with no role, precedence by position (setup for the groups workloads). */
+export async function seedGroups(db: BenchDatabase, poolId: string, names: readonly string[], now: number): Promise<void> {
+  const store = await db.openStore();
+  try {
+    await store.transaction(async (tx) => {
+      for (const [k, name] of names.entries()) await tx.insertGroup({ poolId, name, description: null, roleArn: null, precedence: k, createdAt: now, updatedAt: now });
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Makes each of the seeded users a member of each of the groups (group_members rows, written directly). */
+export async function seedMemberships(db: BenchDatabase, poolId: string, groups: readonly string[], users: readonly number[]): Promise<void> {
+  const store = await db.openStore();
+  try {
+    for (let start = 0; start < users.length; start += 5_000) {
+      await store.transaction(async (tx) => {
+        for (const i of users.slice(start, start + 5_000)) {
+          for (const group of groups) await tx.addGroupMember(poolId, group, { sub: seededSub(i), usernameKey: seededUsername(i) });
+        }
+      });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Gives each seeded user a verified authenticator (its TOTP secret sealed with the server key, as
+ * VerifySoftwareToken stores it) with SOFTWARE_TOKEN_MFA preferred; returns the secrets in clear,
+ * which the load generator needs to compute codes.
+ */
+export async function seedTotpUsers(db: BenchDatabase, poolId: string, users: readonly number[], now: number): Promise<Map<number, string>> {
+  const secrets = createSecretBox(db.serverKey, cryptoRandom);
+  const out = new Map<number, string>();
+  const store = await db.openStore();
+  try {
+    await store.transaction(async (tx) => {
+      for (const i of users) {
+        const secret = newTotpSecret({ random: cryptoRandom });
+        out.set(i, secret);
+        await tx.putUserMfa({
+          ...emptyUserMfa(poolId, seededSub(i), now),
+          totpSecretSealed: sealTotpSecret({ secrets }, secret),
+          totpDeviceName: 'bench',
+          totpEnabled: true,
+          preferred: 'SOFTWARE_TOKEN_MFA',
+        });
+      }
+    });
+  } finally {
+    await store.close();
+  }
+  return out;
 }

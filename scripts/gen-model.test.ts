@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { OPERATION_NAMES, OPERATIONS, SERVICE } from '../src/model/generated/operations.js';
 import { PATTERN_FLAGS, SHAPES, type ShapeFact } from '../src/model/generated/shapes.js';
 import type { AdminResetUserPasswordRequest, OperationIO, UserStatusType } from '../src/model/generated/types.js';
-import { DEFAULT_MODEL_PATH, toJsPattern } from './gen-model.js';
+import { DEFAULT_BOTOCORE_PATH, DEFAULT_MODEL_PATH, extractBotocoreFacts, mergeFacts, normalizePattern, toJsPattern, type ModelFacts, type ShapeFact as FactShape } from './gen-model.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,7 +31,8 @@ describe('generated operations', () => {
   it('lists operation names sorted and matching OPERATIONS', () => {
     assert.deepEqual([...OPERATION_NAMES], [...OPERATION_NAMES].sort());
     assert.deepEqual(Object.keys(OPERATIONS).sort(), [...OPERATION_NAMES]);
-    assert.equal(OPERATION_NAMES.length, 122);
+    // 122 from the Smithy model (April 2026) and 7 only in the botocore model (July 2026)
+    assert.equal(OPERATION_NAMES.length, 129);
   });
 
   it('AdminResetUserPassword is signed and declares its errors', () => {
@@ -155,6 +156,116 @@ describe('generated shapes', () => {
   });
 });
 
+describe('facts from the newer botocore model', () => {
+  const NEWER_ONLY = [
+    'AdminGetUserAuthFactors',
+    'CreateUserPoolReplica',
+    'DeleteUserPoolReplica',
+    'GetProvisionedLimit',
+    'ListUserPoolReplicas',
+    'UpdateProvisionedLimit',
+    'UpdateUserPoolReplica',
+  ] as const;
+
+  it('has the seven operations only the botocore model has, signed, with their declared errors', () => {
+    for (const name of NEWER_ONLY) {
+      assert.ok((OPERATION_NAMES as readonly string[]).includes(name), name);
+      assert.equal(OPERATIONS[name].unsigned, false, `${name} is signed`);
+    }
+    assert.deepEqual([...OPERATIONS.UpdateProvisionedLimit.errors], [
+      'InternalErrorException',
+      'InvalidParameterException',
+      'NotAuthorizedException',
+      'ResourceNotFoundException',
+      'ServiceQuotaExceededException',
+      'TooManyRequestsException',
+    ]);
+    assert.ok(OPERATIONS.AdminGetUserAuthFactors.errors.includes('UserNotFoundException'));
+    assert.equal(OPERATIONS.GetUserAuthFactors.unsigned, true);
+  });
+
+  it('translates botocore shapes: required members, lengths, enums, exceptions', () => {
+    const req = shape('UpdateUserPoolReplicaRequest', 'structure');
+    assert.deepEqual(req.members, {
+      UserPoolId: { target: 'UserPoolIdType', required: true },
+      RegionName: { target: 'RegionNameType', required: true },
+      Status: { target: 'UpdateReplicaStatusType', required: true },
+    });
+    const region = shape('RegionNameType', 'string');
+    assert.equal(region.min, 5);
+    assert.equal(region.max, 32);
+    assert.deepEqual(shape('ReplicaStatusType', 'string').enum, ['CREATING', 'ACTIVE', 'INACTIVE', 'DELETING']);
+    assert.deepEqual(shape('LimitClass', 'string').enum, ['API_CATEGORY']);
+    assert.equal(shape('ServiceQuotaExceededException', 'structure').error, 'client');
+    assert.equal(shape('OperationNotEnabledException', 'structure').error, 'client');
+  });
+
+  it('keeps the Smithy facts botocore only spells differently, and takes changed constraints', () => {
+    // botocore drops ^...$: the anchored Smithy pattern stays
+    assert.equal(shape('UserPoolIdType', 'string').pattern, '^[\\w-]+_[0-9a-zA-Z]+$');
+    // a real change: the 2026 model lets SOFTWARE_TOKEN be an auth factor, and five of them
+    assert.ok(shape('AuthFactorType', 'string').enum?.includes('SOFTWARE_TOKEN'));
+    assert.equal(shape('AllowedFirstAuthFactorsListType', 'list').max, 5);
+    // the Smithy model's HTTP statuses stay (botocore has none)
+    assert.equal(shape('UserNotFoundException', 'structure').httpError, 404);
+    // shared operations gain the newer model's errors
+    assert.ok(OPERATIONS.InitiateAuth.errors.includes('OperationNotEnabledException'));
+    assert.ok(!OPERATIONS.CreateUserPool.errors.includes('OperationNotEnabledException'));
+  });
+
+  it('normalizePattern compares anchored and unanchored spellings', () => {
+    assert.equal(normalizePattern('^[a-z]+$'), normalizePattern('[a-z]+'));
+    assert.equal(normalizePattern('^(?s)'), normalizePattern('(?s).*'));
+    assert.equal(normalizePattern('.*\\{####\\}.*'), normalizePattern('\\{####\\}'));
+    assert.notEqual(normalizePattern('^[a-z]+$'), normalizePattern('[a-y]+'));
+    assert.equal(normalizePattern('a\\$'), 'a\\$');
+  });
+
+  it('mergeFacts adds, widens and reports, and refuses a disagreement on an operation', () => {
+    const base: ModelFacts = {
+      service: { targetPrefix: 'P', signingName: 's', apiVersion: 'v' },
+      operations: new Map([['Op', { input: 'In', output: null, unsigned: false, errors: ['E'] }]]),
+      shapes: new Map<string, FactShape>([
+        ['In', { type: 'structure', members: { A: { target: 'S', required: true } } }],
+        ['S', { type: 'string', min: 0, max: 5, pattern: '^a+$' }],
+        ['E', { type: 'structure', members: {}, error: 'client', httpError: 404 }],
+      ]),
+      patternFixes: new Map(),
+    };
+    const newer = extractBotocoreFacts({
+      metadata: { protocol: 'json', targetPrefix: 'P', apiVersion: 'v', endpointPrefix: 's' },
+      operations: {
+        Op: { input: { shape: 'In' }, errors: [{ shape: 'E' }, { shape: 'F' }] },
+        New: { input: { shape: 'NewIn' }, output: { shape: 'In' }, authtype: 'none' },
+      },
+      shapes: {
+        In: { type: 'structure', members: { A: { shape: 'S' }, B: { shape: 'S' } } },
+        NewIn: { type: 'structure', required: ['X'], members: { X: { shape: 'S' } } },
+        S: { type: 'string', max: 6, pattern: 'a+' },
+        E: { type: 'structure', members: {}, exception: true },
+        F: { type: 'structure', members: {}, exception: true, fault: true },
+      },
+    });
+    const { facts, report } = mergeFacts(base, newer);
+    assert.deepEqual(report.addedOperations, ['New']);
+    assert.deepEqual(facts.operations.get('New'), { input: 'NewIn', output: 'In', unsigned: true, errors: [] });
+    assert.deepEqual(facts.operations.get('Op')?.errors, ['E', 'F']);
+    assert.deepEqual([...report.addedErrors], [['F', ['Op']]]);
+    assert.deepEqual(facts.shapes.get('S'), { type: 'string', min: 0, max: 6, pattern: '^a+$' });
+    assert.deepEqual(facts.shapes.get('In'), { type: 'structure', members: { A: { target: 'S' }, B: { target: 'S' } } });
+    assert.deepEqual(facts.shapes.get('E'), { type: 'structure', members: {}, error: 'client', httpError: 404 });
+    assert.deepEqual(facts.shapes.get('F'), { type: 'structure', members: {}, error: 'server' });
+    assert.deepEqual(report.changedShapes, [
+      'In.B: new member (S)',
+      'In: member A required true -> false',
+      'S: max 5 -> 6',
+    ]);
+
+    const disagreeing = { ...newer, operations: new Map([['Op', { input: 'Other', output: null, unsigned: false, errors: [] }]]) };
+    assert.throws(() => mergeFacts(base, disagreeing), /disagree/);
+  });
+});
+
 describe('gen-model --check', () => {
   it('passes on the committed output (or skips without the model)', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/gen-model.ts'), '--check'], {
@@ -162,7 +273,7 @@ describe('gen-model --check', () => {
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
-    if (existsSync(DEFAULT_MODEL_PATH)) assert.match(r.stdout, /up to date/);
+    if (existsSync(DEFAULT_MODEL_PATH) && existsSync(DEFAULT_BOTOCORE_PATH)) assert.match(r.stdout, /up to date \(129 operations/);
     else assert.match(r.stdout, /model unavailable, skipping/);
   });
 

@@ -2,6 +2,7 @@ import {
   AddUserPoolClientSecretCommand,
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminGetDeviceCommand,
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
@@ -10,6 +11,10 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   GetLogDeliveryConfigurationCommand,
+  CreateUserPoolReplicaCommand,
+  GetProvisionedLimitCommand,
+  ListUserPoolReplicasCommand,
+  UpdateProvisionedLimitCommand,
   SetLogDeliveryConfigurationCommand,
   type LogConfigurationType,
   CreateUserPoolCommand,
@@ -49,6 +54,7 @@ import { srpAnswer, srpRespond, srpStart, srpTimestamp } from './support/srp-cli
 
 const PASSWORD = 'Correct-Horse-1';
 const NEW_PASSWORD = 'Battery-Staple-2';
+const DEVICE_KEY = 'us-east-1_0b5e4a4e-8e3c-4f0a-9d55-7c1e2f3a4b5c';
 const ENTRY = fileURLToPath(new URL('./support/cli-entry.ts', import.meta.url));
 // What sdkClient() signs with; stored as a developer credential, it makes every server verify SigV4.
 const ACCESS_KEY_ID = 'AKIDEXAMPLE';
@@ -157,6 +163,24 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     // and a log delivery configuration must move too.
     const rotated = await server.client.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: conf.UserPoolClient?.ClientId }));
     await server.client.send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: [LOG_CONFIGURATION] }));
+    // A replica record and a provisioned rate move too.
+    await server.client.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: 'eu-west-1' }));
+    await server.client.send(new UpdateProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserCreation' } }, RequestedLimitValue: 60 }));
+    // A remembered device of alice's, its SRP verifier sealed.
+    const alice = await server.app.deps.store.getUserByUsernameKey(poolId, 'alice');
+    await server.app.deps.store.insertDevice({
+      poolId,
+      userSub: alice?.sub as string,
+      deviceKey: DEVICE_KEY,
+      deviceGroupKey: '-group',
+      verifierSealed: server.app.deps.secrets.seal(JSON.stringify({ saltHex: 'ab', verifierHex: 'cd' })),
+      name: 'laptop',
+      status: 'remembered',
+      lastIp: '192.0.2.1',
+      createdAt: server.clock.nowMs(),
+      lastModifiedAt: server.clock.nowMs(),
+      lastAuthenticatedAt: server.clock.nowMs(),
+    });
     const jwks = await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json();
     await server.app.deps.store.insertCredential({
       accessKeyId: ACCESS_KEY_ID,
@@ -205,6 +229,12 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     assert.ok(second.AuthenticationResult?.AccessToken, 'the second client secret moved');
     const logs = await server.client.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }));
     assert.deepEqual(logs.LogDeliveryConfiguration?.LogConfigurations, [LOG_CONFIGURATION]);
+    const device = await server.client.send(new AdminGetDeviceCommand({ UserPoolId: poolId, Username: 'alice', DeviceKey: DEVICE_KEY }));
+    assert.equal(device.Device?.DeviceAttributes?.find((a) => a.Name === 'device_name')?.Value, 'laptop', 'the remembered device moved');
+    const replicas = await server.client.send(new ListUserPoolReplicasCommand({ UserPoolId: poolId }));
+    assert.deepEqual(replicas.UserPoolReplicas?.map((r) => r.RegionName), ['us-east-1', 'eu-west-1']);
+    const limit = await server.client.send(new GetProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserCreation' } } }));
+    assert.equal(limit.Limit?.ProvisionedLimitValue, 60);
     assert.deepEqual(await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json(), fixture.jwks);
 
     for (const name of ['alice', 'carol']) {

@@ -25,12 +25,10 @@ describe('settings of features not built yet are refused, never stored and ignor
   after(() => server.close());
 
   const poolRefusals: [string, Partial<CreateUserPoolCommandInput>, RegExp][] = [
-    ['DefineAuthChallenge trigger', { LambdaConfig: { DefineAuthChallenge: FN } }, /the DefineAuthChallenge trigger yet, so LambdaConfig\.DefineAuthChallenge cannot be set/],
-    ['VerifyAuthChallengeResponse trigger', { LambdaConfig: { VerifyAuthChallengeResponse: FN } }, /LambdaConfig\.VerifyAuthChallengeResponse/],
+    ['custom SMS sender', { LambdaConfig: { CustomSMSSender: { LambdaVersion: 'V1_0', LambdaArn: FN }, KMSKeyID: 'arn:aws:kms:us-east-1:000000000000:key/k' } }, /the CustomSMSSender trigger yet, so LambdaConfig\.CustomSMSSender cannot be set/],
     ['custom email sender', { LambdaConfig: { CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: FN }, KMSKeyID: 'arn:aws:kms:us-east-1:000000000000:key/k' } }, /LambdaConfig\.CustomEmailSender/],
-    ['remembered devices', { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true } }, /remembered devices yet, so DeviceConfiguration/],
     ['threat protection', { UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }, /threat protection/],
-    ['passwordless', { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } }, /choice-based \(passwordless\) sign-in/],
+    ['passkeys as a first factor', { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } }, /passkey \(WEB_AUTHN\) sign-in yet/],
   ];
 
   for (const [what, settings, message] of poolRefusals) {
@@ -44,6 +42,17 @@ describe('settings of features not built yet are refused, never stored and ignor
       assert.equal(pool?.LambdaConfig, undefined);
     });
   }
+
+  it('keeps passwordless sign-in with one-time codes, and refuses SOFTWARE_TOKEN as a first factor as AWS does', async () => {
+    const Policies = { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD' as const, 'EMAIL_OTP' as const, 'SMS_OTP' as const] } };
+    const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'otp', Policies }));
+    assert.deepEqual(created.UserPool?.Policies?.SignInPolicy, Policies.SignInPolicy);
+    await expectAwsError(
+      () => server.client.send(new CreateUserPoolCommand({ PoolName: 'totp', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'SOFTWARE_TOKEN'] } } })),
+      'InvalidParameterException',
+      /SOFTWARE_TOKEN is not supported as a first auth factor/,
+    );
+  });
 
   it('keeps what runs: the CustomMessage trigger, MFA OFF, devices off, PASSWORD sign-in', async () => {
     const created = await server.client.send(
@@ -59,6 +68,16 @@ describe('settings of features not built yet are refused, never stored and ignor
     assert.deepEqual(created.UserPool?.LambdaConfig, { CustomMessage: FN });
   });
 
+  // Remembered devices are built (test/devices.test.ts): the configuration is kept and shown.
+  it('CreateUserPool and UpdateUserPool keep DeviceConfiguration', async () => {
+    const DeviceConfiguration = { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false };
+    const id = (await server.client.send(new CreateUserPoolCommand({ PoolName: 'devices', DeviceConfiguration }))).UserPool?.Id as string;
+    assert.deepEqual((await server.client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool?.DeviceConfiguration, DeviceConfiguration);
+    const prompt = { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: true };
+    await server.client.send(new UpdateUserPoolCommand({ UserPoolId: id, DeviceConfiguration: prompt }));
+    assert.deepEqual((await server.client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool?.DeviceConfiguration, prompt);
+  });
+
   it('keeps the triggers that run (docs/triggers.md)', async () => {
     const LambdaConfig = {
       PreSignUp: FN,
@@ -66,6 +85,9 @@ describe('settings of features not built yet are refused, never stored and ignor
       PreAuthentication: FN,
       PostAuthentication: FN,
       UserMigration: FN,
+      DefineAuthChallenge: FN,
+      CreateAuthChallenge: FN,
+      VerifyAuthChallengeResponse: FN,
       PreTokenGenerationConfig: { LambdaVersion: 'V2_0' as const, LambdaArn: FN },
     };
     const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'triggers', LambdaConfig }));

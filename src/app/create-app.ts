@@ -97,7 +97,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const notificationLog = config.logDeliveryDir === undefined ? undefined : createNotificationLog({ dir: config.logDeliveryDir, store, clock, logger });
   const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, notificationLog, workerId: `worker-${random.uuid()}` });
   const lambda = overrides.lambda ?? createLambdaInvoker(config, logger);
-  const imports = createImportRunner({ store, clock, random, logger, workerId: `importer-${random.uuid()}`, claimTtlMs: config.importClaimTtlMs });
+  const imports = createImportRunner({ store, clock, random, logger, workerId: `importer-${random.uuid()}`, claimTtlMs: config.importClaimTtlMs, pipeline: config.databaseUrl === undefined ? 2 : 1 });
   const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, onMessageQueued: () => delivery.wake(), onImportJobChanged: () => imports.wake() };
   // Before the authenticator looks for credentials (the seed may bring some) and before listening.
   const seed = overrides.seed ?? config.seed;

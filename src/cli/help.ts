@@ -86,6 +86,24 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
     examples: ['userpoold audit --data-dir ./.userpoold', 'userpoold audit --pool us-east-1_AbC123 --limit 200', 'userpoold audit --database-url postgres://app:secret@db:5432/users'],
   },
+  users: {
+    summary: 'import users from a CSV file through a running server (CreateUserImportJob, upload, Start, progress)',
+    usage: ['userpoold users import --pool ID [--endpoint URL] [--name NAME] [--role-arn ARN] file.csv'],
+    flags: [
+      ['--pool ID', 'the user pool to import into (its header: GetCSVHeader)'],
+      ['--endpoint URL', 'the server (default http://127.0.0.1:9229, or USERPOOLD_ENDPOINT); requests are signed when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set'],
+      ['--region REGION', 'the SigV4 region (default AWS_REGION or us-east-1)'],
+      ['--name NAME', 'the job name (default userpoold-cli-<time>)'],
+      ['--role-arn ARN', 'the CloudWatchLogsRoleArn the API requires (a placeholder by default; userpoold keeps the row log itself)'],
+    ],
+    examples: ['userpoold users import --pool us-east-1_AbC123 users.csv', 'userpoold users import --pool us-east-1_AbC123 --endpoint http://10.0.0.5:9229 users.csv'],
+  },
+  'import-log': {
+    summary: "print a user import job's skipped and failed rows with their line and reason",
+    usage: ['userpoold import-log JOB_ID [options]'],
+    flags: [],
+    examples: ['userpoold import-log import-mf3k2a1b0AbCdEfGhIjKlMn --data-dir ./.userpoold', 'userpoold import-log import-mf3k2a1b0AbCdEfGhIjKlMn --database-url postgres://app:secret@db:5432/users'],
+  },
   export: {
     summary: 'write every table of the database as JSON lines (sealed values stay sealed)',
     usage: ['userpoold export [options] > dump.jsonl'],

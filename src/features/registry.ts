@@ -3,16 +3,21 @@ import type { Handlers, Operation } from './operation.js';
 
 import type { OperationName } from '../model/generated/operations.js';
 import { authOperations } from './auth/index.js';
+import { authFactorsOperations } from './auth-factors/index.js';
 import { clientsOperations } from './clients/index.js';
+import { devicesOperations } from './devices/index.js';
 import { groupsOperations } from './groups/index.js';
 import { mfaOperations } from './mfa/index.js';
 import { oauthOperations } from './oauth/index.js';
+import { passkeysOperations } from './passkeys/index.js';
 import { poolsOperations } from './pools/index.js';
 import { recoveryOperations } from './recovery/index.js';
 import { securityOperations } from './security/index.js';
 import { signupOperations } from './signup/index.js';
 import { tagsOperations } from './tags/index.js';
 import { importOperations } from './import/index.js';
+import { limitsOperations } from './limits/index.js';
+import { replicasOperations } from './replicas/index.js';
 import { usersOperations } from './users/index.js';
 
 /**
@@ -26,12 +31,17 @@ export const OPERATIONS = {
   ...groupsOperations,
   ...authOperations,
   ...mfaOperations,
+  ...devicesOperations,
   ...recoveryOperations,
   ...securityOperations,
   ...signupOperations,
   ...tagsOperations,
   ...importOperations,
   ...oauthOperations,
+  ...passkeysOperations,
+  ...limitsOperations,
+  ...replicasOperations,
+  ...authFactorsOperations,
 } satisfies { [N in OperationName]?: Operation<N> };
 
 export function buildHandlers(deps: Deps): Handlers {

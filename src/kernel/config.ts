@@ -41,6 +41,8 @@ export interface Config {
   resetCodeTtlSeconds: number;
   /** Code attempts allowed per user per hour before LimitExceededException. */
   codeAttemptLimit: number;
+  /** The passkey relying party id of pools whose WebAuthnConfiguration names none (AWS's would be the pool's domain). */
+  webauthnRpId: string | undefined;
   /** Whether ConfirmForgotPassword revokes the user's refresh tokens. */
   revokeTokensOnPasswordReset: boolean;
   /** Whether the dev-only HTTP message view (/_dev/messages) is served. */
@@ -144,6 +146,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'argon2Concurrency', flag: 'argon2-concurrency', kind: 'int', default: 0, min: 0, help: 'password hashes computed at once, each holding its memory cost (0: as many as libuv has threads)' },
   { key: 'resetCodeTtlSeconds', flag: 'reset-code-ttl', kind: 'int', default: 3600, min: 1, help: 'seconds a password-reset code stays valid' },
   { key: 'codeAttemptLimit', flag: 'code-attempt-limit', kind: 'int', default: 5, min: 1, help: 'wrong code attempts per user per hour' },
+  { key: 'webauthnRpId', flag: 'webauthn-rp-id', kind: 'string', default: undefined, help: "passkey relying party id (a host name, e.g. localhost) for pools whose WebAuthnConfiguration sets none" },
   { key: 'revokeTokensOnPasswordReset', flag: 'revoke-tokens-on-reset', kind: 'bool', default: true, help: 'revoke refresh tokens when a password reset completes' },
   { key: 'devMessages', flag: 'dev-messages', kind: 'bool', default: false, help: 'serve queued messages (with codes) at GET /_dev/messages, to loopback clients and only while no developer credentials exist' },
   { key: 'console', flag: 'console', kind: 'console', default: 'auto', help: 'the admin web console at /_console: on, off, or auto (on when --host is a loopback address); it calls the API like any client (docs/console.md)' },

@@ -22,8 +22,8 @@ export interface OAuthPort {
   deleteResourceServer(poolId: string, identifier: string): Promise<void>;
   listResourceServers(poolId: string, page: Page): Promise<ResourceServerRecord[]>;
 
-  /** Records the scopes an OAuth sign-in granted, kept until its refresh token expires. */
-  putGrantScopes(grant: { originJti: string; poolId: string; scopes: readonly string[]; expiresAt: number }): Promise<void>;
+  /** Records the scopes an OAuth sign-in granted, kept until its refresh token expires; forgets expired ones. */
+  putGrantScopes(grant: { originJti: string; poolId: string; scopes: readonly string[]; expiresAt: number }, nowMs: number): Promise<void>;
   /** The scopes of the sign-in, or undefined for a sign-in through the API. */
   grantScopes(originJti: string): Promise<string[] | undefined>;
 }

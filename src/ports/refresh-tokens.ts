@@ -9,6 +9,8 @@ export interface RefreshTokenRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /** The remembered-devices DeviceKey of the sign-in, if any: a refresh must name it (cognito-facts-areas.md 3.5). */
+  deviceKey?: string | null;
 }
 
 export interface RefreshTokensPort {

@@ -3,17 +3,21 @@ import type { ClientsPort } from './clients.js';
 import type { CodesPort } from './codes.js';
 import type { CountersPort } from './counters.js';
 import type { CredentialsPort } from './credentials.js';
+import type { DevicesPort } from './devices.js';
 import type { GroupsPort } from './groups.js';
 import type { ImportJobsPort } from './import-jobs.js';
 import type { LogDeliveryPort } from './log-delivery.js';
 import type { OAuthPort } from './oauth.js';
 import type { OutboxPort } from './outbox.js';
 import type { PoolsPort } from './pools.js';
+import type { ProvisionedLimitsPort } from './provisioned-limits.js';
+import type { ReplicasPort } from './replicas.js';
 import type { RefreshTokensPort } from './refresh-tokens.js';
 import type { SigningKeysPort } from './signing-keys.js';
 import type { SingleUsePort } from './single-use.js';
 import type { UsersPort } from './users.js';
 import type { UserMfaPort } from './user-mfa.js';
+import type { WebAuthnCredentialsPort } from './webauthn-credentials.js';
 
 /**
  * Every port together: what a transaction offers. One implementation (src/storage/) serves
@@ -25,6 +29,8 @@ export interface StoreTx
     ClientsPort,
     UsersPort,
     UserMfaPort,
+    WebAuthnCredentialsPort,
+    DevicesPort,
     GroupsPort,
     CodesPort,
     CountersPort,
@@ -36,7 +42,9 @@ export interface StoreTx
     AuditPort,
     LogDeliveryPort,
     ImportJobsPort,
-    OAuthPort {}
+    OAuthPort,
+    ProvisionedLimitsPort,
+    ReplicasPort {}
 
 /** The persistence the services and operations depend on: the ports, plus transactions. */
 export interface Store extends StoreTx {

@@ -11,18 +11,22 @@ import { combinePorts } from './kysely/combine.js';
 import type { StoreShared } from './kysely/context.js';
 import { KyselyCounters } from './kysely/counters.js';
 import { KyselyCredentials } from './kysely/credentials.js';
+import { KyselyDevices } from './kysely/devices.js';
 import { KyselyGroups } from './kysely/groups.js';
 import { KyselyImportJobs } from './kysely/import-jobs.js';
 import { KyselyLogDelivery } from './kysely/log-delivery.js';
 import { KyselyOAuth } from './kysely/oauth.js';
 import { KyselyOutbox } from './kysely/outbox.js';
 import { KyselyPools } from './kysely/pools.js';
+import { KyselyProvisionedLimits } from './kysely/provisioned-limits.js';
+import { KyselyReplicas } from './kysely/replicas.js';
 import { KyselyRefreshTokens } from './kysely/refresh-tokens.js';
 import { KyselySigningKeys } from './kysely/signing-keys.js';
 import { KyselySingleUse } from './kysely/single-use.js';
 import { KyselySweep } from './kysely/sweep.js';
 import { KyselyUsers } from './kysely/users.js';
 import { KyselyUserMfa } from './kysely/user-mfa.js';
+import { KyselyWebAuthnCredentials } from './kysely/webauthn-credentials.js';
 
 export type { DialectName } from './dialect-sql.js';
 
@@ -46,6 +50,8 @@ const Repos = combinePorts([
   KyselyClients,
   KyselyUsers,
   KyselyUserMfa,
+  KyselyWebAuthnCredentials,
+  KyselyDevices,
   KyselyGroups,
   KyselyCodes,
   KyselyCounters,
@@ -58,6 +64,8 @@ const Repos = combinePorts([
   KyselyLogDelivery,
   KyselyImportJobs,
   KyselyOAuth,
+  KyselyProvisionedLimits,
+  KyselyReplicas,
   KyselySweep,
 ]);
 

@@ -14,6 +14,8 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   user_mfa: UserMfaTable;
+  webauthn_credentials: WebAuthnCredentialsTable;
+  devices: DevicesTable;
   codes: CodesTable;
   counters: CountersTable;
   outbox: OutboxTable;
@@ -23,6 +25,8 @@ export interface Database {
   single_use: SingleUseTable;
   audit_log: AuditLogTable;
   log_delivery: LogDeliveryTable;
+  provisioned_limits: ProvisionedLimitsTable;
+  pool_replicas: PoolReplicasTable;
   oauth_domains: OAuthDomainsTable;
   resource_servers: ResourceServersTable;
   oauth_grants: OAuthGrantsTable;
@@ -94,6 +98,20 @@ export interface GroupsTable {
  * Memberships. The username key is copied from the user (usernames never change) so a group's
  * members list in username order straight from an index, without reading every member first.
  */
+/** A user's passkey (20261206-2-webauthn-credentials); transports as JSON text. */
+export interface WebAuthnCredentialsTable {
+  pool_id: string;
+  credential_id: string;
+  user_sub: string;
+  public_key: string;
+  sign_count: number;
+  transports: string;
+  friendly_name: string | null;
+  relying_party_id: string;
+  attachment: string | null;
+  created_at: number;
+}
+
 /** A user's MFA setup (20261206-5-user-mfa); booleans as 0/1. */
 export interface UserMfaTable {
   pool_id: string;
@@ -159,6 +177,23 @@ export interface RefreshTokensTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The device of the sign-in (20261206-4-devices): a refresh must name it. */
+  device_key: string | null;
+}
+
+/** Users' devices (20261206-4-devices); the verifier sealed. */
+export interface DevicesTable {
+  device_key: string;
+  pool_id: string;
+  user_sub: string;
+  device_group_key: string;
+  verifier_sealed: string | null;
+  name: string | null;
+  status: string | null;
+  last_ip: string | null;
+  created_at: number;
+  last_modified_at: number;
+  last_authenticated_at: number;
 }
 
 export interface SigningKeysTable {
@@ -197,6 +232,23 @@ export interface CredentialsTable {
   secret_sealed: string;
   policy: string;
   created_at: number;
+}
+
+/** UpdateProvisionedLimit (20261206-7-limits-replicas): requests per second per quota category. */
+export interface ProvisionedLimitsTable {
+  category: string;
+  value: number;
+  updated_at: number;
+}
+
+/** CreateUserPoolReplica (20261206-7-limits-replicas): a pool's replica in a region; tags as JSON. */
+export interface PoolReplicasTable {
+  pool_id: string;
+  region_name: string;
+  status: string;
+  tags: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A pool's SetLogDeliveryConfiguration: its LogConfigurations as JSON. */

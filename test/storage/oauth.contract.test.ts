@@ -82,14 +82,18 @@ storeContract((onOpen) => {
   describe('oauth: granted scopes', () => {
     it('keeps the scopes of a sign-in by origin_jti; the first write wins; unknown is undefined; a deleted pool takes them', async () => {
       await store.insertPool(pool('p1'));
-      await store.putGrantScopes({ originJti: 'o1', poolId: 'p1', scopes: ['openid', 'api/read'], expiresAt: T0 + 1 });
-      await store.putGrantScopes({ originJti: 'o1', poolId: 'p1', scopes: ['other'], expiresAt: T0 + 1 });
-      await store.putGrantScopes({ originJti: 'o2', poolId: 'p1', scopes: [], expiresAt: T0 + 1 });
+      await store.putGrantScopes({ originJti: 'o1', poolId: 'p1', scopes: ['openid', 'api/read'], expiresAt: T0 + 10 }, T0);
+      await store.putGrantScopes({ originJti: 'o1', poolId: 'p1', scopes: ['other'], expiresAt: T0 + 10 }, T0);
+      await store.putGrantScopes({ originJti: 'o2', poolId: 'p1', scopes: [], expiresAt: T0 + 10 }, T0);
       assert.deepEqual(await store.grantScopes('o1'), ['openid', 'api/read']);
       assert.deepEqual(await store.grantScopes('o2'), []);
       assert.equal(await store.grantScopes('nope'), undefined);
-      await store.deletePool('p1');
+      // An expired grant goes with the next write.
+      await store.putGrantScopes({ originJti: 'o3', poolId: 'p1', scopes: ['openid'], expiresAt: T0 + 20 }, T0 + 10);
       assert.equal(await store.grantScopes('o1'), undefined);
+      assert.deepEqual(await store.grantScopes('o3'), ['openid']);
+      await store.deletePool('p1');
+      assert.equal(await store.grantScopes('o3'), undefined);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { invalidParameter, ServiceError } from '../../kernel/errors.js';
 import type { CreateUserPoolRequest, SetUserPoolMfaConfigRequest, SetUserPoolMfaConfigResponse } from '../../model/generated/types.js';
 import type { PoolSettings } from '../pools/user-pool.js';
+import { checkWebAuthnConfig, webAuthnConfigView, WEBAUTHN_CONFIG_KEY, type PoolSettingsWithWebAuthn } from '../webauthn/webauthn-config.js';
 import { MFA_FACTORS_KEY, mfaModeOf, poolMfaFactors, type PoolMfaFactors, type PoolSettingsWithMfa } from './mfa-settings.js';
 
 /** AWS's refusals of an MFA configuration (cognito-facts-areas.md 3.1), with their sources. */
@@ -45,6 +46,7 @@ export function mfaConfigView(settings: PoolSettings): SetUserPoolMfaConfigRespo
     }),
     SoftwareTokenMfaConfiguration: { Enabled: factors.softwareToken },
     ...(factors.email !== undefined && { EmailMfaConfiguration: factors.email }),
+    ...(webAuthnConfigView(settings) !== undefined && { WebAuthnConfiguration: webAuthnConfigView(settings) }),
   };
 }
 
@@ -54,10 +56,9 @@ export function mfaConfigView(settings: PoolSettings): SetUserPoolMfaConfigRespo
  * request's or, when omitted, the pool's. Refusals in AWS's words.
  */
 export function applyMfaConfig(settings: PoolSettings, req: Omit<SetUserPoolMfaConfigRequest, 'UserPoolId'>): PoolSettings {
-  // As domain/pools/not-built.ts words it: a setting of a feature not built is refused by name.
-  if (req.WebAuthnConfiguration !== undefined) {
-    throw invalidParameter('userpoold does not support passkeys (WebAuthn) yet, so WebAuthnConfiguration cannot be set (see docs/compatibility.md).');
-  }
+  // Passkey settings stand apart from MFA's ("independent of the MFA configuration options",
+  // MODEL SetUserPoolMfaConfigRequest): set when given, kept when omitted.
+  const webAuthn = req.WebAuthnConfiguration === undefined ? undefined : checkWebAuthnConfig(req.WebAuthnConfiguration);
   const mode = req.MfaConfiguration ?? mfaModeOf(settings);
   const factors: PoolMfaFactors = {
     sms: req.SmsMfaConfiguration !== undefined,
@@ -75,5 +76,6 @@ export function applyMfaConfig(settings: PoolSettings, req: Omit<SetUserPoolMfaC
   const next: PoolSettingsWithMfa = { ...settings, MfaConfiguration: mode, [MFA_FACTORS_KEY]: factors };
   if (sms?.SmsAuthenticationMessage !== undefined) next.SmsAuthenticationMessage = sms.SmsAuthenticationMessage;
   if (sms?.SmsConfiguration !== undefined) next.SmsConfiguration = sms.SmsConfiguration;
+  if (webAuthn !== undefined) (next as PoolSettingsWithWebAuthn)[WEBAUTHN_CONFIG_KEY] = webAuthn;
   return next;
 }

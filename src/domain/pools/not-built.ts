@@ -1,6 +1,7 @@
 import { invalidParameter } from '../../kernel/errors.js';
 import type { CreateUserPoolRequest, LambdaConfigType } from '../../model/generated/types.js';
 import { checkPoolMfaSettings } from '../mfa/pool-mfa-config.js';
+import { BUILT_FIRST_FACTORS } from '../auth/first-factors.js';
 
 /**
  * Pool settings that ask for behaviour userpoold does not have yet. They are refused, naming
@@ -20,6 +21,9 @@ const RUNNING_TRIGGERS: ReadonlySet<keyof LambdaConfigType> = new Set<keyof Lamb
   'PreTokenGeneration',
   'PreTokenGenerationConfig',
   'UserMigration',
+  'DefineAuthChallenge',
+  'CreateAuthChallenge',
+  'VerifyAuthChallengeResponse',
 ]);
 
 export function notBuilt(setting: string, feature: string) {
@@ -35,12 +39,13 @@ export function refuseUnbuiltPoolSettings(req: Omit<CreateUserPoolRequest, 'Pool
   }
   // MFA runs (src/features/mfa/); its own rules refuse a configuration AWS refuses.
   checkPoolMfaSettings(req);
-  const devices = req.DeviceConfiguration;
-  if (devices?.ChallengeRequiredOnNewDevice === true || devices?.DeviceOnlyRememberedOnUserPrompt === true) {
-    throw notBuilt('DeviceConfiguration', 'remembered devices');
-  }
+  // Remembered devices run (src/features/devices/, features/auth/challenges/device-srp.ts).
   const security = req.UserPoolAddOns?.AdvancedSecurityMode;
   if (security !== undefined && security !== 'OFF') throw notBuilt(`UserPoolAddOns.AdvancedSecurityMode ${security}`, 'threat protection (advanced security)');
+  // Choice-based sign-in runs with passwords and one-time codes (features/auth/flows/user-auth-sign-in.ts);
+  // passkeys do not yet. SOFTWARE_TOKEN is no first factor on AWS either (MODEL SignInPolicyType:
+  // "Do not include this value"; AWS's text for it is not documented).
   const factors = req.Policies?.SignInPolicy?.AllowedFirstAuthFactors;
-  if (factors?.some((f) => f !== 'PASSWORD')) throw notBuilt('Policies.SignInPolicy.AllowedFirstAuthFactors other than PASSWORD', 'choice-based (passwordless) sign-in');
+  if (factors?.includes('SOFTWARE_TOKEN')) throw invalidParameter('SOFTWARE_TOKEN is not supported as a first auth factor.');
+  if (factors?.some((f) => !BUILT_FIRST_FACTORS.includes(f))) throw notBuilt('Policies.SignInPolicy.AllowedFirstAuthFactors WEB_AUTHN', 'passkey (WEB_AUTHN) sign-in');
 }

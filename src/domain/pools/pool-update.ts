@@ -29,6 +29,9 @@ export function poolSettingsForUpdate(current: PoolSettings, update: PoolUpdate)
   // The MFA factors of SetUserPoolMfaConfig are not UpdateUserPool's to change.
   const mfaFactors = (current as PoolSettings & { MfaFactors?: unknown }).MfaFactors;
   if (mfaFactors !== undefined) Object.assign(request, { MfaFactors: mfaFactors });
+  // Nor are the passkey settings (SetUserPoolMfaConfig's WebAuthnConfiguration).
+  const webAuthn = (current as PoolSettings & { WebAuthnConfiguration?: unknown }).WebAuthnConfiguration;
+  if (webAuthn !== undefined) Object.assign(request, { WebAuthnConfiguration: webAuthn });
   return { ...poolSettingsFromRequest(request), SchemaAttributes: current.SchemaAttributes };
 }
 

@@ -110,6 +110,7 @@ export const OPERATION_CATEGORY = {
   ListDevices: 'UserResourceRead',
   AdminListUserAuthEvents: 'UserResourceRead',
   GetUserAuthFactors: 'UserResourceRead',
+  AdminGetUserAuthFactors: 'UserResourceRead',
   ListWebAuthnCredentials: 'UserResourceRead',
   // tokens
   RevokeToken: 'UserToken',
@@ -138,6 +139,8 @@ export const OPERATION_CATEGORY = {
   DescribeManagedLoginBrandingByClient: 'UserPoolRead',
   DescribeTerms: 'UserPoolRead',
   ListTerms: 'UserPoolRead',
+  ListUserPoolReplicas: 'UserPoolRead',
+  GetProvisionedLimit: 'UserPoolRead',
   // changing pools and what hangs off them
   CreateUserPool: 'UserPoolUpdate',
   UpdateUserPool: 'UserPoolUpdate',
@@ -170,6 +173,10 @@ export const OPERATION_CATEGORY = {
   CreateTerms: 'UserPoolUpdate',
   UpdateTerms: 'UserPoolUpdate',
   DeleteTerms: 'UserPoolUpdate',
+  CreateUserPoolReplica: 'UserPoolUpdate',
+  UpdateUserPoolReplica: 'UserPoolUpdate',
+  DeleteUserPoolReplica: 'UserPoolUpdate',
+  UpdateProvisionedLimit: 'UserPoolUpdate',
   // app clients
   DescribeUserPoolClient: 'UserPoolClientRead',
   ListUserPoolClients: 'UserPoolClientRead',

@@ -45,7 +45,8 @@ export interface NewUserFields {
   sub: string;
   username: string;
   status: Extract<UserStatus, 'UNCONFIRMED' | 'FORCE_CHANGE_PASSWORD'>;
-  passwordHash: string;
+  /** Null for a passwordless user (SignUp in a pool with one-time-code sign-in). */
+  passwordHash: string | null;
   srp: UserRecord['srp'];
   /** `sub` is stored first, from the field above, whether or not it is included here. */
   attributes: Attributes;
@@ -64,7 +65,7 @@ export function newUserRecord(settings: PoolSettings, fields: NewUserFields): Us
     enabled: true,
     passwordHash,
     srp,
-    passwordUpdatedAt: nowMs,
+    passwordUpdatedAt: passwordHash === null ? null : nowMs,
     attributes: { sub, ...attributes },
     aliases: activeAliases(settings, attributes),
     createdAt: nowMs,

@@ -9,8 +9,8 @@ import { loadSignInClient, requireFlow, type SignInClientDeps } from './sign-in-
  * (fetchAuthSession). Like REFRESH_TOKEN_AUTH, but a confidential client proves itself with
  * its ClientSecret instead of a SECRET_HASH. Refresh token rotation (a new refresh token on
  * every call) is not built yet: the client setting that asks for it is refused, so the answer
- * carries no RefreshToken, as AWS's does without rotation. DeviceKey belongs to remembered
- * devices, which are not built either.
+ * carries no RefreshToken, as AWS's does without rotation. DeviceKey names the remembered
+ * device of the sign-in, which a device-bound refresh token needs (cognito-facts-areas.md 3.5).
  */
 export const getTokensFromRefreshToken: Operation<'GetTokensFromRefreshToken', SignInClientDeps | RefreshSignInDeps> = (deps) => async (input, ctx) => {
   const sc = await loadSignInClient(deps, input.ClientId);
@@ -24,6 +24,6 @@ export const getTokensFromRefreshToken: Operation<'GetTokensFromRefreshToken', S
   };
   // AdminResetUserPassword revokes the user's refresh tokens; a reset that races this call is
   // answered the same way, as the operation's model has no PasswordResetRequiredException.
-  const tokens = await renewTokens(deps, sc, input.RefreshToken, proveClient, ctx, () => notAuthorized(REFRESH_MESSAGES.revoked), input.ClientMetadata);
+  const tokens = await renewTokens(deps, sc, input.RefreshToken, proveClient, ctx, () => notAuthorized(REFRESH_MESSAGES.revoked), input.ClientMetadata, input.DeviceKey);
   return { AuthenticationResult: tokens };
 };

@@ -6,13 +6,15 @@ import { temporaryPasswordExpired } from '../../domain/users/temporary-password.
 import { MESSAGES, notAuthorized, userNotConfirmed } from '../../kernel/errors.js';
 import type { InitiateAuthResponse } from '../../model/generated/types.js';
 import { sealSession } from '../../services/sessions/auth-session.js';
-import { issueTokens, type TokenIssuerDeps } from '../../services/tokens/tokens.js';
+import type { TokenIssuerDeps } from '../../services/tokens/tokens.js';
 import type { UserRecord } from '../../domain/users/user.js';
-import { runPostAuthentication } from './sign-in-triggers.js';
 import { startMfaStep, type MfaStepDeps } from './challenges/mfa-step.js';
+import { deviceOfRequest } from '../../services/devices/sign-in-device.js';
+import { deviceReplacesMfa, deviceSrpChallenge } from './challenges/device-srp.js';
+import { finishSignIn, type FinishSignInDeps } from './finish-sign-in.js';
 
 /** What follows a proven password: the challenge's sealed session (secrets, clock), or tokens. */
-export type SignInOutcomeDeps = 'secrets' | 'clock' | TokenIssuerDeps | MfaStepDeps;
+export type SignInOutcomeDeps = 'secrets' | 'clock' | TokenIssuerDeps | MfaStepDeps | FinishSignInDeps;
 
 /**
  * What follows a proven password, whichever way it was proven (PASSWORD or SRP), in Cognito's
@@ -27,6 +29,8 @@ export async function afterPasswordProven(
   user: UserRecord,
   ctx: RequestContext,
   respondMetadata?: Record<string, string>,
+  /** The request's DEVICE_KEY (remembered devices, cognito-facts-areas.md 3.5). */
+  deviceKey?: string,
 ): Promise<InitiateAuthResponse> {
   if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed(MESSAGES.userNotConfirmed);
@@ -42,16 +46,11 @@ export async function afterPasswordProven(
     });
     return { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeParameters: newPasswordChallengeParameters(user, sc.settings) };
   }
+  // A remembered device proves itself instead of the second factor (challenges/device-srp.ts).
+  const device = await deviceOfRequest(deps, sc.pool.id, sc.settings, user.sub, deviceKey);
+  if (device && (await deviceReplacesMfa(deps, sc, user, device))) return deviceSrpChallenge(deps, sc, user, device);
   // The second factor, when the pool asks for one (challenges/mfa-step.ts); its answer ends the sign-in.
   const mfaStep = await startMfaStep(deps, sc, user, respondMetadata);
   if (mfaStep) return mfaStep;
-  await runPostAuthentication(deps, sc, user, respondMetadata);
-  const tokens = await issueTokens(deps, {
-    pool: sc.pool,
-    client: sc.client,
-    user,
-    baseUrl: ctx.baseUrl,
-    trigger: { source: 'TokenGeneration_Authentication', clientMetadata: respondMetadata },
-  });
-  return { ChallengeParameters: {}, AuthenticationResult: tokens };
+  return finishSignIn(deps, sc, user, ctx, { clientMetadata: respondMetadata, deviceKey });
 }

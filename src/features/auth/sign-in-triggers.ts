@@ -37,8 +37,8 @@ export async function runPreAuthentication(
 
 /**
  * PostAuthentication_Authentication, once the user is authenticated and before tokens are
- * issued (DG user-pool-lambda-post-authentication). `newDeviceUsed` is false: it is set only
- * for pools that remember devices, which userpoold does not build. ClientMetadata comes from
+ * issued (DG user-pool-lambda-post-authentication). `newDeviceUsed` is true when the sign-in
+ * announces a new remembered-devices device (finish-sign-in.ts). ClientMetadata comes from
  * (Admin)RespondToAuthChallenge only; InitiateAuth does not pass it (§2.2).
  */
 export async function runPostAuthentication(
@@ -46,12 +46,13 @@ export async function runPostAuthentication(
   sc: SignInClient,
   user: UserRecord,
   clientMetadata: Record<string, string> | undefined,
+  newDeviceUsed = false,
 ): Promise<void> {
   await runTrigger(deps, sc.settings, {
     source: 'PostAuthentication_Authentication',
     poolId: sc.pool.id,
     userName: user.username,
     clientId: sc.client.id,
-    request: { userAttributes: triggerUserAttributes(user), newDeviceUsed: false, clientMetadata },
+    request: { userAttributes: triggerUserAttributes(user), newDeviceUsed, clientMetadata },
   });
 }

@@ -13,6 +13,7 @@ import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js
 import { assertClientMayWrite, signUpChannel } from '../../domain/users/verification.js';
 import { MESSAGES, invalidParameter, usernameExists } from '../../kernel/errors.js';
 import { derivePasswordSecrets } from '../../services/passwords/password-secrets.js';
+import { allowsPasswordlessSignUp } from '../../domain/auth/first-factors.js';
 import { UniqueViolation } from '../../ports/unique-violation.js';
 
 /**
@@ -26,8 +27,11 @@ import { UniqueViolation } from '../../ports/unique-violation.js';
  */
 export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
-  // Passwordless sign-up (choice-based sign-in) is not supported: a password is required.
-  if (input.Password === undefined) throw invalidParameter('Password is required for sign-up in this user pool.');
+  // "To create a user with no password, omit this parameter or submit a blank value. You can
+  // only create a passwordless user when passwordless sign-in is available" (MODEL
+  // SignUpRequest.Password): the pool allows EMAIL_OTP or SMS_OTP as a first factor.
+  const password = input.Password === undefined || input.Password === '' ? undefined : input.Password;
+  if (password === undefined && !allowsPasswordlessSignUp(settings)) throw invalidParameter('Password is required for sign-up in this user pool.');
 
   const sub = deps.random.uuid();
   const { username, attribute } = newUsername(settings, input.Username, sub);
@@ -36,9 +40,9 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   assertClientMayWrite(clientSettingsOf(client), settings, writes.map((w) => w.Name));
   const attributes = { sub, ...initialAttributes(settings, writes), ...(attribute && { [attribute.name]: attribute.value }) };
   assertRequiredAttributes(settings, attributes);
-  assertPasswordMeetsPolicy(settings, input.Password);
+  if (password !== undefined) assertPasswordMeetsPolicy(settings, password);
 
-  const { passwordHash, srp } = await derivePasswordSecrets(deps, pool, username, input.Password);
+  const { passwordHash, srp } = password === undefined ? { passwordHash: null, srp: null } : await derivePasswordSecrets(deps, pool, username, password);
   const now = deps.clock.nowMs();
   const unconfirmed = newUserRecord(settings, { poolId: pool.id, sub, username, status: 'UNCONFIRMED', passwordHash, srp, attributes, nowMs: now });
   // Checked again in the transaction; here so a taken name does not run the triggers.

@@ -10,6 +10,8 @@ import { addressKey } from '../../services/quotas/address-key.js';
 import { isLoopback } from './authenticate.js';
 import { loadQuotaLimits } from '../../services/quotas/quota-settings.js';
 import { createWindowLimiter } from '../../services/quotas/window-limiter.js';
+import { createProvisionedRates } from '../../services/quotas/provisioned-rates.js';
+import { enforcedRate } from '../../domain/limits/provisioned-limit.js';
 
 /**
  * The unsigned operations an anonymous caller can repeat to guess passwords or codes, create
@@ -32,9 +34,11 @@ export type Admit = (operation: OperationName, input: Record<string, unknown>, c
 
 /**
  * Admission before an operation runs: the source address's budget for the public operations,
- * then the account-wide rate of the operation's quota category. A request refused by the first
- * is not counted by the second. Undefined when neither is configured, so that nothing at all
- * runs on the request path.
+ * then the account-wide rate of the operation's quota category: its provisioned rate
+ * (UpdateProvisionedLimit) when one is set, else the rate `--quotas` gives. A request refused
+ * by the first is not counted by the second. Undefined when neither is configured, so that
+ * nothing at all runs on the request path: with `--quotas off` provisioned rates are kept and
+ * reported but not enforced (development never meets a throttle).
  */
 export function createAdmission(deps: {
   config: Config;
@@ -49,6 +53,7 @@ export function createAdmission(deps: {
   if (limits === undefined && perAddress === 0) return undefined;
   const addresses = createWindowLimiter(deps, 'rate:ip:');
   const categories = createWindowLimiter(deps, 'rate:quota:');
+  const provisioned = limits === undefined ? undefined : createProvisionedRates(deps);
   // A developer's test suite signs in from loopback hundreds of times a minute: in open mode
   // (which only ever listens on loopback) its calls are not the abuse this limit is for. Once
   // credentials exist the server is run like a service, and loopback (a local proxy) counts.
@@ -58,7 +63,7 @@ export function createAdmission(deps: {
       if (!(await addresses.take(addressKey(ctx.sourceIp), perAddress, MINUTE_MS))) throw tooManyRequests(MESSAGES.rateExceeded);
     }
     const category = categoryOf(operation);
-    const rate = limits?.[category];
+    const rate = enforcedRate(category, limits, await provisioned?.rateOf(category));
     if (rate !== undefined && !(await categories.take(category, rate, SECOND_MS))) throw tooManyRequests(MESSAGES.rateExceeded);
   };
 }

@@ -22,6 +22,8 @@ export interface SecretBlock {
   b: string;
   A: string;
   issuedAt: number;
+  /** Issued in a custom sign-in (CUSTOM_AUTH with SRP_A): its answer must continue that sign-in's Session. */
+  custom?: boolean;
 }
 
 const VERSION = 1;
@@ -37,7 +39,7 @@ export function sealSecretBlock(secrets: SecretBox, block: SecretBlock): string 
 export function openSecretBlock(secrets: SecretBox, secretBlock: string): SecretBlock | undefined {
   try {
     const parsed = JSON.parse(secrets.open(Buffer.from(secretBlock, 'base64').toString('utf8'))) as Partial<SecretBlock> & { v?: number };
-    const { v, id, poolId, clientId, userSub, name, userIdForSrp, b, A, issuedAt } = parsed;
+    const { v, id, poolId, clientId, userSub, name, userIdForSrp, b, A, issuedAt, custom } = parsed;
     if (
       v !== VERSION ||
       typeof id !== 'string' ||
@@ -52,7 +54,7 @@ export function openSecretBlock(secrets: SecretBox, secretBlock: string): Secret
     ) {
       return undefined;
     }
-    return { id, poolId, clientId, userSub: userSub ?? null, name, userIdForSrp, b, A, issuedAt };
+    return { id, poolId, clientId, userSub: userSub ?? null, name, userIdForSrp, b, A, issuedAt, ...(custom === true && { custom }) };
   } catch {
     return undefined;
   }

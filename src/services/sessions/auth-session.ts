@@ -21,6 +21,26 @@ export interface AuthSession {
   passwordSetAt: number | null;
   /** What an MFA step carries to its answer (features/auth/challenges/mfa-*.ts). */
   mfa?: MfaSessionState | undefined;
+  /** DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER: the remembered device, and the SECRET_BLOCK issued for it. */
+  device?: { key: string; secretBlockId?: string } | undefined;
+  /** What a custom sign-in (CUSTOM_AUTH) carries from one challenge to the next (features/auth/challenges/custom-auth-loop.ts). */
+  custom?: CustomSessionState | undefined;
+}
+
+export interface CustomSessionState {
+  /** This session's id: each session answers once. */
+  id: string;
+  /** The name typed at InitiateAuth (the event's userName for a user the pool does not know). */
+  name: string;
+  /** A name the pool does not know, for a client that hides user existence (userSub is then ''). */
+  userNotFound: boolean;
+  /** The challenges so far, as DefineAuthChallenge receives them. */
+  rounds: { challengeName: string; challengeResult: boolean; challengeMetadata: string | null }[];
+  /** CUSTOM_CHALLENGE: what CreateAuthChallenge kept for VerifyAuthChallengeResponse, and its metadata. */
+  privateParameters?: Record<string, string>;
+  metadata?: string | null;
+  /** PASSWORD_VERIFIER: the SECRET_BLOCK id its answer must carry. */
+  srpBlockId?: string;
 }
 
 export interface MfaSessionState {
@@ -48,7 +68,7 @@ export function openSession(secrets: SecretBox, sealed: string, nowMs: number): 
   } catch {
     throw notAuthorized(INVALID_SESSION);
   }
-  const { v, poolId, clientId, userSub, challenge, expiresAt, passwordSetAt, mfa } = parsed;
+  const { v, poolId, clientId, userSub, challenge, expiresAt, passwordSetAt, mfa, device, custom } = parsed;
   if (
     v !== VERSION ||
     typeof poolId !== 'string' ||
@@ -58,9 +78,11 @@ export function openSession(secrets: SecretBox, sealed: string, nowMs: number): 
     typeof expiresAt !== 'number' ||
     (typeof passwordSetAt !== 'number' && passwordSetAt !== null) ||
     (mfa !== undefined && (typeof mfa !== 'object' || mfa === null)) ||
+    (custom !== undefined && (typeof custom !== 'object' || custom === null || !Array.isArray(custom.rounds))) ||
+    (device !== undefined && (typeof device !== 'object' || device === null || typeof device.key !== 'string')) ||
     nowMs >= expiresAt
   ) {
     throw notAuthorized(INVALID_SESSION);
   }
-  return { poolId, clientId, userSub, challenge, expiresAt, passwordSetAt, ...(mfa !== undefined && { mfa }) };
+  return { poolId, clientId, userSub, challenge, expiresAt, passwordSetAt, ...(mfa !== undefined && { mfa }), ...(device !== undefined && { device }), ...(custom !== undefined && { custom }) };
 }

@@ -114,6 +114,11 @@ export interface TokenGrant {
    * into the ID token (cognito-facts-areas.md §1.3, §1.5).
    */
   oauth?: { scopes: readonly string[]; nonce?: string | undefined };
+  /**
+   * The remembered-devices DeviceKey of the sign-in (cognito-facts-areas.md 3.5): the access
+   * token carries it as `device_key` and a new refresh token is bound to it.
+   */
+  deviceKey?: string | undefined;
 }
 
 /**
@@ -169,6 +174,7 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
       scope: grant.oauth ? grant.oauth.scopes.join(' ') : ACCESS_SCOPE,
       auth_time: authTime,
       username: user.username,
+      ...(grant.deviceKey !== undefined && { device_key: grant.deviceKey }),
     },
   };
   // The pool's PreTokenGeneration function, if any, has the last word on the claims it may change.
@@ -200,6 +206,7 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
       createdAt: nowMs,
       expiresAt: nowMs + validity.refresh * 1000,
       revokedAt: null,
+      deviceKey: grant.deviceKey ?? null,
     });
     result.RefreshToken = refreshToken;
   }

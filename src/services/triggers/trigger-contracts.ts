@@ -82,6 +82,49 @@ export interface UserMigrationResponse {
   forceAliasCreation: boolean;
 }
 
+/** One challenge of a custom sign-in so far, oldest first (§2.2 `session[]`). */
+export interface ChallengeResult {
+  challengeName: string;
+  challengeResult: boolean;
+  /** What CreateAuthChallenge set for this challenge; null when it set none. */
+  challengeMetadata: string | null;
+}
+export interface DefineAuthChallengeRequest {
+  userAttributes: Attributes;
+  session: ChallengeResult[];
+  /** (Admin)RespondToAuthChallenge's only: InitiateAuth passes none to these triggers (§2.2). */
+  clientMetadata?: Metadata;
+  /** Only for clients with PreventUserExistenceErrors ENABLED (§2.2). */
+  userNotFound?: boolean;
+}
+export interface DefineAuthChallengeResponse {
+  challengeName: string | undefined;
+  issueTokens: boolean;
+  failAuthentication: boolean;
+}
+export interface CreateAuthChallengeRequest {
+  userAttributes: Attributes;
+  challengeName: string;
+  session: ChallengeResult[];
+  clientMetadata?: Metadata;
+  userNotFound?: boolean;
+}
+export interface CreateAuthChallengeResponse {
+  publicChallengeParameters: Metadata;
+  privateChallengeParameters: Metadata;
+  challengeMetadata: string | undefined;
+}
+export interface VerifyAuthChallengeRequest {
+  userAttributes: Attributes;
+  privateChallengeParameters: Metadata;
+  challengeAnswer: string;
+  clientMetadata?: Metadata;
+  userNotFound?: boolean;
+}
+export interface VerifyAuthChallengeResponse {
+  answerCorrect: boolean;
+}
+
 export type EmptyResponse = Record<string, never>;
 
 /** Per LambdaConfig key: what is sent and what is read back. */
@@ -92,6 +135,9 @@ export interface TriggerContracts {
   PostAuthentication: { request: PostAuthenticationRequest; response: EmptyResponse };
   PreTokenGeneration: { request: TokenGenerationRequest; response: TokenGenerationResponse };
   UserMigration: { request: UserMigrationRequest; response: UserMigrationResponse };
+  DefineAuthChallenge: { request: DefineAuthChallengeRequest; response: DefineAuthChallengeResponse };
+  CreateAuthChallenge: { request: CreateAuthChallengeRequest; response: CreateAuthChallengeResponse };
+  VerifyAuthChallengeResponse: { request: VerifyAuthChallengeRequest; response: VerifyAuthChallengeResponse };
 }
 export type TriggerName = keyof TriggerContracts;
 
@@ -110,6 +156,9 @@ export const TRIGGER_SOURCES = {
   TokenGeneration_AuthenticateDevice: 'PreTokenGeneration',
   UserMigration_Authentication: 'UserMigration',
   UserMigration_ForgotPassword: 'UserMigration',
+  DefineAuthChallenge_Authentication: 'DefineAuthChallenge',
+  CreateAuthChallenge_Authentication: 'CreateAuthChallenge',
+  VerifyAuthChallengeResponse_Authentication: 'VerifyAuthChallengeResponse',
 } as const satisfies Record<string, TriggerName>;
 
 export type TriggerSource = keyof typeof TRIGGER_SOURCES;
@@ -253,6 +302,41 @@ const migrationSpec: TriggerSpec<'UserMigration'> = {
   },
 };
 
+/** Challenge parameters are strings; numbers and booleans read as their text, as for attributes. */
+function parameters(value: unknown): Metadata {
+  const out: Metadata = {};
+  for (const [name, v] of Object.entries(object(value) ?? {})) {
+    if (typeof v === 'string') out[name] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[name] = String(v);
+    else if (!absent(v)) throw unrecognizable();
+  }
+  return out;
+}
+
+// The custom-auth triggers (§2.2, DG user-pool-lambda-{define,create,verify}-auth-challenge).
+// What the function finds in `response` before it fills it in is not documented: every member
+// is null, as for UserMigration.
+const defineSpec: TriggerSpec<'DefineAuthChallenge'> = {
+  initialResponse: () => ({ challengeName: null, issueTokens: null, failAuthentication: null }),
+  read: (response) => ({
+    challengeName: optionalString(response.challengeName),
+    issueTokens: flag(response.issueTokens),
+    failAuthentication: flag(response.failAuthentication),
+  }),
+};
+const createSpec: TriggerSpec<'CreateAuthChallenge'> = {
+  initialResponse: () => ({ publicChallengeParameters: null, privateChallengeParameters: null, challengeMetadata: null }),
+  read: (response) => ({
+    publicChallengeParameters: parameters(response.publicChallengeParameters),
+    privateChallengeParameters: parameters(response.privateChallengeParameters),
+    challengeMetadata: optionalString(response.challengeMetadata),
+  }),
+};
+const verifySpec: TriggerSpec<'VerifyAuthChallengeResponse'> = {
+  initialResponse: () => ({ answerCorrect: null }),
+  read: (response) => ({ answerCorrect: flag(response.answerCorrect) }),
+};
+
 export const TRIGGER_SPECS: { readonly [T in TriggerName]: TriggerSpec<T> } = {
   PreSignUp: {
     initialResponse: () => ({ autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false }),
@@ -267,4 +351,7 @@ export const TRIGGER_SPECS: { readonly [T in TriggerName]: TriggerSpec<T> } = {
   PostAuthentication: emptySpec(),
   PreTokenGeneration: tokenSpec,
   UserMigration: migrationSpec,
+  DefineAuthChallenge: defineSpec,
+  CreateAuthChallenge: createSpec,
+  VerifyAuthChallengeResponse: verifySpec,
 };

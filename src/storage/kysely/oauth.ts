@@ -55,7 +55,10 @@ export class KyselyOAuth extends KyselyContext implements OAuthPort {
     return (await q.orderBy('identifier').limit(page.limit).execute()).map(serverFromRow);
   }
 
-  async putGrantScopes(grant: { originJti: string; poolId: string; scopes: readonly string[]; expiresAt: number }): Promise<void> {
+  async putGrantScopes(grant: { originJti: string; poolId: string; scopes: readonly string[]; expiresAt: number }, nowMs: number): Promise<void> {
+    // As single_use does: what expired goes with the next write (by the expiry index), so the
+    // table holds only live sign-ins without a sweep of its own.
+    await this.db.deleteFrom('oauth_grants').where('expires_at', '<=', nowMs).execute();
     await this.db
       .insertInto('oauth_grants')
       .values({ origin_jti: grant.originJti, pool_id: grant.poolId, scopes: grant.scopes.join(' '), expires_at: grant.expiresAt })

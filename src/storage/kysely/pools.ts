@@ -39,11 +39,14 @@ export class KyselyPools extends KyselyContext implements PoolsPort {
       await this.db.deleteFrom('outbox').where('pool_id', '=', id).where('state', '=', 'pending').execute();
       await this.db.deleteFrom('group_members').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('user_mfa').where('pool_id', '=', id).execute();
+      await this.db.deleteFrom('webauthn_credentials').where('pool_id', '=', id).execute();
+      await this.db.deleteFrom('devices').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('groups').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('users').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('user_pool_clients').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('signing_keys').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('log_delivery').where('pool_id', '=', id).execute();
+      await this.db.deleteFrom('pool_replicas').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('oauth_domains').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('resource_servers').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('oauth_grants').where('pool_id', '=', id).execute();

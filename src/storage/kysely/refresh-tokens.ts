@@ -17,6 +17,7 @@ export class KyselyRefreshTokens extends KyselyContext implements RefreshTokensP
         created_at: token.createdAt,
         expires_at: token.expiresAt,
         revoked_at: token.revokedAt,
+        device_key: token.deviceKey ?? null,
       })
       .execute();
   }
@@ -53,5 +54,7 @@ function refreshTokenFromRow(row: Selectable<Database['refresh_tokens']>): Refre
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    // Only a sign-in on a remembered-devices device has one.
+    ...(row.device_key !== null && row.device_key !== undefined && { deviceKey: row.device_key }),
   };
 }

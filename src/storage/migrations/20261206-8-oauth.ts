@@ -41,6 +41,7 @@ export const oauth: Migration = {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('oauth_grants_by_pool').on('oauth_grants').column('pool_id').execute();
+    await db.schema.createIndex('oauth_grants_by_expiry').on('oauth_grants').column('expires_at').execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('oauth_grants').execute();

@@ -8,8 +8,11 @@ import { srpVerifier } from './005-srp-verifier.js';
 import { credentials } from './006-credentials.js';
 import { sweepIndexes } from './007-sweep-indexes.js';
 import { groups } from './20261206-1-groups.js';
+import { webauthnCredentials } from './20261206-2-webauthn-credentials.js';
 import { clientSecrets } from './20261206-3-client-secrets.js';
+import { devices } from './20261206-4-devices.js';
 import { logDelivery } from './20261206-6-log-delivery.js';
+import { limitsReplicas } from './20261206-7-limits-replicas.js';
 import { userMfa } from './20261206-5-user-mfa.js';
 import { oauth } from './20261206-8-oauth.js';
 import { importJobs } from './20261206-9-import-jobs.js';
@@ -47,9 +50,12 @@ const REGISTRY: readonly (readonly [name: string, migration: Migration])[] = [
   ['006-credentials', credentials],
   ['007-sweep-indexes', sweepIndexes],
   ['20261206-1-groups', groups],
+  ['20261206-2-webauthn-credentials', webauthnCredentials],
   ['20261206-3-client-secrets', clientSecrets],
+  ['20261206-4-devices', devices],
   ['20261206-5-user-mfa', userMfa],
   ['20261206-6-log-delivery', logDelivery],
+  ['20261206-7-limits-replicas', limitsReplicas],
   ['20261206-8-oauth', oauth],
   ['20261206-9-import-jobs', importJobs],
 ];

@@ -6,7 +6,10 @@ import type { SignInClient } from '../sign-in-client.js';
 import type { ChallengeAnswer } from './challenge-answer.js';
 import { answerNewPassword, type NewPasswordDeps } from './new-password-challenge.js';
 import { answerPasswordVerifier, type PasswordVerifierDeps } from './password-verifier.js';
-import { answerEmailOtp, answerMfaSetup, answerSelectMfaType, answerSmsMfa, answerSoftwareTokenMfa, type MfaAnswerDeps } from './mfa-answers.js';
+import { answerDevicePasswordVerifier, answerDeviceSrpAuth, type DeviceChallengeDeps } from './device-srp.js';
+import { answerEmailOtp, answerMfaSetup, answerSelectMfaType, answerSmsMfa, answerSmsOtp, answerSoftwareTokenMfa, type MfaAnswerDeps } from './mfa-answers.js';
+import { answerFirstFactor, type FirstFactorAnswerDeps } from './first-factor-answers.js';
+import { answerCustomChallenge, type CustomChallengeDeps } from './custom-challenge.js';
 
 /**
  * The challenges a sign-in can return, keyed by the model's ChallengeNameType. Both
@@ -17,7 +20,7 @@ import { answerEmailOtp, answerMfaSetup, answerSelectMfaType, answerSmsMfa, answ
 export type ChallengeOperation = 'RespondToAuthChallenge' | 'AdminRespondToAuthChallenge';
 
 /** Every service some challenge uses: what an operation that answers challenges must be given. */
-export type ChallengeDeps = PasswordVerifierDeps | NewPasswordDeps | MfaAnswerDeps;
+export type ChallengeDeps = PasswordVerifierDeps | NewPasswordDeps | MfaAnswerDeps | DeviceChallengeDeps | FirstFactorAnswerDeps | CustomChallengeDeps;
 
 export type ChallengeHandler = (
   deps: Pick<Deps, ChallengeDeps>,
@@ -32,15 +35,8 @@ export interface ChallengeEntry {
 
 /** Challenges of the model not built yet: they answer notImplemented. Building one moves it into CHALLENGES. */
 export const CHALLENGES_NOT_BUILT = [
-  'CUSTOM_CHALLENGE',
-  'SELECT_CHALLENGE',
-  'DEVICE_SRP_AUTH',
-  'DEVICE_PASSWORD_VERIFIER',
   'ADMIN_NO_SRP_AUTH',
-  'SMS_OTP',
-  'PASSWORD',
   'WEB_AUTHN',
-  'PASSWORD_SRP',
 ] as const satisfies readonly ChallengeNameType[];
 
 type BuiltChallenge = Exclude<ChallengeNameType, (typeof CHALLENGES_NOT_BUILT)[number]>;
@@ -56,6 +52,17 @@ export const CHALLENGES: { readonly [C in BuiltChallenge]: ChallengeEntry } = {
   SOFTWARE_TOKEN_MFA: { answer: answerSoftwareTokenMfa },
   SELECT_MFA_TYPE: { answer: answerSelectMfaType },
   MFA_SETUP: { answer: answerMfaSetup },
+  // A remembered device in place of the MFA step (device-srp.ts; sign-in-outcome.ts starts it).
+  DEVICE_SRP_AUTH: { answer: answerDeviceSrpAuth },
+  DEVICE_PASSWORD_VERIFIER: { answer: answerDevicePasswordVerifier },
+  // Choice-based sign-in, USER_AUTH (flows/user-auth-sign-in.ts starts it): the choice, and the
+  // first-factor codes, sent and checked as the MFA codes are (EMAIL_OTP above serves both).
+  SELECT_CHALLENGE: { answer: answerFirstFactor() },
+  PASSWORD: { answer: answerFirstFactor('PASSWORD') },
+  PASSWORD_SRP: { answer: answerFirstFactor('PASSWORD_SRP') },
+  SMS_OTP: { answer: answerSmsOtp },
+  // CUSTOM_AUTH's challenges, made and checked by the pool's functions (custom-challenge.ts).
+  CUSTOM_CHALLENGE: { answer: answerCustomChallenge },
 };
 
 function isBuilt(name: ChallengeNameType): name is BuiltChallenge {

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../../kernel/request-context.js';
 import type { ChallengeAnswer } from './challenge-answer.js';
 import { checkClientSecretHash, requiredParameter, type SignInClient } from '../sign-in-client.js';
 import { mfaChallenge, MFA_CODE_PURPOSE, type MfaStepDeps } from './mfa-step.js';
-import { runPostAuthentication } from '../sign-in-triggers.js';
+import { finishSignIn as endSignIn } from '../finish-sign-in.js';
 import { methodOfAnswer, type MfaMethod } from '../../../domain/mfa/mfa-settings.js';
 import type { UserRecord } from '../../../domain/users/user.js';
 import { findUser } from '../../../services/directory/find-user.js';
@@ -12,7 +12,7 @@ import { activeAliases } from '../../../domain/users/username.js';
 import type { StoreTx } from '../../../ports/store.js';
 import { loadUserMfa, openTotpSecret, tryTotpCode } from '../../../services/mfa/user-mfa.js';
 import { INVALID_SESSION, openSession, type AuthSession } from '../../../services/sessions/auth-session.js';
-import { issueTokens, type TokenIssuerDeps } from '../../../services/tokens/tokens.js';
+import type { TokenIssuerDeps } from '../../../services/tokens/tokens.js';
 import { codeMismatch, expiredCode, invalidParameter, MESSAGES, notAuthorized, ServiceError } from '../../../kernel/errors.js';
 import type { ChallengeNameType, RespondToAuthChallengeResponse } from '../../../model/generated/types.js';
 
@@ -33,7 +33,8 @@ export const MFA_MESSAGES = {
 /** The session and user (store, secrets, clock), codes (codes, config), then tokens. */
 export type MfaAnswerDeps = MfaStepDeps | TokenIssuerDeps;
 
-async function openAnswer(
+/** The challenge's session and its user, checked (also used by the device challenges, device-srp.ts). */
+export async function openAnswer(
   deps: Pick<Deps, MfaAnswerDeps>,
   sc: SignInClient,
   input: ChallengeAnswer,
@@ -57,16 +58,9 @@ async function openAnswer(
 const attemptsExceeded = () => notAuthorized(MESSAGES.passwordAttemptsExceeded);
 
 /** The end of a sign-in that passed its MFA step: the PostAuthentication function, then tokens. */
-async function finishSignIn(deps: Pick<Deps, MfaAnswerDeps>, sc: SignInClient, user: UserRecord, input: ChallengeAnswer, ctx: RequestContext): Promise<RespondToAuthChallengeResponse> {
-  await runPostAuthentication(deps, sc, user, input.ClientMetadata);
-  const tokens = await issueTokens(deps, {
-    pool: sc.pool,
-    client: sc.client,
-    user,
-    baseUrl: ctx.baseUrl,
-    trigger: { source: 'TokenGeneration_Authentication', clientMetadata: input.ClientMetadata },
-  });
-  return { ChallengeParameters: {}, AuthenticationResult: tokens };
+function finishSignIn(deps: Pick<Deps, MfaAnswerDeps>, sc: SignInClient, user: UserRecord, input: ChallengeAnswer, ctx: RequestContext): Promise<RespondToAuthChallengeResponse> {
+  // The DEVICE_KEY the answer carries names the device of the tokens (remembered devices, 3.5).
+  return endSignIn(deps, sc, user, ctx, { clientMetadata: input.ClientMetadata, deviceKey: input.ChallengeResponses?.DEVICE_KEY });
 }
 
 /** SOFTWARE_TOKEN_MFA: SOFTWARE_TOKEN_MFA_CODE from the user's authenticator (RFC 6238, once per code). */
@@ -86,7 +80,7 @@ export async function answerSoftwareTokenMfa(deps: Pick<Deps, MfaAnswerDeps>, sc
  * session names. The attempt is counted (its own transaction, so it commits whatever the
  * outcome) before comparing; the code is consumed by the answer that uses it.
  */
-function answerCode(challenge: 'SMS_MFA' | 'EMAIL_OTP', responseName: string) {
+function answerCode(challenge: 'SMS_MFA' | 'EMAIL_OTP' | 'SMS_OTP', responseName: string) {
   return async (deps: Pick<Deps, MfaAnswerDeps>, sc: SignInClient, input: ChallengeAnswer, ctx: RequestContext): Promise<RespondToAuthChallengeResponse> => {
     const { session, user } = await openAnswer(deps, sc, input, challenge);
     const code = requiredParameter(input.ChallengeResponses, responseName);
@@ -97,7 +91,7 @@ function answerCode(challenge: 'SMS_MFA' | 'EMAIL_OTP', responseName: string) {
     if (outcome === 'mismatch') throw codeMismatch(MFA_MESSAGES.codeMismatch);
     const signedIn = await deps.store.transaction(async (tx) => {
       if (!(await deps.codes.consume(tx, target, code))) return undefined;
-      return challenge === 'SMS_MFA' ? markPhoneVerified(tx, sc, user.sub, target.destination, deps.clock.nowMs()) : user;
+      return challenge !== 'EMAIL_OTP' ? markPhoneVerified(tx, sc, user.sub, target.destination, deps.clock.nowMs()) : user;
     });
     if (!signedIn) throw codeMismatch(MFA_MESSAGES.codeMismatch);
     return finishSignIn(deps, sc, signedIn, input, ctx);
@@ -122,6 +116,8 @@ async function markPhoneVerified(tx: StoreTx, sc: SignInClient, sub: string, des
   return next;
 }
 export const answerEmailOtp = answerCode('EMAIL_OTP', 'EMAIL_OTP_CODE');
+/** SMS_OTP: the first factor of USER_AUTH by text message (§3.3), sent and checked as SMS_MFA's code. */
+export const answerSmsOtp = answerCode('SMS_OTP', 'SMS_OTP_CODE');
 
 /** SELECT_MFA_TYPE: ANSWER names one of MFAS_CAN_CHOOSE; that factor's challenge follows. */
 export async function answerSelectMfaType(deps: Pick<Deps, MfaAnswerDeps>, sc: SignInClient, input: ChallengeAnswer): Promise<RespondToAuthChallengeResponse> {

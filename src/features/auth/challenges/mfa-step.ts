@@ -65,8 +65,23 @@ export async function mfaChallenge(
   if (method === 'SOFTWARE_TOKEN_MFA') {
     return { ChallengeName: method, Session: mfaSession(deps, sc, user, method, {}), ChallengeParameters: {} };
   }
-  const medium = method === 'SMS_MFA' ? 'SMS' : 'EMAIL';
-  const destination = (method === 'SMS_MFA' ? user.attributes.phone_number : user.attributes.email) ?? '';
+  return codeChallenge(deps, sc, user, method, clientMetadata);
+}
+
+/**
+ * A challenge answered with a code sent now: SMS_MFA and EMAIL_OTP as a second factor, and
+ * EMAIL_OTP and SMS_OTP as the first factor of USER_AUTH (flows/user-auth-sign-in.ts), which
+ * AWS sends and checks the same way (cognito-facts-areas.md 3.3: "same delivery params").
+ */
+export async function codeChallenge(
+  deps: Pick<Deps, MfaStepDeps>,
+  sc: SignInClient,
+  user: UserRecord,
+  method: 'SMS_MFA' | 'EMAIL_OTP' | 'SMS_OTP',
+  clientMetadata?: Record<string, string>,
+): Promise<InitiateAuthResponse> {
+  const medium = method === 'EMAIL_OTP' ? 'EMAIL' : 'SMS';
+  const destination = (medium === 'SMS' ? user.attributes.phone_number : user.attributes.email) ?? '';
   // Rendered before the transaction: a CustomMessage function must not run while it is open.
   const text = await renderMessage(deps, { pool: sc.pool, settings: sc.settings, user, trigger: 'Authentication', channel: medium, clientId: sc.client.id, clientMetadata });
   const ttlMs = authSessionValidityMs(sc.clientSettings);

@@ -11,9 +11,9 @@ import { findUser } from '../../../services/directory/find-user.js';
 import { MESSAGES, invalidParameter, notAuthorized } from '../../../kernel/errors.js';
 import type { AttributeType, RespondToAuthChallengeResponse } from '../../../model/generated/types.js';
 import { INVALID_SESSION, openSession } from '../../../services/sessions/auth-session.js';
-import { issueTokens, type TokenIssuerDeps } from '../../../services/tokens/tokens.js';
+import type { TokenIssuerDeps } from '../../../services/tokens/tokens.js';
 import { derivePasswordSecrets } from '../../../services/passwords/password-secrets.js';
-import { runPostAuthentication } from '../sign-in-triggers.js';
+import { finishSignIn } from '../finish-sign-in.js';
 import { startMfaStep, type MfaStepDeps } from './mfa-step.js';
 
 const ATTRIBUTE_PREFIX = 'userAttributes.';
@@ -85,13 +85,10 @@ export async function answerNewPassword(
   // With MFA, the new password is followed by the second factor (or MFA_SETUP), as a password is.
   const mfaStep = await startMfaStep(deps, sc, user, input.ClientMetadata);
   if (mfaStep) return mfaStep;
-  await runPostAuthentication(deps, sc, user, input.ClientMetadata);
-  const tokens = await issueTokens(deps, {
-    pool: sc.pool,
-    client: sc.client,
-    user,
-    baseUrl: ctx.baseUrl,
-    trigger: { source: 'TokenGeneration_NewPasswordChallenge', clientMetadata: input.ClientMetadata },
+  // A pool that remembers devices announces this one too (finish-sign-in.ts).
+  return finishSignIn(deps, sc, user, ctx, {
+    clientMetadata: input.ClientMetadata,
+    deviceKey: input.ChallengeResponses?.DEVICE_KEY,
+    source: 'TokenGeneration_NewPasswordChallenge',
   });
-  return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }

@@ -20,6 +20,7 @@ import type { RespondToAuthChallengeResponse } from '../../../model/generated/ty
 import { INVALID_SESSION } from '../../../services/sessions/auth-session.js';
 import { openVerifier } from '../../../services/passwords/password-secrets.js';
 import { openSecretBlock, secretBlockExpiresAt } from '../../../services/passwords/srp.js';
+import { continueAfterPassword, openCustomPasswordSession, type CustomChallengeDeps } from './custom-challenge.js';
 
 const BAD_TIMESTAMP = 'TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.';
 
@@ -27,7 +28,7 @@ const BAD_TIMESTAMP = 'TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in e
  * The secret block (secrets) used once and the failure streak (store, clock), the user and
  * verifier (store, secrets), then the outcome.
  */
-export type PasswordVerifierDeps = 'store' | 'clock' | 'secrets' | SignInOutcomeDeps;
+export type PasswordVerifierDeps = 'store' | 'clock' | 'secrets' | SignInOutcomeDeps | CustomChallengeDeps;
 
 /**
  * USER_SRP_AUTH, second step: the PASSWORD_VERIFIER answer. The secret block must be this
@@ -54,6 +55,8 @@ export async function answerPasswordVerifier(
   const now = deps.clock.nowMs();
   const expiresAt = secretBlockExpiresAt(block);
   if (now >= expiresAt) throw notAuthorized(INVALID_SESSION);
+  // The SRP step of a custom sign-in continues that sign-in, and only with its Session.
+  const customSession = block.custom ? openCustomPasswordSession(deps, sc, input.Session, block.id) : undefined;
   if (!(await deps.store.useOnce(`srp-secret-block:${block.id}`, expiresAt, now))) throw notAuthorized(INVALID_SESSION);
 
   const failures = new SignInFailures(deps.store, sc.pool.id, block.userSub ? `sub:${block.userSub}` : `name:${block.name}`);
@@ -82,5 +85,6 @@ export async function answerPasswordVerifier(
   if (!expected || !signatureMatches(expected, signature)) throw await refuse();
   await failures.clear();
 
-  return afterPasswordProven(deps, sc, user, ctx, input.ClientMetadata);
+  if (customSession) return continueAfterPassword(deps, sc, user, customSession, input, ctx);
+  return afterPasswordProven(deps, sc, user, ctx, input.ClientMetadata, responses?.DEVICE_KEY);
 }

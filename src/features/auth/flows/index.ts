@@ -8,6 +8,8 @@ import { requireFlow, type SignInClient } from '../sign-in-client.js';
 import { passwordSignIn, type PasswordSignInDeps } from './password-sign-in.js';
 import { refreshSignIn, type RefreshSignInDeps } from './refresh-sign-in.js';
 import { srpSignIn, type SrpSignInDeps } from './srp-sign-in.js';
+import { userAuthSignIn, type UserAuthSignInDeps } from './user-auth-sign-in.js';
+import { customSignIn, type CustomSignInDeps } from './custom-sign-in.js';
 
 /**
  * The sign-in flows, keyed by the model's AuthFlowType: what enables each one on a client, which
@@ -20,7 +22,7 @@ import { srpSignIn, type SrpSignInDeps } from './srp-sign-in.js';
 export type SignInOperation = 'InitiateAuth' | 'AdminInitiateAuth';
 
 /** Every service some flow uses: what an operation that runs flows must be given. */
-export type FlowDeps = PasswordSignInDeps | SrpSignInDeps | RefreshSignInDeps;
+export type FlowDeps = PasswordSignInDeps | SrpSignInDeps | RefreshSignInDeps | UserAuthSignInDeps | CustomSignInDeps;
 
 export type FlowHandler = (
   deps: Pick<Deps, FlowDeps>,
@@ -90,8 +92,32 @@ const REFRESH: FlowEntry = {
   run: refreshSignIn,
 };
 
+// Choice-based sign-in (flows/user-auth-sign-in.ts); both operations run it (MODEL
+// AdminInitiateAuth.AuthFlow lists USER_AUTH). AWS's refusal texts are not documented: these
+// follow the wording of the other flows.
+const USER_AUTH: FlowEntry = {
+  enabledBy: 'USER_AUTH',
+  by: {
+    InitiateAuth: { notEnabled: 'USER_AUTH flow not enabled for this client' },
+    AdminInitiateAuth: { notEnabled: ADMIN_NOT_ENABLED },
+  },
+  run: userAuthSignIn,
+};
+
+// Custom sign-in with the Define/Create/VerifyAuthChallenge functions (flows/custom-sign-in.ts);
+// both operations run it (MODEL AdminInitiateAuth.AuthFlow lists CUSTOM_AUTH). AWS's refusal
+// text for a client without ALLOW_CUSTOM_AUTH is not documented: this follows the other flows.
+const CUSTOM_AUTH: FlowEntry = {
+  enabledBy: 'CUSTOM_AUTH',
+  by: {
+    InitiateAuth: { notEnabled: 'CUSTOM_AUTH flow not enabled for this client' },
+    AdminInitiateAuth: { notEnabled: ADMIN_NOT_ENABLED },
+  },
+  run: customSignIn,
+};
+
 /** Flows of the model not built yet: they answer notImplemented. Building one moves it into SIGN_IN_FLOWS. */
-export const FLOWS_NOT_BUILT = ['CUSTOM_AUTH', 'USER_AUTH'] as const satisfies readonly AuthFlowType[];
+export const FLOWS_NOT_BUILT = [] as const satisfies readonly AuthFlowType[];
 
 type BuiltFlow = Exclude<AuthFlowType, (typeof FLOWS_NOT_BUILT)[number]>;
 
@@ -105,6 +131,8 @@ export const SIGN_IN_FLOWS: { readonly [F in BuiltFlow]: FlowEntry } = {
   REFRESH_TOKEN_AUTH: REFRESH,
   // The older spelling of REFRESH_TOKEN_AUTH, still accepted.
   REFRESH_TOKEN: REFRESH,
+  USER_AUTH,
+  CUSTOM_AUTH,
 };
 
 function isBuilt(flow: AuthFlowType): flow is BuiltFlow {

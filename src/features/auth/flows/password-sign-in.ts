@@ -79,5 +79,5 @@ export async function passwordSignIn(
   }
   await failures.clear();
 
-  return afterPasswordProven(deps, sc, user, ctx);
+  return afterPasswordProven(deps, sc, user, ctx, undefined, params?.DEVICE_KEY);
 }

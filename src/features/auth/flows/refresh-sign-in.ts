@@ -29,7 +29,7 @@ export async function refreshSignIn(
   // The hash may be over the username or the sub: apps of pools that sign in by email often
   // know only the sub after sign-in.
   const proveClient = (user: UserRecord | undefined) => checkClientSecretHashAny(sc, [params?.USERNAME, user?.username, user?.sub], params?.SECRET_HASH);
-  const tokens = await renewTokens(deps, sc, token, proveClient, ctx);
+  const tokens = await renewTokens(deps, sc, token, proveClient, ctx, undefined, undefined, params?.DEVICE_KEY);
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
 
@@ -48,6 +48,8 @@ export async function renewTokens(
   resetRequired: () => ServiceError = () => passwordResetRequired(MESSAGES.passwordResetRequired),
   /** GetTokensFromRefreshToken's ClientMetadata, for PreTokenGeneration (InitiateAuth passes none). */
   clientMetadata?: Record<string, string>,
+  /** DEVICE_KEY / DeviceKey: a token of a sign-in on a remembered-devices device needs it. */
+  deviceKey?: string,
 ): Promise<AuthenticationResultType> {
   const record = await deps.store.getRefreshToken(refreshTokenDigest(deps, token));
   if (!record || record.clientId !== sc.client.id || record.poolId !== sc.pool.id) throw notAuthorized(REFRESH_MESSAGES.invalid);
@@ -58,6 +60,12 @@ export async function renewTokens(
   if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
   if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
   if (user.status === 'RESET_REQUIRED') throw resetRequired();
+  // A token bound to a device refreshes only with that device's key, and only while the user
+  // still has the device: without it AWS answers `Invalid Refresh Token.` (cognito-facts-areas.md 3.5).
+  const boundDevice = record.deviceKey ?? undefined;
+  if (boundDevice !== undefined) {
+    if (deviceKey !== boundDevice || !(await deps.store.getDevice(sc.pool.id, user.sub, boundDevice))) throw notAuthorized(REFRESH_MESSAGES.invalid);
+  }
   return issueTokens(deps, {
     pool: sc.pool,
     client: sc.client,
@@ -65,5 +73,6 @@ export async function renewTokens(
     baseUrl: ctx.baseUrl,
     refreshOf: { authTime: record.authTime, originJti: record.originJti },
     trigger: { source: 'TokenGeneration_RefreshTokens', clientMetadata },
+    deviceKey: boundDevice,
   });
 }

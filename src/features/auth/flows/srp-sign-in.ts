@@ -6,6 +6,7 @@ import { parseClientA, serverPublicB } from '../../../domain/auth/srp-protocol.j
 import { findUser } from '../../../services/directory/find-user.js';
 import { MESSAGES, invalidParameter, notAuthorized, passwordResetRequired, userNotFound } from '../../../kernel/errors.js';
 import type { InitiateAuthResponse } from '../../../model/generated/types.js';
+import type { UserRecord } from '../../../domain/users/user.js';
 import type { TriggerDeps } from '../../../services/triggers/run-trigger.js';
 import { runPreAuthentication } from '../sign-in-triggers.js';
 import { openVerifier } from '../../../services/passwords/password-secrets.js';
@@ -37,15 +38,34 @@ export async function srpSignIn(
   const failures = new SignInFailures(deps.store, sc.pool.id, user ? `sub:${user.sub}` : `name:${username}`);
   if (await failures.isLocked(deps.clock.nowMs())) throw notAuthorized(MESSAGES.passwordAttemptsExceeded);
 
-  let secret: { saltHex: string; verifier: bigint; userIdForSrp: string; userSub: string | null };
   if (!user) {
     if (!preventsUserExistenceErrors(sc.clientSettings)) throw userNotFound(MESSAGES.userDoesNotExist);
     await runPreAuthentication(deps, sc, undefined, username, clientMetadata);
-    secret = { ...simulatedUser(deps.secrets, sc.pool.id, username), userSub: null };
   } else {
     if (user.status === 'RESET_REQUIRED') throw passwordResetRequired(MESSAGES.passwordResetRequired);
     // The first step is where InitiateAuth's ClientMetadata can reach the function (sign-in-triggers.ts).
     await runPreAuthentication(deps, sc, user, username, clientMetadata);
+  }
+  return passwordVerifierChallenge(deps, sc, user, username, A);
+}
+
+/**
+ * The PASSWORD_VERIFIER challenge for a client value A: the user's salt, the server's B and the
+ * sealed SECRET_BLOCK (a simulated user's when `user` is undefined). Also the SRP step of a
+ * custom sign-in (`custom`: its answer must continue that sign-in, challenges/custom-auth-loop.ts).
+ */
+export function passwordVerifierChallenge(
+  deps: Pick<Deps, 'secrets' | 'random' | 'clock'>,
+  sc: SignInClient,
+  user: UserRecord | undefined,
+  username: string,
+  A: bigint,
+  custom?: { blockId: string },
+): InitiateAuthResponse {
+  let secret: { saltHex: string; verifier: bigint; userIdForSrp: string; userSub: string | null };
+  if (!user) {
+    secret = { ...simulatedUser(deps.secrets, sc.pool.id, username), userSub: null };
+  } else {
     // A password set before userpoold kept verifiers has none: only password sign-in (or a
     // new password) helps that user.
     const opened = openVerifier(deps.secrets, user);
@@ -56,7 +76,7 @@ export async function srpSignIn(
   const b = newServerSecret(deps);
   const B = serverPublicB(secret.verifier, b);
   const secretBlock = sealSecretBlock(deps.secrets, {
-    id: deps.random.uuid(),
+    id: custom?.blockId ?? deps.random.uuid(),
     poolId: sc.pool.id,
     clientId: sc.client.id,
     userSub: secret.userSub,
@@ -65,6 +85,7 @@ export async function srpSignIn(
     b: b.toString(16),
     A: A.toString(16),
     issuedAt: deps.clock.nowMs(),
+    ...(custom && { custom: true }),
   });
   return {
     ChallengeName: 'PASSWORD_VERIFIER',

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ImportJobRecord } from '../../src/domain/import/import-job.js';
+import type { Store } from '../../src/ports/store.js';
+import { T0, expectUnique, pool, storeContract, user } from './contract.js';
+
+function job(jobId: string, poolId: string, over: Partial<ImportJobRecord> = {}): ImportJobRecord {
+  return {
+    jobId,
+    poolId,
+    jobName: 'name',
+    status: 'Created',
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    uploadTokenHash: 'hash',
+    uploadExpiresAt: T0 + 900_000,
+    uploadId: null,
+    uploadProblem: null,
+    chunkCount: 0,
+    nextChunk: 1,
+    imported: 0,
+    skipped: 0,
+    failed: 0,
+    completionMessage: null,
+    createdAt: T0,
+    startedAt: null,
+    completedAt: null,
+    claimedBy: null,
+    claimedUntil: null,
+    ...over,
+  };
+}
+
+storeContract((onOpen) => {
+  let store: Store;
+  onOpen((o) => {
+    store = o.store;
+  });
+
+  describe('import jobs', () => {
+    it('stores, lists in id order, counts and updates jobs', async () => {
+      await store.insertPool(pool('p1'));
+      await store.insertImportJob(job('import-b', 'p1'));
+      await store.insertImportJob(job('import-a', 'p1', { startedAt: T0 + 1, completedAt: T0 + 2, completionMessage: 'done', uploadId: 'u1' }));
+      await store.insertImportJob(job('import-c', 'other'));
+      assert.deepEqual(await store.getImportJob('import-a'), job('import-a', 'p1', { startedAt: T0 + 1, completedAt: T0 + 2, completionMessage: 'done', uploadId: 'u1' }));
+      assert.equal(await store.getImportJob('import-z'), undefined);
+      assert.deepEqual((await store.listImportJobs('p1', { limit: 1 })).map((j) => j.jobId), ['import-a']);
+      assert.deepEqual((await store.listImportJobs('p1', { limit: 5, after: 'import-a' })).map((j) => j.jobId), ['import-b']);
+      assert.equal(await store.countImportJobs('p1'), 2);
+      const changed = job('import-b', 'p1', { status: 'InProgress', imported: 5, skipped: 1, failed: 2, nextChunk: 3 });
+      assert.equal(await store.updateImportJob(changed), true);
+      assert.deepEqual(await store.getImportJob('import-b'), changed);
+    });
+
+    it('claims a runnable job for one runner until its lease ends; a lost lease writes nothing', async () => {
+      await store.insertImportJob(job('import-r', 'p1', { status: 'Pending' }));
+      const now = T0 + 10_000;
+      const claimed = await store.transaction((tx) => tx.claimImportJob('w1', now, now + 1000));
+      assert.equal(claimed?.jobId, 'import-r');
+      assert.equal(claimed?.claimedBy, 'w1');
+      assert.equal(await store.transaction((tx) => tx.claimImportJob('w2', now + 500, now + 1500)), undefined, 'leased');
+      const taken = await store.transaction((tx) => tx.claimImportJob('w2', now + 1001, now + 2001));
+      assert.equal(taken?.claimedBy, 'w2');
+      assert.equal(await store.updateImportJob({ ...(claimed as ImportJobRecord), imported: 99 }, 'w1'), false);
+      assert.equal((await store.getImportJob('import-r'))?.imported, 0);
+      assert.equal(await store.updateImportJob({ ...(taken as ImportJobRecord), imported: 7 }, 'w2'), true);
+      await store.updateImportJob({ ...(taken as ImportJobRecord), status: 'Succeeded', claimedBy: null, claimedUntil: null });
+      assert.equal(await store.transaction((tx) => tx.claimImportJob('w3', now + 5000, now + 6000)), undefined, 'finished jobs are not runnable');
+    });
+
+    it('keeps chunks per upload and deletes all but one', async () => {
+      await store.insertImportChunks('import-a', 'u1', [
+        { seq: 0, firstLine: 1, data: 'h' },
+        { seq: 1, firstLine: 2, data: 'x\ny' },
+      ]);
+      await store.insertImportChunks('import-a', 'u2', [{ seq: 0, firstLine: 1, data: 'h2' }]);
+      assert.deepEqual(await store.getImportChunk('import-a', 'u1', 1), { seq: 1, firstLine: 2, data: 'x\ny' });
+      await store.deleteImportChunks('import-a', 'u2');
+      assert.equal(await store.getImportChunk('import-a', 'u1', 0), undefined);
+      assert.deepEqual(await store.getImportChunk('import-a', 'u2', 0), { seq: 0, firstLine: 1, data: 'h2' });
+      await store.deleteImportChunks('import-a');
+      assert.equal(await store.getImportChunk('import-a', 'u2', 0), undefined);
+    });
+
+    it('inserts users in bulk, finds taken usernames and aliases, and refuses a taken one whole', async () => {
+      await store.insertPool(pool('p9'));
+      const email = (name: string) => ({ email: `${name}@x.test`, phone_number: null, preferred_username: null });
+      const many = Array.from({ length: 1203 }, (_, i) => user('p9', `bulk${i}`, { status: 'RESET_REQUIRED', aliases: email(`bulk${i}`) }));
+      await store.transaction((tx) => tx.insertImportedUsers(many));
+      assert.equal(await store.countUsers('p9'), 1203);
+      assert.equal((await store.getUserByUsernameKey('p9', 'bulk1202'))?.status, 'RESET_REQUIRED');
+      assert.deepEqual([...(await store.existingUsernameKeys('p9', ['bulk0', 'nobody', 'bulk7']))].sort(), ['bulk0', 'bulk7']);
+      assert.deepEqual([...(await store.takenAliasKeys('p9', 'email', ['bulk3@x.test', 'free@x.test']))], ['bulk3@x.test']);
+      assert.equal((await store.existingUsernameKeys('p1', ['bulk0'])).size, 0, 'another pool');
+      await expectUnique(store.insertImportedUsers([user('p9', 'fresh'), user('p9', 'bulk5')]), 'username');
+      assert.equal(await store.getUserByUsernameKey('p9', 'fresh'), undefined);
+    });
+
+    it('appends and pages the log of refused rows', async () => {
+      const entries = Array.from({ length: 5 }, (_, i) => ({ jobId: 'import-a', line: i + 2, outcome: i % 2 === 0 ? ('FAILED' as const) : ('SKIPPED' as const), message: `m${i}` }));
+      await store.transaction((tx) => tx.appendImportLog(entries));
+      assert.deepEqual(await store.listImportLog('import-a', 0, 2), entries.slice(0, 2));
+      assert.deepEqual(await store.listImportLog('import-a', 3, 10), entries.slice(2));
+      assert.deepEqual(await store.listImportLog('import-b', 0, 10), []);
+    });
+  });
+});
