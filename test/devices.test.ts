@@ -6,6 +6,7 @@ import {
   AdminUpdateDeviceStatusCommand,
   AssociateSoftwareTokenCommand,
   ConfirmDeviceCommand,
+  CreateUserPoolDomainCommand,
   ForgetDeviceCommand,
   GetDeviceCommand,
   GetTokensFromRefreshTokenCommand,
@@ -294,8 +295,17 @@ for (const dialect of E2E_DIALECTS) describe(`remembered devices (${dialect})`, 
   });
 
   it('refresh tokens of a device refresh only with its DeviceKey / DEVICE_KEY: Invalid Refresh Token. without it', async () => {
-    const { clientId, secret } = await setup({ ChallengeRequiredOnNewDevice: true });
+    const { poolId, clientId, secret } = await setup({ ChallengeRequiredOnNewDevice: true });
     const { result, device } = await signInOnNewDevice(clientId, 'alice', secret);
+    // The token endpoint cannot refresh it (DOC DG:token-endpoint, cognito-facts-areas.md 3.5).
+    await server.client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `devices-${dialect}` }));
+    const viaEndpoint = await fetch(`${server.url}/${poolId}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, refresh_token: result.RefreshToken as string }).toString(),
+    });
+    assert.equal(viaEndpoint.status, 400);
+    assert.equal(((await viaEndpoint.json()) as { error?: string }).error, 'invalid_grant');
     const refresh = (deviceKey?: string) =>
       server.client.send(
         new InitiateAuthCommand({

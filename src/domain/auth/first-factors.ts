@@ -8,8 +8,8 @@ import type { UserRecord } from '../users/user.js';
  * factors out.
  */
 
-/** The first factors userpoold runs today; WEB_AUTHN (passkeys) is not built yet. */
-export const BUILT_FIRST_FACTORS: readonly AuthFactorType[] = ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'];
+/** The first factors userpoold runs: passwords, one-time codes, passkeys (SOFTWARE_TOKEN is no first factor). */
+export const BUILT_FIRST_FACTORS: readonly AuthFactorType[] = ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'];
 
 /** The challenges of USER_AUTH that are a first factor (RespondToAuthChallenge's SELECT_CHALLENGE answers). */
 export type FirstFactorChallenge = Extract<ChallengeNameType, 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'>;
@@ -40,30 +40,32 @@ export function allowsPasswordlessSignUp(settings: PoolSettings): boolean {
 
 /**
  * The first factors a user has set up, among those the pool allows: a password (the user has
- * one), a code by email or SMS (to a verified address, the only kind a sign-in code may go to).
- * This is GetUserAuthFactors' ConfiguredUserAuthFactors (MODEL: "the authentication types
- * that are available to the user with USER_AUTH sign-in").
+ * one), a code by email or SMS (to a verified address, the only kind a sign-in code may go to),
+ * a passkey (the user registered `passkeys` of them). This is GetUserAuthFactors'
+ * ConfiguredUserAuthFactors (MODEL: "the authentication types that are available to the user
+ * with USER_AUTH sign-in, for example ["PASSWORD", "WEB_AUTHN"]").
  */
-export function configuredFirstFactors(settings: PoolSettings, user: UserRecord): AuthFactorType[] {
+export function configuredFirstFactors(settings: PoolSettings, user: UserRecord, passkeys = 0): AuthFactorType[] {
   const allowed = allowedFirstFactors(settings);
   const factors: AuthFactorType[] = [];
   if (allowed.includes('PASSWORD') && user.passwordHash !== null) factors.push('PASSWORD');
   if (allowed.includes('EMAIL_OTP') && hasVerified(user, 'email')) factors.push('EMAIL_OTP');
   if (allowed.includes('SMS_OTP') && hasVerified(user, 'phone_number')) factors.push('SMS_OTP');
+  if (allowed.includes('WEB_AUTHN') && passkeys > 0) factors.push('WEB_AUTHN');
   return factors;
 }
 
 /**
  * The SELECT_CHALLENGE choices (AvailableChallenges) of a user: a password counts twice, as
  * PASSWORD and as PASSWORD_SRP (MODEL RespondToAuthChallenge: "Available challenges are
- * PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, and WEB_AUTHN"). One-time codes only for a
+ * PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, and WEB_AUTHN"). Codes and passkeys only for a
  * confirmed user: an unconfirmed or invited one still has a step to take first.
  */
-export function availableChallenges(settings: PoolSettings, user: UserRecord): FirstFactorChallenge[] {
+export function availableChallenges(settings: PoolSettings, user: UserRecord, passkeys = 0): FirstFactorChallenge[] {
   const challenges: FirstFactorChallenge[] = [];
-  for (const factor of configuredFirstFactors(settings, user)) {
+  for (const factor of configuredFirstFactors(settings, user, passkeys)) {
     if (factor === 'PASSWORD') challenges.push('PASSWORD', 'PASSWORD_SRP');
-    else if ((factor === 'EMAIL_OTP' || factor === 'SMS_OTP') && user.status === 'CONFIRMED') challenges.push(factor);
+    else if ((factor === 'EMAIL_OTP' || factor === 'SMS_OTP' || factor === 'WEB_AUTHN') && user.status === 'CONFIRMED') challenges.push(factor);
   }
   return challenges;
 }

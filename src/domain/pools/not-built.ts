@@ -42,10 +42,13 @@ export function refuseUnbuiltPoolSettings(req: Omit<CreateUserPoolRequest, 'Pool
   // Remembered devices run (src/features/devices/, features/auth/challenges/device-srp.ts).
   const security = req.UserPoolAddOns?.AdvancedSecurityMode;
   if (security !== undefined && security !== 'OFF') throw notBuilt(`UserPoolAddOns.AdvancedSecurityMode ${security}`, 'threat protection (advanced security)');
-  // Choice-based sign-in runs with passwords and one-time codes (features/auth/flows/user-auth-sign-in.ts);
-  // passkeys do not yet. SOFTWARE_TOKEN is no first factor on AWS either (MODEL SignInPolicyType:
-  // "Do not include this value"; AWS's text for it is not documented).
+  // Choice-based sign-in runs with passwords, one-time codes and passkeys
+  // (features/auth/flows/user-auth-sign-in.ts). SOFTWARE_TOKEN is no first factor on AWS either
+  // (MODEL SignInPolicyType: "Do not include this value"; AWS's text for it is not documented).
   const factors = req.Policies?.SignInPolicy?.AllowedFirstAuthFactors;
-  if (factors?.includes('SOFTWARE_TOKEN')) throw invalidParameter('SOFTWARE_TOKEN is not supported as a first auth factor.');
-  if (factors?.some((f) => !BUILT_FIRST_FACTORS.includes(f))) throw notBuilt('Policies.SignInPolicy.AllowedFirstAuthFactors WEB_AUTHN', 'passkey (WEB_AUTHN) sign-in');
+  if (factors?.some((f) => !BUILT_FIRST_FACTORS.includes(f))) throw invalidParameter('SOFTWARE_TOKEN is not supported as a first auth factor.');
+  // Settings of the newer model (July 2026) that nothing here acts on yet.
+  if (req.KeyConfiguration !== undefined && req.KeyConfiguration !== null) throw notBuilt('KeyConfiguration', 'configurable token signing keys');
+  if (req.IssuerConfiguration !== undefined && req.IssuerConfiguration !== null) throw notBuilt('IssuerConfiguration', 'a configurable token issuer (see --issuer-format)');
+  if (req.SmsConfiguration?.EumsSms !== undefined && req.SmsConfiguration.EumsSms !== null) throw notBuilt('SmsConfiguration.EumsSms', 'SMS through AWS End User Messaging (use --sms-transport)');
 }

@@ -96,6 +96,9 @@ export async function refreshTokenGrant(deps: Pick<Deps, GrantDeps>, pool: PoolR
   if (!record || record.clientId !== client.id || record.poolId !== pool.id || record.revokedAt !== null || deps.clock.nowMs() >= record.expiresAt) {
     throw new OAuthError('invalid_grant');
   }
+  // A sign-in on a remembered-devices device refreshes only through the API with its device key:
+  // the token endpoint cannot refresh it (cognito-facts-areas.md 3.5, DOC DG:token-endpoint).
+  if (record.deviceKey) throw new OAuthError('invalid_grant');
   const user = await deps.store.getUserBySub(pool.id, record.userSub);
   if (!user || !user.enabled || user.status === 'RESET_REQUIRED') throw new OAuthError('invalid_grant');
   const scopes = await deps.store.grantScopes(record.originJti);

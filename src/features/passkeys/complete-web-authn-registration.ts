@@ -5,7 +5,7 @@ import { settingsOf } from '../../domain/pools/user-pool.js';
 import { MAX_CREDENTIALS_PER_USER } from '../../domain/webauthn/credential.js';
 import { originAllowed } from '../../domain/webauthn/webauthn-config.js';
 import { limitExceeded, ServiceError } from '../../kernel/errors.js';
-import { PASSKEY_MESSAGES, SUPPORTED_ALGORITHMS, openChallenge, passkeyRelyingParty, readCredential, useChallenge, userVerification } from './passkey-rules.js';
+import { PASSKEY_MESSAGES, SUPPORTED_ALGORITHMS, openChallenge, passkeyRelyingParty, readCredential, useChallenge, userVerification } from '../../services/webauthn/passkey-rules.js';
 
 const notSupported = () => new ServiceError('WebAuthnCredentialNotSupportedException', PASSKEY_MESSAGES.notSupported);
 

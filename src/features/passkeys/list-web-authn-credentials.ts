@@ -1,7 +1,7 @@
 import type { Operation } from '../operation.js';
 import { authenticateAccessToken, type AccessTokenDeps } from '../../services/tokens/access-token.js';
 import { invalidParameter } from '../../kernel/errors.js';
-import { DEFAULT_FRIENDLY_NAME } from './passkey-rules.js';
+import { DEFAULT_FRIENDLY_NAME } from '../../services/webauthn/passkey-rules.js';
 
 /** MaxResults' default when omitted (the model allows 0 to 20; AWS's default is not documented). */
 const DEFAULT_PAGE = 20;

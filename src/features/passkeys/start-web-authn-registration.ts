@@ -4,7 +4,7 @@ import { authenticateAccessToken, type AccessTokenDeps } from '../../services/to
 import { settingsOf } from '../../domain/pools/user-pool.js';
 import { MAX_CREDENTIALS_PER_USER } from '../../domain/webauthn/credential.js';
 import { limitExceeded } from '../../kernel/errors.js';
-import { PASSKEY_MESSAGES, REGISTRATION_CHALLENGE_MS, SUPPORTED_ALGORITHMS, passkeyRelyingParty, sealChallenge, userVerification } from './passkey-rules.js';
+import { PASSKEY_MESSAGES, REGISTRATION_CHALLENGE_MS, SUPPORTED_ALGORITHMS, passkeyRelyingParty, sealChallenge, userVerification } from '../../services/webauthn/passkey-rules.js';
 
 /**
  * A signed-in user begins registering a passkey (MODEL StartWebAuthnRegistration;

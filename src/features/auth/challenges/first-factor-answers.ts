@@ -6,6 +6,7 @@ import { passwordSignIn } from '../flows/password-sign-in.js';
 import { srpSignIn } from '../flows/srp-sign-in.js';
 import { refuseUnableUser, USER_AUTH_MESSAGES, type UserAuthSignInDeps } from '../flows/user-auth-sign-in.js';
 import { codeChallenge } from './mfa-step.js';
+import { webAuthnChallenge } from './web-authn-challenge.js';
 import { isFirstFactorChallenge, type FirstFactorChallenge } from '../../../domain/auth/first-factors.js';
 import { findUser } from '../../../services/directory/find-user.js';
 import { INVALID_SESSION, openSession } from '../../../services/sessions/auth-session.js';
@@ -18,7 +19,8 @@ export type FirstFactorAnswerDeps = UserAuthSignInDeps;
  * The answer to SELECT_CHALLENGE (MODEL RespondToAuthChallenge.ChallengeResponses): ANSWER
  * names one of the AvailableChallenges the session offered. PASSWORD and PASSWORD_SRP complete
  * in the same request (PASSWORD / SRP_A inline: tokens, MFA, or PASSWORD_VERIFIER follow as in
- * the password flows); EMAIL_OTP and SMS_OTP send the code, answered in the next step. The
+ * the password flows); EMAIL_OTP and SMS_OTP send the code, answered in the next step; WEB_AUTHN
+ * answers the passkey challenge, whose CREDENTIAL comes in the next step (Amplify's order). The
  * model also lists PASSWORD and PASSWORD_SRP as challenge names of their own with the same
  * responses: `fixed` answers those, against the SELECT_CHALLENGE session.
  */
@@ -45,8 +47,9 @@ export function answerFirstFactor(fixed?: Extract<FirstFactorChallenge, 'PASSWOR
         refuseUnableUser(user);
         return codeChallenge(deps, sc, user, answer, input.ClientMetadata);
       case 'WEB_AUTHN':
-        // Never offered: passkeys are not built (domain/auth/first-factors.ts).
-        throw invalidParameter(USER_AUTH_MESSAGES.notOffered(answer));
+        // The passkey's challenge follows: its request options carry the challenge to sign.
+        refuseUnableUser(user);
+        return webAuthnChallenge(deps, sc, user);
     }
   };
 }

@@ -9,6 +9,7 @@ import { answerPasswordVerifier, type PasswordVerifierDeps } from './password-ve
 import { answerDevicePasswordVerifier, answerDeviceSrpAuth, type DeviceChallengeDeps } from './device-srp.js';
 import { answerEmailOtp, answerMfaSetup, answerSelectMfaType, answerSmsMfa, answerSmsOtp, answerSoftwareTokenMfa, type MfaAnswerDeps } from './mfa-answers.js';
 import { answerFirstFactor, type FirstFactorAnswerDeps } from './first-factor-answers.js';
+import { answerWebAuthn, type WebAuthnDeps } from './web-authn-challenge.js';
 import { answerCustomChallenge, type CustomChallengeDeps } from './custom-challenge.js';
 
 /**
@@ -20,7 +21,7 @@ import { answerCustomChallenge, type CustomChallengeDeps } from './custom-challe
 export type ChallengeOperation = 'RespondToAuthChallenge' | 'AdminRespondToAuthChallenge';
 
 /** Every service some challenge uses: what an operation that answers challenges must be given. */
-export type ChallengeDeps = PasswordVerifierDeps | NewPasswordDeps | MfaAnswerDeps | DeviceChallengeDeps | FirstFactorAnswerDeps | CustomChallengeDeps;
+export type ChallengeDeps = PasswordVerifierDeps | NewPasswordDeps | MfaAnswerDeps | DeviceChallengeDeps | FirstFactorAnswerDeps | CustomChallengeDeps | WebAuthnDeps;
 
 export type ChallengeHandler = (
   deps: Pick<Deps, ChallengeDeps>,
@@ -36,7 +37,6 @@ export interface ChallengeEntry {
 /** Challenges of the model not built yet: they answer notImplemented. Building one moves it into CHALLENGES. */
 export const CHALLENGES_NOT_BUILT = [
   'ADMIN_NO_SRP_AUTH',
-  'WEB_AUTHN',
 ] as const satisfies readonly ChallengeNameType[];
 
 type BuiltChallenge = Exclude<ChallengeNameType, (typeof CHALLENGES_NOT_BUILT)[number]>;
@@ -61,6 +61,8 @@ export const CHALLENGES: { readonly [C in BuiltChallenge]: ChallengeEntry } = {
   PASSWORD: { answer: answerFirstFactor('PASSWORD') },
   PASSWORD_SRP: { answer: answerFirstFactor('PASSWORD_SRP') },
   SMS_OTP: { answer: answerSmsOtp },
+  // Passkeys (web-authn-challenge.ts): the challenge of USER_AUTH with PREFERRED_CHALLENGE WEB_AUTHN.
+  WEB_AUTHN: { answer: answerWebAuthn },
   // CUSTOM_AUTH's challenges, made and checked by the pool's functions (custom-challenge.ts).
   CUSTOM_CHALLENGE: { answer: answerCustomChallenge },
 };

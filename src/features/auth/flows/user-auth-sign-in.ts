@@ -4,6 +4,7 @@ import { checkClientSecretHash, requiredParameter, type SignInClient } from '../
 import { passwordSignIn, type PasswordSignInDeps } from './password-sign-in.js';
 import { srpSignIn, type SrpSignInDeps } from './srp-sign-in.js';
 import { codeChallenge, type MfaStepDeps } from '../challenges/mfa-step.js';
+import { webAuthnChallenge, type WebAuthnDeps } from '../challenges/web-authn-challenge.js';
 import { runPreAuthentication } from '../sign-in-triggers.js';
 import { preventsUserExistenceErrors } from '../../../domain/clients/app-client.js';
 import { allowedFirstFactors, availableChallenges, isFirstFactorChallenge, type FirstFactorChallenge } from '../../../domain/auth/first-factors.js';
@@ -15,7 +16,7 @@ import { MESSAGES, invalidParameter, notAuthorized, passwordResetRequired, userN
 import type { InitiateAuthResponse } from '../../../model/generated/types.js';
 
 /** A password answered inline runs the password flows; a code is sent (MfaStepDeps). */
-export type UserAuthSignInDeps = PasswordSignInDeps | SrpSignInDeps | MfaStepDeps;
+export type UserAuthSignInDeps = PasswordSignInDeps | SrpSignInDeps | MfaStepDeps | WebAuthnDeps;
 
 export const USER_AUTH_MESSAGES = {
   // AWS's texts for these refusals are not documented (unverified wording).
@@ -29,7 +30,8 @@ export const USER_AUTH_MESSAGES = {
  * §3.3). AuthParameters are USERNAME and an optional PREFERRED_CHALLENGE:
  * - PASSWORD (with PASSWORD inline, as Amplify sends it) and PASSWORD_SRP (with SRP_A) run the
  *   password flows, then MFA as the pool requires;
- * - EMAIL_OTP and SMS_OTP send a code at once and answer that challenge;
+ * - EMAIL_OTP and SMS_OTP send a code at once and answer that challenge; WEB_AUTHN answers the
+ *   passkey challenge (challenges/web-authn-challenge.ts);
  * - no preference, or one the user cannot use, answers SELECT_CHALLENGE with the user's
  *   AvailableChallenges (challenges/first-factor-answers.ts takes the choice).
  * A one-time code or passkey is itself the proof of possession, so those first factors end the
@@ -76,6 +78,12 @@ export function refuseUnableUser(user: UserRecord): void {
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed(MESSAGES.userNotConfirmed);
 }
 
+/** The user's choices; passkeys are counted only where the pool allows them. */
+async function userChallenges(deps: Pick<Deps, 'store'>, sc: SignInClient, user: UserRecord): Promise<FirstFactorChallenge[]> {
+  const passkeys = allowedFirstFactors(sc.settings).includes('WEB_AUTHN') ? (await deps.store.listWebAuthnCredentials(sc.pool.id, user.sub)).length : 0;
+  return availableChallenges(sc.settings, user, passkeys);
+}
+
 /** The preferred factor's challenge when the user has it, otherwise the choice. */
 async function offerFirstFactor(
   deps: Pick<Deps, UserAuthSignInDeps>,
@@ -84,12 +92,13 @@ async function offerFirstFactor(
   preferred: FirstFactorChallenge | undefined,
   clientMetadata?: Record<string, string>,
 ): Promise<InitiateAuthResponse> {
-  const available = availableChallenges(sc.settings, user);
+  const available = await userChallenges(deps, sc, user);
   refuseUnableUser(user);
   if (available.length === 0) throw notAuthorized(USER_AUTH_MESSAGES.noFactor);
   if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && available.includes(preferred)) {
     return codeChallenge(deps, sc, user, preferred, clientMetadata);
   }
+  if (preferred === 'WEB_AUTHN' && available.includes(preferred)) return webAuthnChallenge(deps, sc, user);
   const session = sealSession(deps.secrets, {
     poolId: sc.pool.id,
     clientId: sc.client.id,

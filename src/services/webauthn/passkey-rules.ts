@@ -1,4 +1,4 @@
-import type { Deps } from '../../services/deps.js';
+import type { Deps } from '../deps.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import { allowedFirstFactors } from '../../domain/auth/first-factors.js';
 import { relyingPartyId, webAuthnConfigOf } from '../../domain/webauthn/webauthn-config.js';
