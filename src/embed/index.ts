@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../app/create-app.js';
 import type { SeedInput } from '../app/seed/index.js';
 import { defaultConfig, type Config } from '../kernel/config.js';
-import { openPayload } from '../services/delivery/message-view.js';
+import { openMessage, type OpenedMessage } from '../services/delivery/message-view.js';
 
 /**
  * userpoold inside a test process (docs/embedding.md):
@@ -44,24 +44,11 @@ export interface MessageFilter {
   destination?: string;
 }
 
-export interface QueuedMessage {
-  id: string;
-  time: string;
-  poolId: string;
-  username: string;
-  trigger: string;
-  channel: 'EMAIL' | 'SMS';
-  destination: string;
-  state: 'pending' | 'delivered' | 'failed';
-  /** The verification or reset code, when the message carries one. */
-  code: string | null;
-  /** The temporary password of an AdminCreateUser invitation. */
-  temporaryPassword: string | null;
-  subject: string | null;
-  /** The text with its placeholders ({####}, {username}) as queued; they are filled in when sent. */
-  body: string | null;
-  clientMetadata: Record<string, string> | null;
-}
+/**
+ * A queued message as messages() gives it: the code (or temporary password) included; `body`
+ * is the text with its placeholders ({####}, {username}) as queued, filled in when sent.
+ */
+export type QueuedMessage = OpenedMessage;
 
 /** How many of the newest messages messages() looks at. */
 const MESSAGE_WINDOW = 1000;
@@ -108,24 +95,7 @@ export async function startUserpoold(options: StartOptions = {}): Promise<Userpo
       return rows
         .filter((row) => (filter.trigger === undefined || row.trigger === filter.trigger) && (filter.channel === undefined || row.channel === filter.channel))
         .filter((row) => filter.destination === undefined || row.destination === filter.destination)
-        .map((row) => {
-          const payload = openPayload(row, deps.secrets);
-          return {
-            id: row.id,
-            time: new Date(row.createdAt).toISOString(),
-            poolId: row.poolId,
-            username: row.username,
-            trigger: row.trigger,
-            channel: row.channel,
-            destination: row.destination,
-            state: row.state,
-            code: payload.code ?? null,
-            temporaryPassword: payload.temporaryPassword ?? null,
-            subject: payload.subject ?? null,
-            body: payload.body ?? null,
-            clientMetadata: payload.clientMetadata ?? null,
-          };
-        });
+        .map((row) => openMessage(row, deps.secrets));
     },
     async reset() {
       alive('reset()');

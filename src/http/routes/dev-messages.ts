@@ -1,5 +1,5 @@
 import type { Deps } from '../../services/deps.js';
-import { openPayload } from '../../services/delivery/message-view.js';
+import { openMessage } from '../../services/delivery/message-view.js';
 import { isLoopback } from '../pipeline/authenticate.js';
 import { defineRoute, json, type Route } from './route.js';
 
@@ -34,19 +34,8 @@ export function devMessagesRoute(deps: Deps, access: { credentialsExist: () => P
         limit: 100,
       });
       const messages = rows.map((row) => {
-        const payload = openPayload(row, deps.secrets);
-        return {
-          id: row.id,
-          time: new Date(row.createdAt).toISOString(),
-          pool: row.poolId,
-          username: row.username,
-          trigger: row.trigger,
-          channel: row.channel,
-          destination: row.destination,
-          state: row.state,
-          code: payload.code ?? null,
-          clientMetadata: payload.clientMetadata ?? null,
-        };
+        const { id, time, poolId, username, trigger, channel, destination, state, code, clientMetadata } = openMessage(row, deps.secrets);
+        return { id, time, pool: poolId, username, trigger, channel, destination, state, code, clientMetadata };
       });
       return json({ messages }, 200, { 'Cache-Control': 'no-store' });
     },

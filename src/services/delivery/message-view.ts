@@ -29,6 +29,43 @@ export function openPayload(row: OutboxRecord, secrets: SecretBox): MessagePaylo
   return JSON.parse(secrets.open(row.payloadSealed)) as MessagePayload;
 }
 
+/** A queued message with its payload opened, for the development views (codes included). */
+export interface OpenedMessage {
+  id: string;
+  /** ISO time it was queued. */
+  time: string;
+  poolId: string;
+  username: string;
+  trigger: string;
+  channel: OutboxRecord['channel'];
+  destination: string;
+  state: OutboxRecord['state'];
+  code: string | null;
+  temporaryPassword: string | null;
+  subject: string | null;
+  body: string | null;
+  clientMetadata: Record<string, string> | null;
+}
+
+export function openMessage(row: OutboxRecord, secrets: SecretBox): OpenedMessage {
+  const payload = openPayload(row, secrets);
+  return {
+    id: row.id,
+    time: new Date(row.createdAt).toISOString(),
+    poolId: row.poolId,
+    username: row.username,
+    trigger: row.trigger,
+    channel: row.channel,
+    destination: row.destination,
+    state: row.state,
+    code: payload.code ?? null,
+    temporaryPassword: payload.temporaryPassword ?? null,
+    subject: payload.subject ?? null,
+    body: payload.body ?? null,
+    clientMetadata: payload.clientMetadata ?? null,
+  };
+}
+
 /** One line for `userpoold messages`: time, pool, username, destination, state, code. */
 export function formatMessageLine(row: OutboxRecord, secrets: SecretBox): string {
   const payload = openPayload(row, secrets);
