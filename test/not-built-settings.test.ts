@@ -111,8 +111,7 @@ describe('settings of features not built yet are refused, never stored and ignor
   const clientRefusals: [string, Partial<CreateUserPoolClientCommandInput>, RegExp][] = [
     // The OAuth settings are built (test/oauth-config.test.ts), all but the implicit grant.
     ['the implicit grant', { AllowedOAuthFlows: ['implicit'], AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: ['https://app.example/cb'] }, /the implicit grant \(use code with PKCE\) yet, so AllowedOAuthFlows implicit cannot be set/],
-    ['a federated provider', { SupportedIdentityProviders: ['COGNITO', 'Google'] }, /federated identity providers/],
-    ['refresh token rotation', { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 } }, /refresh token rotation/],
+    // SupportedIdentityProviders naming a provider the pool lacks: test/idp.test.ts.
   ];
 
   for (const [what, settings, message] of clientRefusals) {

@@ -135,3 +135,63 @@ async function secretHashOf(clientId: string, secret: string, username: string):
   const { createHmac } = await import('node:crypto');
   return createHmac('sha256', secret).update(username + clientId).digest('base64');
 }
+
+describe('refresh token rotation (RefreshTokenRotationType)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server.close());
+
+  async function rotatingClient(graceSeconds: number | undefined) {
+    const { poolId, clientId } = await createPoolWithClient(
+      server.client,
+      { PoolName: 'rotation' },
+      {
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        RefreshTokenRotation: { Feature: 'ENABLED', ...(graceSeconds !== undefined && { RetryGracePeriodSeconds: graceSeconds }) },
+      },
+    );
+    await createConfirmedUser(server.client, poolId, 'rita', { password: PASSWORD });
+    const out = await server.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rita', PASSWORD } }));
+    return { clientId, tokens: out.AuthenticationResult ?? assert.fail('no tokens') };
+  }
+  const refresh = (clientId: string, token: string) => server.client.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: token }));
+
+  it('answers each refresh with a new refresh token of the same sign-in and lifetime, and refuses the replaced one', async () => {
+    const { clientId, tokens } = await rotatingClient(0);
+    const first = tokens.RefreshToken as string;
+    server.clock.advance(10 * MINUTE);
+    const rotated = (await refresh(clientId, first)).AuthenticationResult ?? assert.fail('no result');
+    const second = rotated.RefreshToken ?? assert.fail('no new refresh token');
+    assert.notEqual(second, first);
+    assert.equal(decodeJwt(rotated.AccessToken as string).auth_time, decodeJwt(tokens.AccessToken as string).auth_time);
+    // No grace: the replaced token is refused at once; the new one works, and rotates in turn.
+    await expectAwsError(() => refresh(clientId, first), 'RefreshTokenReuseException');
+    const third = (await refresh(clientId, second)).AuthenticationResult?.RefreshToken ?? assert.fail('no third token');
+    assert.notEqual(third, second);
+    // The lifetime counts from the sign-in (30 days), not from each rotation.
+    server.clock.advance(30 * 24 * 60 * MINUTE - 10 * MINUTE);
+    await expectAwsError(() => refresh(clientId, third), 'NotAuthorizedException', 'Refresh Token has expired');
+  });
+
+  it('lets a replaced token retry within the grace period, not after it', async () => {
+    const { clientId, tokens } = await rotatingClient(30);
+    const first = tokens.RefreshToken as string;
+    await refresh(clientId, first);
+    server.clock.advance(29_000);
+    const retried = await refresh(clientId, first);
+    assert.ok(retried.AuthenticationResult?.RefreshToken);
+    server.clock.advance(2_000);
+    await expectAwsError(() => refresh(clientId, first), 'RefreshTokenReuseException');
+  });
+
+  it('refuses REFRESH_TOKEN_AUTH for a client that rotates, as AWS does', async () => {
+    const { clientId, tokens } = await rotatingClient(undefined);
+    await expectAwsError(
+      () => server.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken as string } })),
+      'InvalidParameterException',
+      'REFRESH_TOKEN_AUTH is not available to an app client with refresh token rotation enabled: use GetTokensFromRefreshToken.',
+    );
+  });
+});

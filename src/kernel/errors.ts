@@ -49,6 +49,7 @@ export class ServiceError extends Error {
 const make = (name: ErrorName) => (message: string) => new ServiceError(name, message);
 
 export const invalidParameter = make('InvalidParameterException');
+export const refreshTokenReuse = make('RefreshTokenReuseException');
 export const resourceNotFound = make('ResourceNotFoundException');
 export const notAuthorized = make('NotAuthorizedException');
 export const userNotFound = make('UserNotFoundException');

@@ -11,6 +11,8 @@ export interface RefreshTokenRecord {
   revokedAt: number | null;
   /** The remembered-devices DeviceKey of the sign-in, if any: a refresh must name it (cognito-facts-areas.md 3.5). */
   deviceKey?: string | null;
+  /** When refresh token rotation replaced it; it works for the client's grace period after. */
+  rotatedAt?: number | null;
 }
 
 export interface RefreshTokensPort {
@@ -19,6 +21,8 @@ export interface RefreshTokensPort {
   /** The refresh token a sign-in issued, found by the origin_jti its access tokens carry. */
   getRefreshTokenByOrigin(originJti: string): Promise<RefreshTokenRecord | undefined>;
   revokeRefreshToken(tokenHash: string, at: number): Promise<void>;
+  /** Records that rotation replaced the token at `at`, unless an earlier use already did; returns the time it was rotated out. */
+  markRefreshTokenRotated(tokenHash: string, at: number): Promise<number>;
   /** Revokes every refresh token of the user; returns how many were live. */
   revokeUserRefreshTokens(userSub: string, at: number): Promise<number>;
 }

@@ -30,6 +30,8 @@ export interface Database {
   oauth_domains: OAuthDomainsTable;
   resource_servers: ResourceServersTable;
   oauth_grants: OAuthGrantsTable;
+  identity_providers: IdentityProvidersTable;
+  provider_links: ProviderLinksTable;
 }
 
 export interface UserPoolsTable {
@@ -179,6 +181,8 @@ export interface RefreshTokensTable {
   revoked_at: number | null;
   /** The device of the sign-in (20261206-4-devices): a refresh must name it. */
   device_key: string | null;
+  /** When refresh token rotation replaced it (20261207-1-refresh-token-rotation). */
+  rotated_at: number | null;
 }
 
 /** Users' devices (20261206-4-devices); the verifier sealed. */
@@ -278,6 +282,31 @@ export interface ResourceServersTable {
   scopes: string;
   created_at: number;
   updated_at: number;
+}
+
+/** Identity providers (20261206-9-identity-providers; src/ports/identity-providers.ts). */
+export interface IdentityProvidersTable {
+  pool_id: string;
+  name: string;
+  type: string;
+  /** ProviderDetails without the secret keys, JSON. */
+  details: string;
+  /** The secret ProviderDetails as one JSON object, sealed; null when there are none. */
+  secrets_sealed: string | null;
+  attribute_mapping: string;
+  idp_identifiers: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** AdminLinkProviderForUser's links (20261206-9-identity-providers). */
+export interface ProviderLinksTable {
+  pool_id: string;
+  provider_name: string;
+  attribute_name: string;
+  attribute_value: string;
+  user_sub: string;
+  created_at: number;
 }
 
 /** User import jobs (20261206-9-import-jobs; src/ports/import-jobs.ts). */

@@ -29,5 +29,13 @@ storeContract((onOpen) => {
       assert.equal((await store.getRefreshToken('h2'))?.revokedAt, T0 + 30);
       assert.equal((await store.getRefreshToken('h4'))?.revokedAt, null);
     });
+
+    it('records the first rotation of a token only, and says when it was', async () => {
+      await store.insertRefreshToken(refreshToken('r1', 's1'));
+      assert.equal((await store.getRefreshToken('r1'))?.rotatedAt, undefined);
+      assert.equal(await store.markRefreshTokenRotated('r1', T0 + 5), T0 + 5);
+      assert.equal(await store.markRefreshTokenRotated('r1', T0 + 9), T0 + 5, 'a later use keeps the first rotation time');
+      assert.equal((await store.getRefreshToken('r1'))?.rotatedAt, T0 + 5);
+    });
   });
 });

@@ -8,9 +8,8 @@ import type { ClientSettings } from './app-client.js';
 export function refuseUnbuiltClientSettings(req: ClientSettings): void {
   // The OAuth settings are built (domain/oauth/client-oauth.ts checks them), except the implicit grant.
   if (req.AllowedOAuthFlows?.includes('implicit')) throw notBuilt('AllowedOAuthFlows implicit', 'the implicit grant (use code with PKCE)');
-  const providers = req.SupportedIdentityProviders ?? [];
-  if (providers.some((p) => p !== 'COGNITO')) throw notBuilt('SupportedIdentityProviders other than COGNITO', 'federated identity providers');
+  // SupportedIdentityProviders other than COGNITO must be providers of the pool: the client
+  // area checks that against the store (features/idp unknownSupportedProvider).
   if (req.AnalyticsConfiguration !== undefined && req.AnalyticsConfiguration !== null) throw notBuilt('AnalyticsConfiguration', 'Amazon Pinpoint analytics');
   if (req.EnablePropagateAdditionalUserContextData === true) throw notBuilt('EnablePropagateAdditionalUserContextData', 'threat protection (advanced security)');
-  if (req.RefreshTokenRotation?.Feature === 'ENABLED') throw notBuilt('RefreshTokenRotation', 'refresh token rotation');
 }

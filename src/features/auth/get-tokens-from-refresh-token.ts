@@ -1,15 +1,15 @@
 import { acceptsClientSecret } from '../../services/directory/client-secret.js';
 import { notAuthorized } from '../../kernel/errors.js';
 import type { Operation } from '../operation.js';
-import { REFRESH_MESSAGES, renewTokens, type RefreshSignInDeps } from './flows/refresh-sign-in.js';
+import { REFRESH_MESSAGES, renewTokens, rotationOf, type RefreshSignInDeps } from './flows/refresh-sign-in.js';
 import { loadSignInClient, requireFlow, type SignInClientDeps } from './sign-in-client.js';
 
 /**
  * New ID and access tokens for a refresh token, the call Amplify v6 makes to refresh a session
  * (fetchAuthSession). Like REFRESH_TOKEN_AUTH, but a confidential client proves itself with
- * its ClientSecret instead of a SECRET_HASH. Refresh token rotation (a new refresh token on
- * every call) is not built yet: the client setting that asks for it is refused, so the answer
- * carries no RefreshToken, as AWS's does without rotation. DeviceKey names the remembered
+ * its ClientSecret instead of a SECRET_HASH. With the client's refresh token rotation on, the
+ * answer carries a new refresh token and the one given works only for the grace period after
+ * (RefreshTokenRotationType); without it there is no new refresh token. DeviceKey names the remembered
  * device of the sign-in, which a device-bound refresh token needs (cognito-facts-areas.md 3.5).
  */
 export const getTokensFromRefreshToken: Operation<'GetTokensFromRefreshToken', SignInClientDeps | RefreshSignInDeps> = (deps) => async (input, ctx) => {
@@ -24,6 +24,11 @@ export const getTokensFromRefreshToken: Operation<'GetTokensFromRefreshToken', S
   };
   // AdminResetUserPassword revokes the user's refresh tokens; a reset that races this call is
   // answered the same way, as the operation's model has no PasswordResetRequiredException.
-  const tokens = await renewTokens(deps, sc, input.RefreshToken, proveClient, ctx, () => notAuthorized(REFRESH_MESSAGES.revoked), input.ClientMetadata, input.DeviceKey);
+  const tokens = await renewTokens(deps, sc, input.RefreshToken, proveClient, ctx, {
+    resetRequired: () => notAuthorized(REFRESH_MESSAGES.revoked),
+    clientMetadata: input.ClientMetadata,
+    deviceKey: input.DeviceKey,
+    rotation: rotationOf(sc),
+  });
   return { AuthenticationResult: tokens };
 };

@@ -103,6 +103,12 @@ export interface TokenGrant {
   /** From a refresh: the sign-in's time and origin; otherwise this is a new sign-in. */
   refreshOf?: { authTime: number; originJti: string };
   /**
+   * From a refresh that rotates the refresh token (RefreshTokenRotationType): a new refresh
+   * token is issued, keeping the sign-in's time and the old token's expiry (its lifetime counts
+   * from the sign-in, not from each rotation).
+   */
+  rotatedFrom?: { authTime: number; expiresAt: number };
+  /**
    * The PreTokenGeneration source (default TokenGeneration_RefreshTokens for a refresh,
    * TokenGeneration_Authentication otherwise) and the ClientMetadata the calling operation
    * passes to it (RespondToAuthChallenge does, InitiateAuth does not: cognito-facts-areas.md §2.2).
@@ -133,7 +139,7 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
   const key = await poolKey(deps, pool.id);
   const nowMs = deps.clock.nowMs();
   const iat = Math.floor(nowMs / 1000);
-  const authTime = grant.refreshOf?.authTime ?? iat;
+  const authTime = grant.refreshOf?.authTime ?? grant.rotatedFrom?.authTime ?? iat;
   const originJti = grant.refreshOf?.originJti ?? deps.random.uuid();
   const eventId = deps.random.uuid();
   const iss = issuerOf(deps, grant.baseUrl, pool.id);
@@ -181,7 +187,7 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
   const claims = await customizeClaims(
     deps,
     {
-      source: grant.trigger?.source ?? (grant.refreshOf ? 'TokenGeneration_RefreshTokens' : 'TokenGeneration_Authentication'),
+      source: grant.trigger?.source ?? (grant.refreshOf || grant.rotatedFrom ? 'TokenGeneration_RefreshTokens' : 'TokenGeneration_Authentication'),
       settings: settingsOf(pool),
       clientId: client.id,
       user,
@@ -204,7 +210,7 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
       originJti,
       authTime,
       createdAt: nowMs,
-      expiresAt: nowMs + validity.refresh * 1000,
+      expiresAt: grant.rotatedFrom?.expiresAt ?? nowMs + validity.refresh * 1000,
       revokedAt: null,
       deviceKey: grant.deviceKey ?? null,
     });

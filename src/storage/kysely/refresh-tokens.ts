@@ -18,6 +18,7 @@ export class KyselyRefreshTokens extends KyselyContext implements RefreshTokensP
         expires_at: token.expiresAt,
         revoked_at: token.revokedAt,
         device_key: token.deviceKey ?? null,
+        rotated_at: token.rotatedAt ?? null,
       })
       .execute();
   }
@@ -35,6 +36,12 @@ export class KyselyRefreshTokens extends KyselyContext implements RefreshTokensP
 
   async revokeRefreshToken(tokenHash: string, at: number): Promise<void> {
     await this.db.updateTable('refresh_tokens').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+  }
+
+  async markRefreshTokenRotated(tokenHash: string, at: number): Promise<number> {
+    await this.db.updateTable('refresh_tokens').set({ rotated_at: at }).where('token_hash', '=', tokenHash).where('rotated_at', 'is', null).execute();
+    const row = await this.db.selectFrom('refresh_tokens').select('rotated_at').where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row?.rotated_at === null || row?.rotated_at === undefined ? at : Number(row.rotated_at);
   }
 
   async revokeUserRefreshTokens(userSub: string, at: number): Promise<number> {
@@ -56,5 +63,6 @@ function refreshTokenFromRow(row: Selectable<Database['refresh_tokens']>): Refre
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
     // Only a sign-in on a remembered-devices device has one.
     ...(row.device_key !== null && row.device_key !== undefined && { deviceKey: row.device_key }),
+    ...(row.rotated_at !== null && row.rotated_at !== undefined && { rotatedAt: Number(row.rotated_at) }),
   };
 }

@@ -15,7 +15,9 @@ import { logDelivery } from './20261206-6-log-delivery.js';
 import { limitsReplicas } from './20261206-7-limits-replicas.js';
 import { userMfa } from './20261206-5-user-mfa.js';
 import { oauth } from './20261206-8-oauth.js';
+import { identityProviders } from './20261206-9-identity-providers.js';
 import { importJobs } from './20261206-9-import-jobs.js';
+import { refreshTokenRotation } from './20261207-1-refresh-token-rotation.js';
 
 /*
  * How to add a migration
@@ -57,7 +59,9 @@ const REGISTRY: readonly (readonly [name: string, migration: Migration])[] = [
   ['20261206-6-log-delivery', logDelivery],
   ['20261206-7-limits-replicas', limitsReplicas],
   ['20261206-8-oauth', oauth],
+  ['20261206-9-identity-providers', identityProviders],
   ['20261206-9-import-jobs', importJobs],
+  ['20261207-1-refresh-token-rotation', refreshTokenRotation],
 ];
 
 /** The names existing databases have recorded under the old numbering; never to change. */

@@ -1,7 +1,7 @@
 import type { Deps } from '../../../services/deps.js';
 import type { RequestContext } from '../../../kernel/request-context.js';
 import { checkClientSecretHashAny, requiredParameter, type SignInClient } from '../sign-in-client.js';
-import { MESSAGES, notAuthorized, passwordResetRequired, userNotFound, type ServiceError } from '../../../kernel/errors.js';
+import { refreshTokenReuse, invalidParameter, MESSAGES, notAuthorized, passwordResetRequired, userNotFound, type ServiceError } from '../../../kernel/errors.js';
 import type { AuthenticationResultType, InitiateAuthResponse } from '../../../model/generated/types.js';
 import type { UserRecord } from '../../../domain/users/user.js';
 import { issueTokens, refreshTokenDigest, type TokenIssuerDeps } from '../../../services/tokens/tokens.js';
@@ -26,10 +26,15 @@ export async function refreshSignIn(
   ctx: RequestContext,
 ): Promise<InitiateAuthResponse> {
   const token = requiredParameter(params, 'REFRESH_TOKEN');
+  // "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token rotation
+  // enabled" (DG: amazon-cognito-user-pools-using-the-refresh-token); AWS's text is not known.
+  if (rotationOf(sc) !== undefined) {
+    throw invalidParameter('REFRESH_TOKEN_AUTH is not available to an app client with refresh token rotation enabled: use GetTokensFromRefreshToken.');
+  }
   // The hash may be over the username or the sub: apps of pools that sign in by email often
   // know only the sub after sign-in.
   const proveClient = (user: UserRecord | undefined) => checkClientSecretHashAny(sc, [params?.USERNAME, user?.username, user?.sub], params?.SECRET_HASH);
-  const tokens = await renewTokens(deps, sc, token, proveClient, ctx, undefined, undefined, params?.DEVICE_KEY);
+  const tokens = await renewTokens(deps, sc, token, proveClient, ctx, { deviceKey: params?.DEVICE_KEY });
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
 
@@ -45,18 +50,22 @@ export async function renewTokens(
   token: string,
   proveClient: (user: UserRecord | undefined) => void,
   ctx: RequestContext,
-  resetRequired: () => ServiceError = () => passwordResetRequired(MESSAGES.passwordResetRequired),
-  /** GetTokensFromRefreshToken's ClientMetadata, for PreTokenGeneration (InitiateAuth passes none). */
-  clientMetadata?: Record<string, string>,
-  /** DEVICE_KEY / DeviceKey: a token of a sign-in on a remembered-devices device needs it. */
-  deviceKey?: string,
+  options: RenewOptions = {},
 ): Promise<AuthenticationResultType> {
-  const record = await deps.store.getRefreshToken(refreshTokenDigest(deps, token));
+  const { resetRequired = () => passwordResetRequired(MESSAGES.passwordResetRequired), clientMetadata, deviceKey, rotation } = options;
+  const tokenHash = refreshTokenDigest(deps, token);
+  const record = await deps.store.getRefreshToken(tokenHash);
   if (!record || record.clientId !== sc.client.id || record.poolId !== sc.pool.id) throw notAuthorized(REFRESH_MESSAGES.invalid);
   const user = await deps.store.getUserBySub(sc.pool.id, record.userSub);
   proveClient(user);
   if (record.revokedAt !== null) throw notAuthorized(REFRESH_MESSAGES.revoked);
-  if (deps.clock.nowMs() >= record.expiresAt) throw notAuthorized(REFRESH_MESSAGES.expired);
+  const now = deps.clock.nowMs();
+  if (now >= record.expiresAt) throw notAuthorized(REFRESH_MESSAGES.expired);
+  // A token rotated out works only for the client's grace period after it was first used
+  // (RefreshTokenRotationType.RetryGracePeriodSeconds; 0: not at all). AWS's text is not known.
+  if (record.rotatedAt != null && (rotation === undefined || now >= record.rotatedAt + rotation.graceSeconds * 1000)) {
+    throw refreshTokenReuse('The refresh token was replaced by rotation and can no longer be used.');
+  }
   if (!user) throw userNotFound(MESSAGES.userDoesNotExist);
   if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
   if (user.status === 'RESET_REQUIRED') throw resetRequired();
@@ -65,6 +74,20 @@ export async function renewTokens(
   const boundDevice = record.deviceKey ?? undefined;
   if (boundDevice !== undefined) {
     if (deviceKey !== boundDevice || !(await deps.store.getDevice(sc.pool.id, user.sub, boundDevice))) throw notAuthorized(REFRESH_MESSAGES.invalid);
+  }
+  if (rotation !== undefined) {
+    // Rotated: a new refresh token replaces this one, which keeps working for the grace period
+    // from its first rotation (a retried call within it rotates again).
+    await deps.store.markRefreshTokenRotated(tokenHash, now);
+    return issueTokens(deps, {
+      pool: sc.pool,
+      client: sc.client,
+      user,
+      baseUrl: ctx.baseUrl,
+      rotatedFrom: { authTime: record.authTime, expiresAt: record.expiresAt },
+      trigger: { source: 'TokenGeneration_RefreshTokens', clientMetadata },
+      deviceKey: boundDevice,
+    });
   }
   return issueTokens(deps, {
     pool: sc.pool,
@@ -75,4 +98,21 @@ export async function renewTokens(
     trigger: { source: 'TokenGeneration_RefreshTokens', clientMetadata },
     deviceKey: boundDevice,
   });
+}
+
+export interface RenewOptions {
+  /** The error for a user in RESET_REQUIRED (GetTokensFromRefreshToken's model has no PasswordResetRequiredException). */
+  resetRequired?: () => ServiceError;
+  /** GetTokensFromRefreshToken's ClientMetadata, for PreTokenGeneration (InitiateAuth passes none). */
+  clientMetadata?: Record<string, string> | undefined;
+  /** DEVICE_KEY / DeviceKey: a token of a sign-in on a remembered-devices device needs it. */
+  deviceKey?: string | undefined;
+  /** The client's refresh token rotation, when on: GetTokensFromRefreshToken then issues a new refresh token. */
+  rotation?: { graceSeconds: number } | undefined;
+}
+
+/** The client's refresh token rotation, when it is on. */
+export function rotationOf(sc: SignInClient): { graceSeconds: number } | undefined {
+  const rotation = sc.clientSettings.RefreshTokenRotation;
+  return rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined;
 }
