@@ -1,4 +1,4 @@
-import { AssociateSoftwareTokenCommand, InitiateAuthCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, VerifySoftwareTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminListDevicesCommand, AssociateSoftwareTokenCommand, InitiateAuthCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, VerifySoftwareTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession, type ICognitoStorage, type IAuthenticationCallback } from 'amazon-cognito-identity-js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -109,9 +109,11 @@ describe('amazon-cognito-identity-js: remembered devices against userpoold', () 
     const devices = await new Promise<{ Devices: { DeviceKey: string }[] }>((resolve, reject) => again.listDevices(10, null, { onSuccess: resolve, onFailure: reject }));
     assert.deepEqual(devices.Devices.map((d) => d.DeviceKey), [deviceKey]);
 
+    // The app forgets the device (ForgetDevice, and its cached key): MFA again.
     await new Promise<string>((resolve, reject) => again.forgetDevice({ onSuccess: resolve, onFailure: reject }));
+    assert.deepEqual((await server.client.send(new AdminListDevicesCommand({ UserPoolId: poolId, Username: 'dana' }))).Devices, []);
     server.clock.advance(30_000);
     const afterForget = await authenticate(new CognitoUser({ Username: 'dana', Pool: pool, Storage: storage }));
-    assert.equal(afterForget.kind, 'totpRequired');
+    assert.equal(afterForget.kind, 'totpRequired', JSON.stringify(afterForget));
   });
 });

@@ -251,6 +251,14 @@ for (const dialect of E2E_DIALECTS) describe(`remembered devices (${dialect})`, 
     const wrong = await deviceSrp(clientId, 'alice', await passwordSignIn(clientId, 'alice', device.key), device, 'not-the-device-password');
     await expectAwsError(wrong.answer, 'NotAuthorizedException', INCORRECT);
     await expectAwsError(() => passwordSignIn(clientId, 'alice', 'us-east-1_22222222-2222-4222-8222-222222222222'), 'ResourceNotFoundException', DEVICE_NOT_FOUND);
+    // In the SRP answer the refusal comes before the SECRET_BLOCK is spent, so the same answer
+    // without the key goes through (what amazon-cognito-identity-js does on this refusal).
+    const start = await srpStart(server, poolId, clientId, 'alice');
+    const proof = await srpAnswer(start, poolId, PASSWORD, srpTimestamp(server.clock.nowMs()));
+    const answer = (responses: Record<string, string>) =>
+      server.client.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: responses }));
+    await expectAwsError(() => answer({ ...proof, DEVICE_KEY: 'us-east-1_22222222-2222-4222-8222-222222222222' }), 'ResourceNotFoundException', DEVICE_NOT_FOUND);
+    assert.equal((await answer(proof)).ChallengeName, 'SOFTWARE_TOKEN_MFA');
     // Another user's device is not this user's.
     await addUser(poolId, clientId, 'bob');
     await expectAwsError(() => passwordSignIn(clientId, 'bob', device.key), 'ResourceNotFoundException', DEVICE_NOT_FOUND);

@@ -181,6 +181,19 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
       lastModifiedAt: server.clock.nowMs(),
       lastAuthenticatedAt: server.clock.nowMs(),
     });
+    // A passkey of alice's (its public key is no secret).
+    await server.app.deps.store.insertWebAuthnCredential({
+      poolId,
+      userSub: alice?.sub as string,
+      credentialId: 'cred-alice',
+      publicKey: 'pQECAyYgASFYIA',
+      signCount: 3,
+      transports: ['internal'],
+      friendlyName: null,
+      relyingPartyId: 'example.com',
+      attachment: 'platform',
+      createdAt: server.clock.nowMs(),
+    });
     const jwks = await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json();
     await server.app.deps.store.insertCredential({
       accessKeyId: ACCESS_KEY_ID,

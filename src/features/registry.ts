@@ -7,6 +7,7 @@ import { authFactorsOperations } from './auth-factors/index.js';
 import { clientsOperations } from './clients/index.js';
 import { devicesOperations } from './devices/index.js';
 import { groupsOperations } from './groups/index.js';
+import { idpOperations } from './idp/index.js';
 import { mfaOperations } from './mfa/index.js';
 import { oauthOperations } from './oauth/index.js';
 import { passkeysOperations } from './passkeys/index.js';
@@ -38,6 +39,7 @@ export const OPERATIONS = {
   ...tagsOperations,
   ...importOperations,
   ...oauthOperations,
+  ...idpOperations,
   ...passkeysOperations,
   ...limitsOperations,
   ...replicasOperations,

@@ -5,6 +5,7 @@ import type { CountersPort } from './counters.js';
 import type { CredentialsPort } from './credentials.js';
 import type { DevicesPort } from './devices.js';
 import type { GroupsPort } from './groups.js';
+import type { IdentityProvidersPort } from './identity-providers.js';
 import type { ImportJobsPort } from './import-jobs.js';
 import type { LogDeliveryPort } from './log-delivery.js';
 import type { OAuthPort } from './oauth.js';
@@ -43,6 +44,7 @@ export interface StoreTx
     LogDeliveryPort,
     ImportJobsPort,
     OAuthPort,
+    IdentityProvidersPort,
     ProvisionedLimitsPort,
     ReplicasPort {}
 

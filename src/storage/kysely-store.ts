@@ -13,6 +13,7 @@ import { KyselyCounters } from './kysely/counters.js';
 import { KyselyCredentials } from './kysely/credentials.js';
 import { KyselyDevices } from './kysely/devices.js';
 import { KyselyGroups } from './kysely/groups.js';
+import { KyselyIdentityProviders } from './kysely/identity-providers.js';
 import { KyselyImportJobs } from './kysely/import-jobs.js';
 import { KyselyLogDelivery } from './kysely/log-delivery.js';
 import { KyselyOAuth } from './kysely/oauth.js';
@@ -64,6 +65,7 @@ const Repos = combinePorts([
   KyselyLogDelivery,
   KyselyImportJobs,
   KyselyOAuth,
+  KyselyIdentityProviders,
   KyselyProvisionedLimits,
   KyselyReplicas,
   KyselySweep,

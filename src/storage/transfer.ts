@@ -43,6 +43,8 @@ export const TABLES: readonly TableSpec[] = [
   { name: 'oauth_domains', key: ['domain'], sealed: [] },
   { name: 'resource_servers', key: ['pool_id', 'identifier'], sealed: [] },
   { name: 'oauth_grants', key: ['origin_jti'], sealed: [] },
+  { name: 'identity_providers', key: ['pool_id', 'name'], sealed: ['secrets_sealed'] },
+  { name: 'provider_links', key: ['pool_id', 'provider_name', 'attribute_name', 'attribute_value'], sealed: [] },
 ];
 
 const FORMAT = 'userpoold-dump';

@@ -6,5 +6,6 @@ import { authFactorsView } from './auth-factors-view.js';
 export const adminGetUserAuthFactors: Operation<'AdminGetUserAuthFactors', 'store'> = (deps) => async (input) => {
   const { pool } = await loadPool(deps.store, input.UserPoolId);
   const user = await loadUser(deps.store, pool, input.Username);
-  return authFactorsView(pool, user, await deps.store.getUserMfa(pool.id, user.sub));
+  const passkeys = (await deps.store.listWebAuthnCredentials(pool.id, user.sub)).length;
+  return authFactorsView(pool, user, await deps.store.getUserMfa(pool.id, user.sub), passkeys);
 };

@@ -11,14 +11,14 @@ import type { AdminGetUserAuthFactorsResponse } from '../../model/generated/type
  * them) and ConfiguredUserAuthFactors, "the authentication types that are available to the
  * user with USER_AUTH sign-in": among the pool's AllowedFirstAuthFactors, PASSWORD when the
  * user has one and EMAIL_OTP / SMS_OTP with a verified address (domain/auth/first-factors.ts,
- * the same rule USER_AUTH offers its choices by). Passkeys (WEB_AUTHN) are not built.
+ * the same rule USER_AUTH offers its choices by), WEB_AUTHN with `passkeys` registered.
  */
-export function authFactorsView(pool: PoolRecord, user: UserRecord, mfa: UserMfaRecord | undefined): AdminGetUserAuthFactorsResponse {
+export function authFactorsView(pool: PoolRecord, user: UserRecord, mfa: UserMfaRecord | undefined, passkeys = 0): AdminGetUserAuthFactorsResponse {
   const { UserMFASettingList, PreferredMfaSetting } = mfaView(mfa);
   return {
     Username: user.username,
     ...(PreferredMfaSetting !== undefined && { PreferredMfaSetting }),
     ...(UserMFASettingList !== undefined && { UserMFASettingList }),
-    ConfiguredUserAuthFactors: configuredFirstFactors(settingsOf(pool), user),
+    ConfiguredUserAuthFactors: configuredFirstFactors(settingsOf(pool), user, passkeys),
   };
 }

@@ -5,5 +5,6 @@ import { authFactorsView } from './auth-factors-view.js';
 /** The signed-in user's sign-in options, by access token (API_GetUserAuthFactors). */
 export const getUserAuthFactors: Operation<'GetUserAuthFactors', AccessTokenDeps> = (deps) => async (input) => {
   const { pool, user } = await authenticateAccessToken(deps, input.AccessToken);
-  return authFactorsView(pool, user, await deps.store.getUserMfa(user.poolId, user.sub));
+  const passkeys = (await deps.store.listWebAuthnCredentials(pool.id, user.sub)).length;
+  return authFactorsView(pool, user, await deps.store.getUserMfa(user.poolId, user.sub), passkeys);
 };

@@ -3,6 +3,8 @@ import { loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
 import { newClientId, newClientSecret } from '../../domain/ids.js';
 import { checkClientOAuthSettings } from '../../services/oauth/client-oauth.js';
+import { invalidParameter } from '../../kernel/errors.js';
+import { unknownProviderMessage, unknownSupportedProvider } from '../idp/index.js';
 
 export const createUserPoolClient: Operation<'CreateUserPoolClient', 'clock' | 'random' | 'secrets' | 'store'> = (deps) => async (input) => {
   const { UserPoolId, ClientName, GenerateSecret, ClientSecret, ...requested } = input;
@@ -12,6 +14,8 @@ export const createUserPoolClient: Operation<'CreateUserPoolClient', 'clock' | '
     const { settings: pool } = await loadPool(tx, UserPoolId);
     const settings = clientSettingsFromRequest(requested, pool, 'creating');
     await checkClientOAuthSettings(tx, UserPoolId, settings, secret !== null);
+    const unknownProvider = await unknownSupportedProvider(tx, UserPoolId, settings.SupportedIdentityProviders ?? []);
+    if (unknownProvider !== undefined) throw invalidParameter(unknownProviderMessage(unknownProvider, UserPoolId));
     const now = deps.clock.nowMs();
     const client = {
       id: newClientId(deps.random),

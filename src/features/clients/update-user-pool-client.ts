@@ -3,6 +3,8 @@ import { openClientSecret } from '../../services/directory/client-secret.js';
 import { loadClient, loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
 import { checkClientOAuthSettings } from '../../services/oauth/client-oauth.js';
+import { invalidParameter } from '../../kernel/errors.js';
+import { unknownProviderMessage, unknownSupportedProvider } from '../idp/index.js';
 
 /** Like Cognito, the request replaces every setting: what it omits returns to its default. The name and secret stay. */
 export const updateUserPoolClient: Operation<'UpdateUserPoolClient', 'clock' | 'secrets' | 'store'> = (deps) => async (input) => {
@@ -17,6 +19,8 @@ export const updateUserPoolClient: Operation<'UpdateUserPoolClient', 'clock' | '
       updatedAt: deps.clock.nowMs(),
     };
     await checkClientOAuthSettings(tx, UserPoolId, client.settings, current.clientSecrets.length > 0);
+    const unknownProvider = await unknownSupportedProvider(tx, UserPoolId, client.settings.SupportedIdentityProviders ?? []);
+    if (unknownProvider !== undefined) throw invalidParameter(unknownProviderMessage(unknownProvider, UserPoolId));
     await tx.updateClient(client);
     return { UserPoolClient: describeClient(client, openClientSecret(client, deps.secrets)) };
   });

@@ -125,7 +125,11 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
           return await release(claimed.jobId);
         }
         const chunk = await store.getImportChunk(claimed.jobId, claimed.uploadId, seq);
-        if (!chunk) throw new Error(`chunk ${seq} of import job ${claimed.jobId} is missing`);
+        if (!chunk) {
+          // A batch in flight may have ended the job (and deleted its file): that is no fault.
+          while (inFlight.length > 0) if (await settle()) return;
+          throw new Error(`chunk ${seq} of import job ${claimed.jobId} is missing`);
+        }
         const batch = importBatch(claimed.jobId, claimed.poolId, settings, checked.layout, chunk);
         batch.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
         inFlight.push(batch);

@@ -42,6 +42,7 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
     await this.db.deleteFrom('user_mfa').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('webauthn_credentials').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('devices').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
+    await this.db.deleteFrom('provider_links').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('users').where('pool_id', '=', poolId).where('sub', '=', sub).execute();
   }
 

@@ -6,7 +6,7 @@ import { passwordSignIn } from '../flows/password-sign-in.js';
 import { srpSignIn } from '../flows/srp-sign-in.js';
 import { refuseUnableUser, USER_AUTH_MESSAGES, type UserAuthSignInDeps } from '../flows/user-auth-sign-in.js';
 import { codeChallenge } from './mfa-step.js';
-import { webAuthnChallenge } from './web-authn-challenge.js';
+import { signInRelyingParty, webAuthnChallenge } from './web-authn-challenge.js';
 import { isFirstFactorChallenge, type FirstFactorChallenge } from '../../../domain/auth/first-factors.js';
 import { findUser } from '../../../services/directory/find-user.js';
 import { INVALID_SESSION, openSession } from '../../../services/sessions/auth-session.js';
@@ -46,10 +46,13 @@ export function answerFirstFactor(fixed?: Extract<FirstFactorChallenge, 'PASSWOR
       case 'SMS_OTP':
         refuseUnableUser(user);
         return codeChallenge(deps, sc, user, answer, input.ClientMetadata);
-      case 'WEB_AUTHN':
+      case 'WEB_AUTHN': {
         // The passkey's challenge follows: its request options carry the challenge to sign.
         refuseUnableUser(user);
-        return webAuthnChallenge(deps, sc, user);
+        const rpID = signInRelyingParty(deps, sc);
+        if (rpID === undefined) throw invalidParameter(USER_AUTH_MESSAGES.notOffered(answer));
+        return webAuthnChallenge(deps, sc, user, rpID);
+      }
     }
   };
 }

@@ -20,6 +20,7 @@ import type { RespondToAuthChallengeResponse } from '../../../model/generated/ty
 import { INVALID_SESSION } from '../../../services/sessions/auth-session.js';
 import { openVerifier } from '../../../services/passwords/password-secrets.js';
 import { openSecretBlock, secretBlockExpiresAt } from '../../../services/passwords/srp.js';
+import { deviceOfRequest } from '../../../services/devices/sign-in-device.js';
 import { continueAfterPassword, openCustomPasswordSession, type CustomChallengeDeps } from './custom-challenge.js';
 
 const BAD_TIMESTAMP = 'TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.';
@@ -57,6 +58,9 @@ export async function answerPasswordVerifier(
   if (now >= expiresAt) throw notAuthorized(INVALID_SESSION);
   // The SRP step of a custom sign-in continues that sign-in, and only with its Session.
   const customSession = block.custom ? openCustomPasswordSession(deps, sc, input.Session, block.id) : undefined;
+  // A DEVICE_KEY the user has no device under is refused before the block is spent:
+  // amazon-cognito-identity-js answers that refusal by sending the same answer without the key.
+  if (block.userSub !== null) await deviceOfRequest(deps, sc.pool.id, sc.settings, block.userSub, responses?.DEVICE_KEY);
   if (!(await deps.store.useOnce(`srp-secret-block:${block.id}`, expiresAt, now))) throw notAuthorized(INVALID_SESSION);
 
   const failures = new SignInFailures(deps.store, sc.pool.id, block.userSub ? `sub:${block.userSub}` : `name:${block.name}`);

@@ -5,12 +5,12 @@ import type { ChallengeAnswer } from './challenge-answer.js';
 import { checkClientSecretHash, requiredParameter, type SignInClient } from '../sign-in-client.js';
 import { runPostAuthentication } from '../sign-in-triggers.js';
 import { authSessionValidityMs } from '../../../domain/auth/sign-in.js';
-import { originAllowed } from '../../../domain/webauthn/webauthn-config.js';
+import { originAllowed, relyingPartyId } from '../../../domain/webauthn/webauthn-config.js';
 import type { UserRecord } from '../../../domain/users/user.js';
 import { findUser } from '../../../services/directory/find-user.js';
 import { INVALID_SESSION, openSession, sealSession } from '../../../services/sessions/auth-session.js';
 import { issueTokens, type TokenIssuerDeps } from '../../../services/tokens/tokens.js';
-import { openChallenge, passkeyRelyingParty, readCredential, sealChallenge, useChallenge, userVerification } from '../../../services/webauthn/passkey-rules.js';
+import { openChallenge, readCredential, sealChallenge, useChallenge, userVerification } from '../../../services/webauthn/passkey-rules.js';
 import { invalidParameter, MESSAGES, notAuthorized } from '../../../kernel/errors.js';
 import type { InitiateAuthResponse, RespondToAuthChallengeResponse } from '../../../model/generated/types.js';
 
@@ -25,12 +25,20 @@ export const WEB_AUTHN_MESSAGES = {
 } as const;
 
 /**
+ * The relying party passkey sign-in runs with, or undefined when there is none (the server lost
+ * its --webauthn-rp-id): passkeys are then not offered, since the sign-in operations declare no
+ * WebAuthn exceptions.
+ */
+export function signInRelyingParty(deps: Pick<Deps, 'config'>, sc: SignInClient): string | undefined {
+  return relyingPartyId(sc.settings, deps.config.webauthnRpId);
+}
+
+/**
  * The WEB_AUTHN challenge of USER_AUTH (cognito-facts-areas.md §3.3): CREDENTIAL_REQUEST_OPTIONS
  * (JSON, for navigator.credentials.get) naming the user's passkeys, with a sealed challenge
  * bound to this user and client and valid as long as the session.
  */
-export async function webAuthnChallenge(deps: Pick<Deps, WebAuthnDeps>, sc: SignInClient, user: UserRecord): Promise<InitiateAuthResponse> {
-  const rpID = passkeyRelyingParty(sc.settings, deps.config.webauthnRpId);
+export async function webAuthnChallenge(deps: Pick<Deps, WebAuthnDeps>, sc: SignInClient, user: UserRecord, rpID: string): Promise<InitiateAuthResponse> {
   const credentials = await deps.store.listWebAuthnCredentials(sc.pool.id, user.sub);
   const expiresAt = deps.clock.nowMs() + authSessionValidityMs(sc.clientSettings);
   const challenge = sealChallenge(deps, { kind: 'authentication', id: deps.random.uuid(), poolId: sc.pool.id, userSub: user.sub, clientId: sc.client.id, expiresAt });
@@ -71,9 +79,10 @@ export async function answerWebAuthn(deps: Pick<Deps, WebAuthnDeps>, sc: SignInC
   const user = await findUser(deps.store, sc.pool.id, sc.settings, username);
   if (!user || user.sub !== session.userSub || user.status !== 'CONFIRMED') throw notAuthorized(INVALID_SESSION);
   if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
-  const rpID = passkeyRelyingParty(sc.settings, deps.config.webauthnRpId);
-
   const failed = () => notAuthorized(WEB_AUTHN_MESSAGES.failed);
+  const rpID = signInRelyingParty(deps, sc);
+  if (rpID === undefined) throw failed();
+
   const { json, clientData } = readCredential(requiredParameter(responses, 'CREDENTIAL'), 'authenticatorData', () => invalidParameter(WEB_AUTHN_MESSAGES.malformed));
   const challenge = openChallenge(deps, clientData.challenge);
   if (!challenge || challenge.kind !== 'authentication' || challenge.poolId !== sc.pool.id || challenge.userSub !== user.sub || challenge.clientId !== sc.client.id) throw failed();

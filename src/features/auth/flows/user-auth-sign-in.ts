@@ -4,7 +4,7 @@ import { checkClientSecretHash, requiredParameter, type SignInClient } from '../
 import { passwordSignIn, type PasswordSignInDeps } from './password-sign-in.js';
 import { srpSignIn, type SrpSignInDeps } from './srp-sign-in.js';
 import { codeChallenge, type MfaStepDeps } from '../challenges/mfa-step.js';
-import { webAuthnChallenge, type WebAuthnDeps } from '../challenges/web-authn-challenge.js';
+import { signInRelyingParty, webAuthnChallenge, type WebAuthnDeps } from '../challenges/web-authn-challenge.js';
 import { runPreAuthentication } from '../sign-in-triggers.js';
 import { preventsUserExistenceErrors } from '../../../domain/clients/app-client.js';
 import { allowedFirstFactors, availableChallenges, isFirstFactorChallenge, type FirstFactorChallenge } from '../../../domain/auth/first-factors.js';
@@ -78,9 +78,10 @@ export function refuseUnableUser(user: UserRecord): void {
   if (user.status === 'UNCONFIRMED') throw userNotConfirmed(MESSAGES.userNotConfirmed);
 }
 
-/** The user's choices; passkeys are counted only where the pool allows them. */
-async function userChallenges(deps: Pick<Deps, 'store'>, sc: SignInClient, user: UserRecord): Promise<FirstFactorChallenge[]> {
-  const passkeys = allowedFirstFactors(sc.settings).includes('WEB_AUTHN') ? (await deps.store.listWebAuthnCredentials(sc.pool.id, user.sub)).length : 0;
+/** The user's choices; passkeys are counted only where the pool allows them and has a relying party. */
+async function userChallenges(deps: Pick<Deps, 'store' | 'config'>, sc: SignInClient, user: UserRecord): Promise<FirstFactorChallenge[]> {
+  const passkeysOn = allowedFirstFactors(sc.settings).includes('WEB_AUTHN') && signInRelyingParty(deps, sc) !== undefined;
+  const passkeys = passkeysOn ? (await deps.store.listWebAuthnCredentials(sc.pool.id, user.sub)).length : 0;
   return availableChallenges(sc.settings, user, passkeys);
 }
 
@@ -98,7 +99,8 @@ async function offerFirstFactor(
   if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && available.includes(preferred)) {
     return codeChallenge(deps, sc, user, preferred, clientMetadata);
   }
-  if (preferred === 'WEB_AUTHN' && available.includes(preferred)) return webAuthnChallenge(deps, sc, user);
+  const rpID = signInRelyingParty(deps, sc);
+  if (preferred === 'WEB_AUTHN' && available.includes(preferred) && rpID !== undefined) return webAuthnChallenge(deps, sc, user, rpID);
   const session = sealSession(deps.secrets, {
     poolId: sc.pool.id,
     clientId: sc.client.id,
