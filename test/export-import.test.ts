@@ -3,25 +3,28 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminGetDeviceCommand,
+  AdminLinkProviderForUserCommand,
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   CreateGroupCommand,
+  CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
-  GetLogDeliveryConfigurationCommand,
-  CreateUserPoolReplicaCommand,
-  GetProvisionedLimitCommand,
-  ListUserPoolReplicasCommand,
-  UpdateProvisionedLimitCommand,
-  SetLogDeliveryConfigurationCommand,
-  type LogConfigurationType,
   CreateUserPoolCommand,
+  CreateUserPoolReplicaCommand,
+  DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
+  GetLogDeliveryConfigurationCommand,
+  GetProvisionedLimitCommand,
   InitiateAuthCommand,
+  ListUserPoolReplicasCommand,
   ListUserPoolsCommand,
+  SetLogDeliveryConfigurationCommand,
   SetUserPoolMfaConfigCommand,
+  UpdateProvisionedLimitCommand,
+  type LogConfigurationType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import assert from 'node:assert/strict';
@@ -166,6 +169,22 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     // A replica record and a provisioned rate move too.
     await server.client.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: 'eu-west-1' }));
     await server.client.send(new UpdateProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserCreation' } }, RequestedLimitValue: 60 }));
+    // An identity provider with a sealed client_secret, and an identity linked to alice (docs/federation.md).
+    await server.client.send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: 'Corp',
+        ProviderType: 'OIDC',
+        ProviderDetails: { client_id: 'rp', client_secret: 'idp-secret', authorize_scopes: 'openid', oidc_issuer: 'https://idp.example.com', attributes_request_method: 'GET' },
+      }),
+    );
+    await server.client.send(
+      new AdminLinkProviderForUserCommand({
+        UserPoolId: poolId,
+        DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'alice' },
+        SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'corp-1' },
+      }),
+    );
     // A remembered device of alice's, its SRP verifier sealed.
     const alice = await server.app.deps.store.getUserByUsernameKey(poolId, 'alice');
     await server.app.deps.store.insertDevice({
@@ -246,6 +265,8 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     assert.equal(device.Device?.DeviceAttributes?.find((a) => a.Name === 'device_name')?.Value, 'laptop', 'the remembered device moved');
     const replicas = await server.client.send(new ListUserPoolReplicasCommand({ UserPoolId: poolId }));
     assert.deepEqual(replicas.UserPoolReplicas?.map((r) => r.RegionName), ['us-east-1', 'eu-west-1']);
+    const idp = await server.client.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }));
+    assert.equal(idp.IdentityProvider?.ProviderDetails?.client_secret, 'idp-secret');
     const limit = await server.client.send(new GetProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserCreation' } } }));
     assert.equal(limit.Limit?.ProvisionedLimitValue, 60);
     assert.deepEqual(await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json(), fixture.jwks);

@@ -146,7 +146,7 @@ describe('module invoker: warm workers', () => {
   it('never keeps the process alive with an idle worker, even when close() is not called', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'userpoold-idle-'));
     try {
-      const script = join(dir, 'idle.ts');
+      const script = join(dir, 'idle.mts');
       const invoker = pathToFileURL(join(ROOT, 'src/services/triggers/module-invoker.ts')).href;
       writeFileSync(
         script,

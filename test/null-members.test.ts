@@ -105,4 +105,20 @@ describe('null list members and map values are validation errors, never 500s', (
     const meta = await server.raw('AdminCreateUser', { UserPoolId: poolId, Username: 'latecomer', MessageAction: 'SUPPRESS', ClientMetadata: { source: 'x' } });
     assert.equal(meta.status, 200, JSON.stringify(meta.body));
   });
+
+  it('a null in AuthParameters or ChallengeResponses counts as absent, as amazon-cognito-identity-js relies on', async () => {
+    const client = await server.raw('CreateUserPoolClient', { UserPoolId: poolId, ClientName: 'pw', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    const id = (client.body.UserPoolClient as { ClientId: string }).ClientId;
+    const set = await server.raw('AdminSetUserPassword', { UserPoolId: poolId, Username: 'someone', Password: 'Correct-Horse-1', Permanent: true });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    // The library's retry after a forgotten device sends DEVICE_KEY as null (CognitoUser.js).
+    const res = await server.raw('AdminInitiateAuth', {
+      UserPoolId: poolId,
+      ClientId: id,
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'someone', PASSWORD: 'Correct-Horse-1', DEVICE_KEY: null },
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.ok((res.body.AuthenticationResult as { AccessToken?: string }).AccessToken);
+  });
 });

@@ -57,6 +57,10 @@ export function hotQueries() {
     revokeUserRefreshTokens: precompiled<{ userSub: string; at: number }, never>((db, v) =>
       db.updateTable('refresh_tokens').set({ revoked_at: v.at }).where('user_sub', '=', v.userSub).where('revoked_at', 'is', null),
     ),
+    /** AdminGetUser and GetUser report the user's MFA factors, and every sign-in asks for them. */
+    userMfaOf: precompiled<{ poolId: string; userSub: string }, Selectable<Database['user_mfa']>>((db, v) =>
+      db.selectFrom('user_mfa').selectAll().where('pool_id', '=', v.poolId).where('user_sub', '=', v.userSub),
+    ),
     insertAudit: precompiled<Insertable<Database['audit_log']>, never>((db, v) =>
       db.insertInto('audit_log').values(v),
     ),

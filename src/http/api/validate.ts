@@ -177,6 +177,7 @@ function checkValue(name: string, value: unknown, path: string, out: Violation[]
       let nullValue = false;
       for (const [k, v] of entries) {
         checkValue(fact.key, k, path, keyProblems, sensitive);
+        if (v === null && NULL_VALUES_ABSENT.has(name)) continue;
         if (v === null) nullValue = true;
         else checkValue(fact.value, v, path, valueProblems, sensitive);
       }
@@ -255,6 +256,14 @@ function javaString(v: unknown): string {
   }
 }
 
+/**
+ * Maps whose null values count as absent instead of breaking the map. amazon-cognito-identity-js,
+ * written against the service, sends `"DEVICE_KEY": null` in AuthParameters and ChallengeResponses
+ * (its retry after a forgotten device, CognitoUser.js), so the service takes a null there as no
+ * value; the values are dropped before the operation sees them (knownMembersOnly).
+ */
+const NULL_VALUES_ABSENT: ReadonlySet<string> = new Set(['AuthParametersType', 'ChallengeResponsesType']);
+
 function add(out: Violation[], path: string, order: number, value: string, constraint: string): void {
   out.push({ path, order, value, constraint });
 }
@@ -282,7 +291,10 @@ export function knownMembersOnly(shapeName: string, value: unknown): unknown {
       return (value as unknown[]).map((item) => knownMembersOnly(fact.member, item));
     case 'map': {
       const kept: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value as Record<string, unknown>)) kept[key] = knownMembersOnly(fact.value, item);
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+        if (item === null && NULL_VALUES_ABSENT.has(shapeName)) continue;
+        kept[key] = knownMembersOnly(fact.value, item);
+      }
       return kept;
     }
     default:

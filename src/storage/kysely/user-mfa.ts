@@ -6,7 +6,7 @@ import { KyselyContext } from './context.js';
 
 export class KyselyUserMfa extends KyselyContext implements UserMfaPort {
   async getUserMfa(poolId: string, userSub: string): Promise<UserMfaRecord | undefined> {
-    const row = await this.db.selectFrom('user_mfa').selectAll().where('pool_id', '=', poolId).where('user_sub', '=', userSub).executeTakeFirst();
+    const [row] = (await this.q.userMfaOf(this.db, { poolId, userSub })).rows;
     return row && userMfaFromRow(row);
   }
 
