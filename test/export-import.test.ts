@@ -13,6 +13,9 @@ import {
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  CreateResourceServerCommand,
+  CreateUserImportJobCommand,
+  CreateUserPoolDomainCommand,
   CreateUserPoolReplicaCommand,
   DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
@@ -185,6 +188,19 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
         SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'corp-1' },
       }),
     );
+    // A domain, a resource server and the scopes an OAuth grant keeps (docs/oauth.md).
+    await server.client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'moving-app' }));
+    await server.client.send(
+      new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'https://api.example.com', Name: 'api', Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] }),
+    );
+    await server.app.deps.store.putGrantScopes({ originJti: 'jti-moving', poolId, scopes: ['openid', 'https://api.example.com/read'], expiresAt: server.clock.nowMs() + 3_600_000 }, server.clock.nowMs());
+    // An import job with its uploaded file (in chunks) and a refused row in its log (docs/import.md).
+    const job = await server.client.send(
+      new CreateUserImportJobCommand({ UserPoolId: poolId, JobName: 'move', CloudWatchLogsRoleArn: 'arn:aws:iam::000000000000:role/import' }),
+    );
+    const jobId = job.UserImportJob?.JobId as string;
+    await server.app.deps.store.insertImportChunks(jobId, 'upload-1', [{ seq: 0, firstLine: 2, data: 'row\n' }]);
+    await server.app.deps.store.appendImportLog([{ jobId, line: 2, outcome: 'FAILED', message: 'example' }]);
     // A remembered device of alice's, its SRP verifier sealed.
     const alice = await server.app.deps.store.getUserByUsernameKey(poolId, 'alice');
     await server.app.deps.store.insertDevice({
