@@ -18,7 +18,7 @@ import { LOOKUP_CLASSES, type Scenario } from './workloads.js';
  * - sign-in and refresh for users in 0, 1 and 20 groups (every token issue reads the groups);
  * - ListUsersInGroup (first page of a 1,000-member group) and AdminListGroupsForUser (20
  *   groups) in the main pool, so they are measured at each pool size;
- * - REFRESH_TOKEN_AUTH with a PreTokenGeneration trigger, as a module (a worker per invocation)
+ * - REFRESH_TOKEN_AUTH with a PreTokenGeneration trigger, as a module (warm workers kept per module (src/services/triggers/module-invoker.ts))
  *   and as a URL (a node:http server in this process): refresh needs no argon2, so the
  *   trigger's cost shows;
  * - the TOTP sign-in round trip (USER_PASSWORD_AUTH, then SOFTWARE_TOKEN_MFA).

@@ -1,4 +1,5 @@
 import {
+  AdminGetUserCommand,
   AdminResetUserPasswordCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
@@ -212,31 +213,40 @@ describe('userpoold messages', () => {
     const url = await listeningUrl(server.output, server.done);
     const client = sdkClient(url);
     let poolId = '';
+    let aliceSub = '';
     try {
       const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'msgs', AutoVerifiedAttributes: ['email'] }));
       poolId = pool.UserPool?.Id ?? '';
       // A reset needs a confirmed user (FORCE_CHANGE_PASSWORD cannot be reset).
       await createConfirmedUser(client, poolId, 'alice', { password: 'Correct-Horse-1' });
       await client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'alice' }));
+      const got = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'alice' }));
+      aliceSub = got.UserAttributes?.find((a) => a.Name === 'sub')?.Value ?? '';
     } finally {
       client.destroy();
       server.child.kill('SIGTERM');
       await withTimeout(server.done, 15_000, 'shutdown');
     }
 
+    const HEADER = '# time\tpool\tusername\ttrigger\tchannel:destination\tstate\tcode';
     const listed = await runCli(['messages', '--data-dir', dataDir, '--pool', poolId, '--user', 'alice']);
     assert.equal(listed.code, 0, listed.stderr);
     const lines = listed.stdout.split('\n').filter((l) => l !== '');
-    assert.equal(lines.length, 1, listed.stdout);
-    const fields = (lines[0] as string).split('\t');
+    assert.equal(lines[0], HEADER);
+    assert.equal(lines.length, 2, listed.stdout);
+    const fields = (lines[1] as string).split('\t');
     assert.equal(fields[1], poolId);
     assert.equal(fields[2], 'alice');
     assert.equal(fields[4], 'EMAIL:alice@example.com');
     assert.match(fields[6] ?? '', /^\d{6}$/);
 
+    // The user is found as the API finds one: by sub too, in any pool when none is named.
+    const bySub = await runCli(['messages', `--data-dir=${dataDir}`, '--user', aliceSub]);
+    assert.equal(bySub.stdout, listed.stdout);
+
     const otherUser = await runCli(['messages', `--data-dir=${dataDir}`, '--user', 'bob']);
     assert.equal(otherUser.code, 0, otherUser.stderr);
-    assert.equal(otherUser.stdout, '');
+    assert.equal(otherUser.stdout, HEADER + '\n');
   });
 
   it('refuses a folder without a database, and a bad limit', async () => {

@@ -108,7 +108,7 @@ describe('identity providers (CreateIdentityProvider ... GetIdentityProviderById
     await expectAwsError(
       () => create({ UserPoolId: poolId, ProviderName: 'MyGoogle', ProviderType: 'Google', ProviderDetails: { client_id: 'g', client_secret: 's', authorize_scopes: 'openid' } }),
       'InvalidParameterException',
-      'Provider name for Google must be Google.',
+      'Provider MyGoogle cannot be of type Google.',
     );
     const { client_id: _omit, ...noClientId } = OIDC_DETAILS;
     await expectAwsError(() => create({ UserPoolId: poolId, ProviderName: 'NoId', ProviderType: 'OIDC', ProviderDetails: noClientId }), 'InvalidParameterException', 'client_id is required for OIDC identity providers.');
@@ -229,7 +229,7 @@ describe('AdminLinkProviderForUser and AdminDisableProviderForUser (cognito-fact
     await expectAwsError(
       () => link(poolId, 'alice', 'Google', 'Cognito_Subject', '2002'),
       'InvalidParameterException',
-      'Merging is not currently supported, provide a SourceUser that has not been used to sign into the user pool.',
+      'Merging is not currently supported, provide a SourceUser that has not been signed up in order to link',
     );
     for (const sub of ['3', '4', '5']) await link(poolId, 'alice', 'Corp', 'Cognito_Subject', sub);
     await expectAwsError(() => link(poolId, 'alice', 'Corp', 'Cognito_Subject', '6'), 'LimitExceededException', 'A user can be linked to at most 5 identity provider users.');

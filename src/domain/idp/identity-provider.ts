@@ -79,7 +79,8 @@ const SOCIAL: ReadonlySet<IdentityProviderTypeType> = new Set(['Google', 'Facebo
 
 /**
  * AWS's error texts for identity providers. AWS does not publish them (not in the model nor in
- * DOC23); these say what was refused in AWS's style and name the provider, and tests assert them.
+ * DOC23); except where a source is named, these say what was refused in AWS's style and name
+ * the provider, and tests assert them.
  */
 export const IDP_MESSAGES = {
   duplicate: (name: string) => `A provider with the name ${name} already exists in this user pool.`,
@@ -87,7 +88,8 @@ export const IDP_MESSAGES = {
   notFound: (name: string) => `Identity provider ${name} does not exist.`,
   identifierNotFound: (identifier: string) => `Identity provider with identifier ${identifier} does not exist.`,
   reserved: (name: string) => `Provider name ${name} is reserved.`,
-  socialName: (type: string) => `Provider name for ${type} must be ${type}.`,
+  // AWS's text, quoted in gh:aws/aws-cli#3179 ("Provider NameOfGP cannot be of type Google.").
+  socialName: (name: string, type: string) => `Provider ${name} cannot be of type ${type}.`,
   missingKey: (key: string, type: string) => `${key} is required for ${type} identity providers.`,
   unknownKey: (key: string, type: string) => `${key} is not a supported provider detail for ${type} identity providers.`,
   samlMetadata: 'Either MetadataURL or MetadataFile must be provided for SAML identity providers, not both.',
@@ -109,7 +111,7 @@ export function checkProviderName(name: string, type: IdentityProviderTypeType):
   if (RESERVED.has(name.toLowerCase())) throw invalidParameter(IDP_MESSAGES.reserved(name));
   // A social provider is named after its type: SupportedIdentityProviders and identity_provider
   // name it so ("Google", "Facebook", "LoginWithAmazon", "SignInWithApple") on AWS.
-  if (SOCIAL.has(type) && name !== type) throw invalidParameter(IDP_MESSAGES.socialName(type));
+  if (SOCIAL.has(type) && name !== type) throw invalidParameter(IDP_MESSAGES.socialName(name, type));
 }
 
 /** Checks ProviderDetails for `type` and returns them split into plain details and secrets, with the social defaults filled. */

@@ -9,11 +9,13 @@ export const COGNITO_SUBJECT = 'Cognito_Subject';
 export const MAX_LINKS_PER_USER = 5;
 
 /**
- * AWS's texts. `merging` is the text AWS answers (widely quoted, e.g. in amplify-js issues; not
- * in the reference); the others are not published and say what was refused.
+ * AWS's texts. `merging` is AWS's answer as users quote it (InvalidParameterException "Merging is
+ * not currently supported, provide a SourceUser that has not been signed up in order to link",
+ * without a final period; not in the reference); the others are not published and say what was
+ * refused.
  */
 export const LINK_MESSAGES = {
-  merging: 'Merging is not currently supported, provide a SourceUser that has not been used to sign into the user pool.',
+  merging: 'Merging is not currently supported, provide a SourceUser that has not been signed up in order to link',
   destination: `DestinationUser.ProviderName must be ${LOCAL_PROVIDER}, and ProviderAttributeValue the user's username.`,
   sourceLocal: `SourceUser.ProviderName must be an identity provider of the user pool, not ${LOCAL_PROVIDER}.`,
   socialSubject: (name: string) => `SourceUser.ProviderAttributeName must be ${COGNITO_SUBJECT} for ${name}.`,
