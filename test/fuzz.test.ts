@@ -203,12 +203,12 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
       );
 
       // Right types with exactly one broken constraint: InvalidParameterException.
-      const breakable = members.filter(([, m]) => violationFor(m).length > 0);
+      const breakable = members.filter(([name, m]) => violationFor(m, `${shape}.${name}`).length > 0);
       if (breakable.length > 0) {
         const broken = fc
           .tuple(typedValue(shape, { hints }), fc.constantFrom(...breakable))
           .chain(([body, [name, member]]) =>
-            fc.constantFrom(...violationFor(member)).map((bad) => ({ ...(body as object), [name]: bad })),
+            fc.constantFrom(...violationFor(member, `${shape}.${name}`)).map((bad) => ({ ...(body as object), [name]: bad })),
           );
         await fc.assert(
           fc.asyncProperty(broken, async (body) => {

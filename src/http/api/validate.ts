@@ -85,7 +85,7 @@ function checkStructure(name: string, value: unknown, path: string, out: Violati
  * here instead, and the domain rules (domain/oauth/domain.ts) tell prefixes and custom names apart.
  */
 const HOST_NAME = { max: 253, pattern: /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/ };
-const RELAXED_MEMBERS: Readonly<Record<string, { max: number; pattern: RegExp }>> = {
+export const RELAXED_MEMBERS: Readonly<Record<string, { max: number; pattern: RegExp }>> = {
   'CreateUserPoolDomainRequest.Domain': HOST_NAME,
   'UpdateUserPoolDomainRequest.Domain': HOST_NAME,
   'DeleteUserPoolDomainRequest.Domain': HOST_NAME,
@@ -262,7 +262,7 @@ function javaString(v: unknown): string {
  * (its retry after a forgotten device, CognitoUser.js), so the service takes a null there as no
  * value; the values are dropped before the operation sees them (knownMembersOnly).
  */
-const NULL_VALUES_ABSENT: ReadonlySet<string> = new Set(['AuthParametersType', 'ChallengeResponsesType']);
+export const NULL_VALUES_ABSENT: ReadonlySet<string> = new Set(['AuthParametersType', 'ChallengeResponsesType']);
 
 function add(out: Violation[], path: string, order: number, value: string, constraint: string): void {
   out.push({ path, order, value, constraint });
