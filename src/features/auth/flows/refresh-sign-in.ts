@@ -75,26 +75,17 @@ export async function renewTokens(
   if (boundDevice !== undefined) {
     if (deviceKey !== boundDevice || !(await deps.store.getDevice(sc.pool.id, user.sub, boundDevice))) throw notAuthorized(REFRESH_MESSAGES.invalid);
   }
-  if (rotation !== undefined) {
-    // Rotated: a new refresh token replaces this one, which keeps working for the grace period
-    // from its first rotation (a retried call within it rotates again).
-    await deps.store.markRefreshTokenRotated(tokenHash, now);
-    return issueTokens(deps, {
-      pool: sc.pool,
-      client: sc.client,
-      user,
-      baseUrl: ctx.baseUrl,
-      rotatedFrom: { authTime: record.authTime, expiresAt: record.expiresAt },
-      trigger: { source: 'TokenGeneration_RefreshTokens', clientMetadata },
-      deviceKey: boundDevice,
-    });
-  }
+  // Rotated: a new refresh token replaces this one, which keeps working for the grace period
+  // from its first rotation (a retried call within it rotates again).
+  if (rotation !== undefined) await deps.store.markRefreshTokenRotated(tokenHash, now);
   return issueTokens(deps, {
     pool: sc.pool,
     client: sc.client,
     user,
     baseUrl: ctx.baseUrl,
-    refreshOf: { authTime: record.authTime, originJti: record.originJti },
+    ...(rotation !== undefined
+      ? { rotatedFrom: { authTime: record.authTime, expiresAt: record.expiresAt } }
+      : { refreshOf: { authTime: record.authTime, originJti: record.originJti } }),
     trigger: { source: 'TokenGeneration_RefreshTokens', clientMetadata },
     deviceKey: boundDevice,
   });
