@@ -21,10 +21,12 @@ import {
   DescribeUserPoolClientCommand,
   GetLogDeliveryConfigurationCommand,
   GetProvisionedLimitCommand,
+  GetUICustomizationCommand,
   InitiateAuthCommand,
   ListUserPoolReplicasCommand,
   ListUserPoolsCommand,
   SetLogDeliveryConfigurationCommand,
+  SetUICustomizationCommand,
   SetUserPoolMfaConfigCommand,
   UpdateProvisionedLimitCommand,
   type LogConfigurationType,
@@ -169,6 +171,8 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     // and a log delivery configuration must move too.
     const rotated = await server.client.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: conf.UserPoolClient?.ClientId }));
     await server.client.send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: [LOG_CONFIGURATION] }));
+    // The pool's managed login CSS (features/branding/) moves too.
+    await server.client.send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS: '.banner-customizable { color: red; }' }));
     // A replica record and a provisioned rate move too.
     await server.client.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: 'eu-west-1' }));
     await server.client.send(new UpdateProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserCreation' } }, RequestedLimitValue: 60 }));
@@ -277,6 +281,8 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     assert.ok(second.AuthenticationResult?.AccessToken, 'the second client secret moved');
     const logs = await server.client.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }));
     assert.deepEqual(logs.LogDeliveryConfiguration?.LogConfigurations, [LOG_CONFIGURATION]);
+    const ui = await server.client.send(new GetUICustomizationCommand({ UserPoolId: poolId }));
+    assert.equal(ui.UICustomization?.CSS, '.banner-customizable { color: red; }');
     const device = await server.client.send(new AdminGetDeviceCommand({ UserPoolId: poolId, Username: 'alice', DeviceKey: DEVICE_KEY }));
     assert.equal(device.Device?.DeviceAttributes?.find((a) => a.Name === 'device_name')?.Value, 'laptop', 'the remembered device moved');
     const replicas = await server.client.send(new ListUserPoolReplicasCommand({ UserPoolId: poolId }));

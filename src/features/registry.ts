@@ -4,6 +4,7 @@ import type { Handlers, Operation } from './operation.js';
 import type { OperationName } from '../model/generated/operations.js';
 import { authOperations } from './auth/index.js';
 import { authFactorsOperations } from './auth-factors/index.js';
+import { brandingOperations } from './branding/index.js';
 import { clientsOperations } from './clients/index.js';
 import { devicesOperations } from './devices/index.js';
 import { groupsOperations } from './groups/index.js';
@@ -44,6 +45,7 @@ export const OPERATIONS = {
   ...limitsOperations,
   ...replicasOperations,
   ...authFactorsOperations,
+  ...brandingOperations,
 } satisfies { [N in OperationName]?: Operation<N> };
 
 export function buildHandlers(deps: Deps): Handlers {

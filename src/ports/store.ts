@@ -1,4 +1,5 @@
 import type { AuditPort } from './audit.js';
+import type { BrandingPort } from './branding.js';
 import type { ClientsPort } from './clients.js';
 import type { CodesPort } from './codes.js';
 import type { CountersPort } from './counters.js';
@@ -46,7 +47,8 @@ export interface StoreTx
     OAuthPort,
     IdentityProvidersPort,
     ProvisionedLimitsPort,
-    ReplicasPort {}
+    ReplicasPort,
+    BrandingPort {}
 
 /** The persistence the services and operations depend on: the ports, plus transactions. */
 export interface Store extends StoreTx {

@@ -5,6 +5,7 @@ import { createReadCache } from './read-cache.js';
 import type { Database } from './schema.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import { KyselyAudit } from './kysely/audit.js';
+import { KyselyBranding } from './kysely/branding.js';
 import { KyselyClients } from './kysely/clients.js';
 import { KyselyCodes } from './kysely/codes.js';
 import { combinePorts } from './kysely/combine.js';
@@ -68,6 +69,7 @@ const Repos = combinePorts([
   KyselyIdentityProviders,
   KyselyProvisionedLimits,
   KyselyReplicas,
+  KyselyBranding,
   KyselySweep,
 ]);
 

@@ -25,6 +25,7 @@ export interface Database {
   single_use: SingleUseTable;
   audit_log: AuditLogTable;
   log_delivery: LogDeliveryTable;
+  branding_items: BrandingItemsTable;
   provisioned_limits: ProvisionedLimitsTable;
   pool_replicas: PoolReplicasTable;
   oauth_domains: OAuthDomainsTable;
@@ -356,4 +357,16 @@ export interface OAuthGrantsTable {
   pool_id: string;
   scopes: string;
   expires_at: number;
+}
+
+/** Managed login configuration (features/branding/): one item per pool, kind and item id. */
+export interface BrandingItemsTable {
+  pool_id: string;
+  kind: string;
+  item_id: string;
+  client_id: string;
+  name: string;
+  document: string;
+  created_at: number;
+  updated_at: number;
 }

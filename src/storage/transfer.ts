@@ -45,6 +45,7 @@ export const TABLES: readonly TableSpec[] = [
   { name: 'oauth_grants', key: ['origin_jti'], sealed: [] },
   { name: 'identity_providers', key: ['pool_id', 'name'], sealed: ['secrets_sealed'] },
   { name: 'provider_links', key: ['pool_id', 'provider_name', 'attribute_name', 'attribute_value'], sealed: [] },
+  { name: 'branding_items', key: ['pool_id', 'kind', 'item_id'], sealed: [] },
 ];
 
 const FORMAT = 'userpoold-dump';

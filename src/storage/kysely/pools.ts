@@ -52,6 +52,7 @@ export class KyselyPools extends KyselyContext implements PoolsPort {
       await this.db.deleteFrom('oauth_grants').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('identity_providers').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('provider_links').where('pool_id', '=', id).execute();
+      await this.db.deleteFrom('branding_items').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('user_pools').where('id', '=', id).execute();
     } finally {
       this.cache?.drop(poolKey(id));

@@ -18,6 +18,7 @@ import { oauth } from './20261206-8-oauth.js';
 import { identityProviders } from './20261206-9-identity-providers.js';
 import { importJobs } from './20261206-9-import-jobs.js';
 import { refreshTokenRotation } from './20261207-1-refresh-token-rotation.js';
+import { branding } from './20261207-2-branding.js';
 
 /*
  * How to add a migration
@@ -62,6 +63,7 @@ const REGISTRY: readonly (readonly [name: string, migration: Migration])[] = [
   ['20261206-9-identity-providers', identityProviders],
   ['20261206-9-import-jobs', importJobs],
   ['20261207-1-refresh-token-rotation', refreshTokenRotation],
+  ['20261207-2-branding', branding],
 ];
 
 /** The names existing databases have recorded under the old numbering; never to change. */

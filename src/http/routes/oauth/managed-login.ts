@@ -13,6 +13,7 @@ import { passwordSignIn } from '../../../features/auth/flows/password-sign-in.js
 import { authOperations } from '../../../features/auth/index.js';
 import { recoveryOperations } from '../../../features/recovery/index.js';
 import { authorizeRequestOf, issueCode } from '../../../features/oauth/index.js';
+import { pageCss } from '../../../features/branding/ui-customization.js';
 import { redirect, type RouteRequest, type RouteResponse } from '../route.js';
 import { csrfSecret, csrfToken, csrfValid, openBrowserSession, sessionCookie } from './browser-session.js';
 import { endpointPool, type EndpointPool } from './endpoint-pool.js';
@@ -32,6 +33,8 @@ interface Ready {
   request: AuthorizeRequest;
   /** The query to carry to the next page, as received. */
   query: string;
+  /** SetUICustomization CSS for the client (or pool), safe inside <style>. */
+  css: string;
 }
 
 async function prepare(deps: Deps, r: RouteRequest<unknown>): Promise<Ready | RouteResponse> {
@@ -42,7 +45,8 @@ async function prepare(deps: Deps, r: RouteRequest<unknown>): Promise<Ready | Ro
   if (outcome.kind === 'redirect') {
     return redirect(redirectWith(outcome.redirectUri, { error: outcome.error.error, ...(outcome.error.description && { error_description: outcome.error.description }), state: outcome.state }));
   }
-  return { endpoint, client, request: outcome.request, query: r.query.toString() };
+  const css = await pageCss(deps.store, endpoint.pool.id, client.id);
+  return { endpoint, client, request: outcome.request, query: r.query.toString(), css };
 }
 
 const secure = (ready: Ready) => ready.endpoint.base.startsWith('https:');
@@ -85,7 +89,7 @@ function secretHashFor(deps: Deps, client: ClientRecord, username: string): stri
 /** A page with a form, its CSRF token, and the cookie that gives the browser a CSRF secret. */
 function formPage(deps: Deps, ready: Ready, r: RouteRequest<unknown>, title: string, render: (csrf: string) => string, status = 200): RouteResponse {
   const csrf = csrfSecret(deps, r.headers, ready.endpoint.cookiePath, secure(ready));
-  return page(title, render(csrfToken(deps, csrf.secret)), status, csrf.setCookie ? [csrf.setCookie] : []);
+  return page(title, render(csrfToken(deps, csrf.secret)), status, csrf.setCookie ? [csrf.setCookie] : [], ready.css);
 }
 
 const at = (ready: Ready, path: string) => `${ready.endpoint.base}${path}?${ready.query}`;

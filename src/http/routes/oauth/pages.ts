@@ -17,8 +17,12 @@ export function escape(text: string): string {
 
 const STYLE = 'body{font-family:system-ui,sans-serif;max-width:24rem;margin:3rem auto;padding:0 1rem}label{display:block;margin-top:1rem}input{display:block;width:100%;padding:.4rem;box-sizing:border-box}button{margin-top:1.2rem;padding:.5rem 1rem}.error{color:#a00}';
 
-export function page(title: string, body: string, status = 200, setCookies: string[] = []): RouteResponse {
-  const markup = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+/**
+ * `css` is the client's or pool's SetUICustomization CSS, already made safe inside <style>
+ * (features/branding pageCss); the elements carry the classic hosted UI's class names it styles.
+ */
+export function page(title: string, body: string, status = 200, setCookies: string[] = [], css = ''): RouteResponse {
+  const markup = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style>${css && `<style>${css}</style>`}</head><body class="background-customizable"><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
   return html(markup, status, { ...HEADERS, ...(setCookies.length > 0 && { 'Set-Cookie': setCookies }) });
 }
 
@@ -39,8 +43,8 @@ export function form(action: string, csrf: string, fields: readonly Field[], sub
         : `<label for="${escape(f.name)}">${escape(f.label)}<input id="${escape(f.name)}" name="${escape(f.name)}" type="${f.type}" required${f.autocomplete ? ` autocomplete="${f.autocomplete}"` : ''}${f.value !== undefined ? ` value="${escape(f.value)}"` : ''}></label>`,
     )
     .join('');
-  const alert = error === undefined ? '' : `<p class="error" role="alert">${escape(error)}</p>`;
-  return `${alert}<form method="post" action="${escape(action)}"><input type="hidden" name="_csrf" value="${escape(csrf)}">${inputs}<button type="submit">${escape(submit)}</button></form>`;
+  const alert = error === undefined ? '' : `<p class="error errorMessage-customizable" role="alert">${escape(error)}</p>`;
+  return `${alert}<form method="post" action="${escape(action)}"><input type="hidden" name="_csrf" value="${escape(csrf)}">${inputs}<button class="submitButton-customizable" type="submit">${escape(submit)}</button></form>`;
 }
 
 export function errorPage(message: string, status = 400): RouteResponse {
