@@ -11,7 +11,7 @@ import { devMessagesRoute } from '../http/routes/dev-messages.js';
 import { consoleRoutes } from '../http/console/console-routes.js';
 import { awsJsonRoute } from '../http/routes/aws-json.js';
 import { healthRoute } from '../http/routes/health.js';
-import { openModeFact, refuseCrossOriginWhenOpen } from '../http/routes/open-mode.js';
+import { refuseCrossOriginWhenOpen } from '../http/routes/open-mode.js';
 import { createRouteTable } from '../http/routes/table.js';
 import { createGuards } from '../http/pipeline/guards.js';
 import { createHttpServer, limitsFrom } from '../http/server.js';
@@ -115,7 +115,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const audit = createAuditLog({ store, clock, logger });
   const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
   // Open mode (no credentials) is for this machine's own tools: no other origin, no foreign Host.
-  const isOpen = await openModeFact({ config, store, secrets });
+  const isOpen = authenticate.isOpen;
   const guards = createGuards({ authenticate: refuseCrossOriginWhenOpen(authenticate, isOpen), admit: createAdmission({ config, store, clock, logger, isOpen }), audit });
   const routes = createRouteTable([
     awsJsonRoute({ handlers: buildHandlers(deps), guards, logger }),

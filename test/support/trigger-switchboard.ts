@@ -1,18 +1,10 @@
 import { startFunctionEndpoint, writeTriggersFile, type FunctionEndpoint } from './lambda-http.js';
 import { startServer, type TestServer } from './server.js';
 import type { Config } from '../../src/kernel/config.js';
+import type { TriggerEvent } from '../../src/services/triggers/trigger-event.js';
 
-/** A trigger event as a test reads it. */
-export interface SeenEvent {
-  version: string;
-  triggerSource: string;
-  region: string;
-  userPoolId: string;
-  userName: string;
-  callerContext: { awsSdkVersion: string; clientId: string };
-  request: Record<string, unknown>;
-  response: Record<string, unknown>;
-}
+/** A trigger event as a test reads it: the shape the server sends (checked field by field in the tests). */
+export type SeenEvent = TriggerEvent;
 
 export type Behaviour = (event: SeenEvent) => unknown;
 

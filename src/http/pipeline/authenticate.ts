@@ -42,7 +42,7 @@ export interface AuthenticatorDeps {
  * any well-formed signature, and no signature at all, so local tools and raw test calls work.
  * Throws ConfigError when it refuses to start.
  */
-export async function createAuthenticator(deps: AuthenticatorDeps): Promise<Authenticate> {
+export async function createAuthenticator(deps: AuthenticatorDeps): Promise<Authenticate & { isOpen: () => Promise<boolean> }> {
   const { config, clock, logger } = deps;
   const filePrincipals = config.credentialsFile === undefined ? [] : await loadCredentialsFile(config.credentialsFile, config.accountId, deps.secrets);
   const source = createCredentialSource(filePrincipals, deps.store, deps.secrets);
@@ -60,7 +60,7 @@ export async function createAuthenticator(deps: AuthenticatorDeps): Promise<Auth
   }
   const unverifiedArn = `arn:aws:iam::${config.accountId}:user/unverified`;
 
-  return async (operation, signed, request, input, ctx) => {
+  const authenticate: Authenticate = async (operation, signed, request, input, ctx) => {
     if (!signed) return;
     const claim = readSignature(request);
     if (!(await source.any())) {
@@ -84,6 +84,9 @@ export async function createAuthenticator(deps: AuthenticatorDeps): Promise<Auth
       throw err;
     }
   };
+  // Open mode, by the same rule and the same source the checks above use: the other open-mode
+  // guards (cross-origin calls, Host names, loopback limits, dev views) ask here.
+  return Object.assign(authenticate, { isOpen: async () => !(await source.any()) });
 }
 
 function sessionTokenMatches(principal: Principal, presented: string | undefined): boolean {

@@ -1,8 +1,4 @@
-import type { Config } from '../../kernel/config.js';
 import { ServiceError } from '../../kernel/errors.js';
-import type { SecretBox } from '../../kernel/secret-box.js';
-import type { Store } from '../../ports/store.js';
-import { loadCredentialsFile } from '../../services/credentials/principals.js';
 import type { Guards } from '../api/dispatch.js';
 import { isLoopback } from '../pipeline/authenticate.js';
 
@@ -20,17 +16,6 @@ import { isLoopback } from '../pipeline/authenticate.js';
  */
 
 export type OpenModeFact = () => Promise<boolean>;
-
-/**
- * Whether the server runs open right now, by the rule authenticate.ts applies: no principal in
- * the credentials file and none stored (a key created while the server runs ends open mode).
- */
-export async function openModeFact(deps: { config: Config; store: Store; secrets: SecretBox }): Promise<OpenModeFact> {
-  const { config, store } = deps;
-  const fromFile = config.credentialsFile === undefined ? 0 : (await loadCredentialsFile(config.credentialsFile, config.accountId, deps.secrets)).length;
-  if (fromFile > 0) return async () => false;
-  return async () => !(await store.hasCredentials());
-}
 
 /**
  * Wraps the authenticate guard: in open mode, an operation AWS signs called from a page of
