@@ -6,7 +6,7 @@ import { createArgon2Hasher } from '../src/services/passwords/password-hasher.js
 import { postgresDatabase, sqliteDatabase, type BenchDialect } from './databases.js';
 import { COGNITO_LOCAL_VERSION, installCognitoLocal, startCognitoLocal } from './cognito-local.js';
 import { motoVersion, startMoto, type Peer } from './moto.js';
-import { argon2Rate, bareHttp } from './limits.js';
+import { argon2Rate, bareHttp, rs256Rate } from './limits.js';
 import { runLoad, type LoadResult } from './load.js';
 import { bundle, SERVER_ENTRY, spawnServer, type ServerProcess } from './process.js';
 import { createPool, issueResetCodes, seedUsers } from './seed.js';
@@ -52,6 +52,8 @@ export interface Row extends LoadResult {
   instances: number;
   scenario: string;
   passwordBound: boolean;
+  /** RS256 signatures per step (the OAuth token workloads), for the comparison with the signing rate. */
+  signsPerStep?: number | undefined;
 }
 
 export interface PhaseFacts {
@@ -68,6 +70,7 @@ export interface PhaseFacts {
 export interface BenchReport {
   bare: LoadResult;
   argon2: { hashesPerSecond: number; medianMs: number; inFlight: number };
+  rs256: { signaturesPerSecond: number; medianMs: number; inFlight: number };
   threadPool: number;
   dialect: BenchDialect;
   rows: Row[];
@@ -112,6 +115,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   log(`  node:http: ${fmt(bare)}`);
   const argon2 = await argon2Rate(config, options.quick ? 3_000 : 8_000);
   log(`  argon2id m=${config.argon2MemoryKib} t=${config.argon2Iterations} p=${config.argon2Parallelism}: ${argon2.hashesPerSecond.toFixed(1)} hashes/s, median ${argon2.medianMs.toFixed(0)} ms, ${argon2.inFlight} in flight (UV_THREADPOOL_SIZE ${threadPoolSize()})`);
+
+  const rs256 = await rs256Rate(options.quick ? 1_500 : 4_000);
+  log(`  RS256 (jose, RSA 2048, in-process): ${rs256.signaturesPerSecond.toFixed(0)} signatures/s, median ${rs256.medianMs.toFixed(2)} ms, ${rs256.inFlight} in flight`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'userpoold-bench-'));
   const db = options.dialect === 'postgres' ? await postgresDatabase() : sqliteDatabase(dataDir);
@@ -210,7 +216,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             // Over warm-up and window alike, so divided by every completed request.
             const cpuUsPerRequest = before !== undefined && after !== undefined ? (after - before) / result.completed : undefined;
             log(`  ${scenario.name}: ${fmt(result)}${cpuUsPerRequest ? `, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request` : ''}`);
-            rows.push({ server: 'userpoold', poolSize: size, instances, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, cpuUsPerRequest, ...result });
+            rows.push({ server: 'userpoold', poolSize: size, instances, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, signsPerStep: scenario.signsPerStep, cpuUsPerRequest, ...result });
           }
           for (const [name, operation] of [
             [MIXED, 'AdminGetUser'],
@@ -272,7 +278,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }
     }
   }
-  return { bare, argon2, threadPool: threadPoolSize(), dialect: options.dialect, rows, phases, peers };
+  return { bare, argon2, rs256, threadPool: threadPoolSize(), dialect: options.dialect, rows, phases, peers };
 }
 
 async function createClient(url: string, prepare: ReturnType<typeof createPreparer>, poolId: string): Promise<string> {

@@ -7,7 +7,9 @@ import { poolSettingsFromRequest, type PoolSettings } from '../src/domain/pools/
 import { authenticatorCode } from '../test/support/totp.js';
 import type { OperationName } from '../src/model/generated/operations.js';
 import type { BenchDatabase } from './databases.js';
+import { deviceSignInStep } from './device-sign-in.js';
 import { sequence, type Send, type Step } from './load.js';
+import { OAUTH_NAMES, oauthScenarios } from './oauth-paths.js';
 import { createPool, SEEDED_PASSWORD, seededUsername, seedGroups, seedMemberships, seedTotpUsers, seedUsers } from './seed.js';
 import type { Preparer } from './sign.js';
 import { LOOKUP_CLASSES, type Scenario } from './workloads.js';
@@ -21,7 +23,8 @@ import { LOOKUP_CLASSES, type Scenario } from './workloads.js';
  * - REFRESH_TOKEN_AUTH with a PreTokenGeneration trigger, as a module (warm workers kept per module (src/services/triggers/module-invoker.ts))
  *   and as a URL (a node:http server in this process): refresh needs no argon2, so the
  *   trigger's cost shows;
- * - the TOTP sign-in round trip (USER_PASSWORD_AUTH, then SOFTWARE_TOKEN_MFA).
+ * - the TOTP sign-in round trip (USER_PASSWORD_AUTH, then SOFTWARE_TOKEN_MFA);
+ * - the sign-in of a remembered device in place of TOTP (device-sign-in.ts: three requests).
  * The sign-in workloads use pools of their own, seeded before the first phase, so that their
  * settings (triggers, MFA) and users touch nothing the other workloads measure.
  */
@@ -33,6 +36,7 @@ export const HOT = {
   moduleTrigger: 'REFRESH_TOKEN_AUTH + PreTokenGeneration module trigger',
   httpTrigger: 'REFRESH_TOKEN_AUTH + PreTokenGeneration HTTP trigger',
   totp: 'TOTP sign-in round trip (USER_PASSWORD_AUTH + SOFTWARE_TOKEN_MFA)',
+  device: 'remembered-device sign-in (USER_PASSWORD_AUTH + DEVICE_SRP_AUTH + DEVICE_PASSWORD_VERIFIER)',
 } as const;
 
 const GROUP_COUNTS = [0, 1, 20] as const;
@@ -46,6 +50,8 @@ export const HOT_NAMES: readonly string[] = [
   HOT.moduleTrigger,
   HOT.httpTrigger,
   HOT.totp,
+  HOT.device,
+  ...OAUTH_NAMES,
 ];
 
 export const isHotPath = (name: string) => HOT_NAMES.includes(name);
@@ -58,6 +64,8 @@ const SIGN_IN_USERS = 300;
 const REFRESH_USERS = 8;
 /** TOTP users: each accepts a time step once, two steps per 30 s (the current and the next). */
 const TOTP_USERS = 2_000;
+/** Users with a remembered device, signed in in turn (devices are registered through the API, so few). */
+const DEVICE_USERS = 64;
 const MEMBERS = 1_000;
 const TWENTY = Array.from({ length: 20 }, (_, k) => `g${String(k).padStart(2, '0')}`);
 const BIG_GROUP = 'bench-members';
@@ -161,6 +169,20 @@ export async function prepareHotPaths(setup: HotPathsSetup): Promise<HotPaths> {
     totp = Object.assign(side, { step: totpStep(side, secrets) });
   }
 
+  // Remembered devices: the TOTP pool's settings, plus devices that stand in for the second factor.
+  let devices: (SidePool & { secrets: Map<number, string>; step?: Step }) | undefined;
+  if (wanted(HOT.device)) {
+    const settings = applyMfaConfig(poolSettingsFromRequest({ DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } }), {
+      MfaConfiguration: 'OPTIONAL',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+    });
+    const side = await sideUsers('bench-devices', settings, SIDE + 200_000, DEVICE_USERS);
+    devices = Object.assign(side, { secrets: await seedTotpUsers(db, side.id, side.users, now) });
+  }
+
+  // The OAuth 2.0 endpoints (oauth-paths.ts): a pool of their own, whose users hold the browser sessions.
+  const oauth = any(OAUTH_NAMES) ? await sideUsers('bench-oauth', undefined, SIDE + 300_000, 16).then((side) => oauthScenarios({ poolId: side.id, users: side.users }, wanted)) : undefined;
+
   let mainReady = false;
   let members = 0;
   let inTwenty: number[] = [];
@@ -239,6 +261,12 @@ export async function prepareHotPaths(setup: HotPathsSetup): Promise<HotPaths> {
         await clientOf(totp);
         out.push({ name: HOT.totp, common: false, passwordBound: true, step: totp.step });
       }
+      if (devices) {
+        // Registered once, in the first phase: the devices stay in the database for the next ones.
+        devices.step ??= await deviceSignInStep(ctx.url, await clientOf(devices), devices.secrets);
+        out.push({ name: HOT.device, common: false, passwordBound: true, step: devices.step });
+      }
+      if (oauth) out.push(...(await oauth(ctx.url, ctx.prepare)));
       return out;
     },
 

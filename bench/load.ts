@@ -10,11 +10,17 @@ import { Pool } from 'undici';
 export interface PreparedRequest {
   headers: Record<string, string>;
   body: string;
+  /** POST unless given (the OAuth 2.0 endpoints also take GET; a GET sends no body). */
+  method?: 'GET' | 'POST';
+  /** `/` (the API) unless given, e.g. `/<poolId>/oauth2/token`. */
+  path?: string;
 }
 
 export interface Answer {
   status: number;
   text: string;
+  /** The Location header of a redirect. */
+  location?: string | undefined;
 }
 
 export type Send = (request: PreparedRequest) => Promise<Answer>;
@@ -55,8 +61,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const perInstance = Math.ceil(options.concurrency / urls.length);
   const pools = urls.map((url) => new Pool(url, { connections: perInstance, pipelining: 1, keepAliveTimeout: 60_000 }));
   const sender = (pool: Pool): Send => async (request) => {
-    const res = await pool.request({ path: '/', method: 'POST', headers: request.headers, body: request.body });
-    return { status: res.statusCode, text: await res.body.text() };
+    const method = request.method ?? 'POST';
+    const res = await pool.request({ path: request.path ?? '/', method, headers: request.headers, body: method === 'GET' ? undefined : request.body });
+    const location = res.headers.location;
+    return { status: res.statusCode, text: await res.body.text(), location: Array.isArray(location) ? location[0] : location };
   };
   const senders = pools.map(sender);
 

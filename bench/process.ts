@@ -7,12 +7,16 @@ import { fileURLToPath } from 'node:url';
 /** A server in its own process, started and stopped by the benchmark. */
 export interface ServerProcess {
   url: string;
+  /** The process id (per-thread CPU times are read from /proc). */
+  pid: number | undefined;
   /** Milliseconds from spawn to the `listening` line (process start, module loading, open, listen). */
   spawnToListenMs: number;
   /** The numbers after `listening <port>`, when the entry prints them. */
   extra: number[];
   /** CPU time (µs, user + system, all threads) and RSS so far; undefined for servers without IPC. */
-  usage(): Promise<{ cpuUs: number; rss: number } | undefined>;
+  usage(): Promise<{ cpuUs: number; rss: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number } | undefined>;
+  /** Starts the event-loop delay figures of usage() anew. */
+  resetLoopDelay(): void;
   /** Stops it; resolves to its peak RSS in KiB when it reported one. */
   stop(): Promise<number | undefined>;
 }
@@ -50,7 +54,8 @@ export async function spawnServer(command: string, args: readonly string[], opti
     if (m) announced?.(m);
     if (err.length > 20_000) err = err.slice(-10_000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': after the process's output has all been read (its last line is maxrss).
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const ready = options.ready ?? /listening (\d+)((?: [\d.]+)*)/;
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     announced = resolve;
@@ -66,14 +71,20 @@ export async function spawnServer(command: string, args: readonly string[], opti
   const extra = (match[2] ?? '').trim().split(' ').filter(Boolean).map(Number);
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     spawnToListenMs,
     extra,
     async usage() {
       if (!options.ipc || !child.connected) return undefined;
       return new Promise((resolve) => {
-        child.once('message', (m: { cpu: { user: number; system: number }; rss: number }) => resolve({ cpuUs: m.cpu.user + m.cpu.system, rss: m.rss }));
+        child.once('message', (m: { cpu: { user: number; system: number }; rss: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number }) =>
+          resolve({ cpuUs: m.cpu.user + m.cpu.system, rss: m.rss, loopDelayMaxMs: m.loopDelayMaxMs, loopDelayP99Ms: m.loopDelayP99Ms }),
+        );
         child.send('usage');
       });
+    },
+    resetLoopDelay() {
+      if (options.ipc && child.connected) child.send('reset-loop-delay');
     },
     async stop() {
       child.kill('SIGTERM');

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { defaultConfig } from '../src/kernel/config.js';
 import { MIXED, MIXED_WRITES, runBench, type BenchReport, type Row } from './core.js';
+import { renderImport, runImportBench } from './import.js';
 
 /**
  * `npm run bench`: the whole suite (about 14 minutes), then Markdown for bench/RESULTS.md.
@@ -12,7 +13,7 @@ import { MIXED, MIXED_WRITES, runBench, type BenchReport, type Row } from './cor
  *   --profile DIR    write a CPU profile of each userpoold server process into DIR
  *   --only A,B       only the scenarios whose name contains A or B; the hot-path workloads
  *                    (hot-paths.ts: "(groups:", ListUsersInGroup, AdminListGroupsForUser,
- *                    PreTokenGeneration, TOTP) run only when named here
+ *                    PreTokenGeneration, TOTP, remembered-device, oauth2) run only when named here
  *   --sizes N,M      userpoold pool sizes;  --peer-sizes N,M  cognito-local sizes (0: none)
  *   --duration S     measured seconds per scenario;  --out FILE  also write the Markdown there
  *   --server-entry F another copy of bench/server-entry.ts (an older tree), for before/after
@@ -21,6 +22,10 @@ import { MIXED, MIXED_WRITES, runBench, type BenchReport, type Row } from './cor
  *                    100,000 users (quick: 1,000 and 10,000), the common workloads, no peers (about
  *                    6 minutes; quick about 1.7)
  *   --instances N,M  server processes sharing the database, one phase per count (postgres: 1,2)
+ *   --only import    the user import benchmark instead (import.ts): CSV files of 100,000 and
+ *                    1,000,000 rows (--sizes to choose) imported through the API, with rows/s,
+ *                    server CPU per row, peak RSS and AdminGetUser latency meanwhile; with
+ *                    --dialect postgres on PostgreSQL (100,000 unless --sizes says otherwise)
  */
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -41,6 +46,30 @@ const showLoad = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 const loadBefore = showLoad();
 log(`# userpoold benchmark, ${started.toISOString()}`);
 log(`machine: nproc ${safeExec('nproc')} (${availableParallelism()} available), ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; load average before: ${loadBefore}`);
+
+if (value('--only')?.split(',').includes('import')) {
+  const report = await runImportBench({
+    dialect,
+    sizes: numbers(value('--sizes')) ?? (postgres ? [100_000] : [100_000, 1_000_000]),
+    profileDir: value('--profile'),
+    serverEntry: value('--server-entry'),
+    log,
+  });
+  const lines = [
+    `## User import, ${postgres ? 'PostgreSQL' : 'SQLite'}, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `- Machine: nproc ${safeExec('nproc')}, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}. Command: \`npm run bench -- ${args.join(' ')}\`, commit ${safeExec('git rev-parse --short HEAD')}${safeExec('git status --porcelain -- src bench') ? ' plus uncommitted changes' : ''}.`,
+    `- Load average (1, 5, 15 min) before ${loadBefore}, after ${showLoad()} (on ${safeExec('nproc')} cores: above that, other work shared the machine and rows/s is a floor; CPU per row moves much less).`,
+    `- The pool holds ${report.seeded.toLocaleString('en-US')} users before the imports; AdminGetUser reads them meanwhile.`,
+    '',
+    ...renderImport(report),
+  ];
+  log('');
+  log(lines.join('\n'));
+  const out = value('--out');
+  if (out) writeFileSync(out, lines.join('\n') + '\n');
+  process.exit(0);
+}
 
 const report = await runBench({
   sizes: numbers(value('--sizes')) ?? (postgres ? (quick ? [1_000, 10_000] : [10_000, 100_000]) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000, 1_000_000]),
@@ -74,7 +103,7 @@ function render(r: BenchReport): string {
   lines.push(`- Machine: nproc ${safeExec('nproc')}, ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; the raw hash rate with UV_THREADPOOL_SIZE ${r.threadPool}; the servers with ${process.env.UV_THREADPOOL_SIZE ?? defaultThreadPoolSize()} (what bin/userpoold.js sets).`);
   lines.push(`- Command: \`npm run bench${args.length ? ' -- ' + args.join(' ') : ''}\` (${took} min), commit ${safeExec('git rev-parse --short HEAD')}${safeExec('git status --porcelain -- src bench') ? ' plus uncommitted changes' : ''}.`);
   lines.push(`- Load average before ${loadBefore}, after ${loadAfter} (on ${safeExec('nproc')} cores: above that, other work shared the machine and every number is a floor).`);
-  lines.push(`- Limits: node:http answering \`{}\`: **${r.bare.requestsPerSecond.toFixed(0)} req/s** (p50 ${r.bare.p50Ms.toFixed(1)} ms, p99 ${r.bare.p99Ms.toFixed(1)} ms). argon2id m=${config.argon2MemoryKib} KiB, t=${config.argon2Iterations}, p=${config.argon2Parallelism}: **${r.argon2.hashesPerSecond.toFixed(1)} hashes/s** (${r.argon2.inFlight} in flight, median ${r.argon2.medianMs.toFixed(0)} ms each).`);
+  lines.push(`- Limits: node:http answering \`{}\`: **${r.bare.requestsPerSecond.toFixed(0)} req/s** (p50 ${r.bare.p50Ms.toFixed(1)} ms, p99 ${r.bare.p99Ms.toFixed(1)} ms). argon2id m=${config.argon2MemoryKib} KiB, t=${config.argon2Iterations}, p=${config.argon2Parallelism}: **${r.argon2.hashesPerSecond.toFixed(1)} hashes/s** (${r.argon2.inFlight} in flight, median ${r.argon2.medianMs.toFixed(0)} ms each). RS256 signing (jose, RSA 2048, in-process, the OAuth token workloads' limit): **${r.rs256.signaturesPerSecond.toFixed(0)} signatures/s** (${r.rs256.inFlight} in flight, median ${r.rs256.medianMs.toFixed(2)} ms each).`);
   for (const note of r.peers) lines.push(`- ${note}`);
   if (pg) {
     lines.push(
@@ -101,7 +130,8 @@ function render(r: BenchReport): string {
     lines.push(`| operation | req/s | p50 ms | p99 ms | max ms | errors | vs limit | target |${peerNames.map((p) => ` ${p} req/s | p50 ms | ratio |`).join('')}`);
     lines.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${' ---: | ---: | ---: |'.repeat(peerNames.length)}`);
     for (const row of ours) {
-      const limit = row.passwordBound ? r.argon2.hashesPerSecond : r.bare.requestsPerSecond;
+      // Token workloads: steps per second that the signing rate allows, at their signatures per step.
+      const limit = row.passwordBound ? r.argon2.hashesPerSecond : row.signsPerStep ? r.rs256.signaturesPerSecond / row.signsPerStep : r.bare.requestsPerSecond;
       const peerText = peerNames
         .map((name) => {
           const peer = theirs.find((t) => t.server === name && t.scenario === row.scenario);
@@ -109,7 +139,7 @@ function render(r: BenchReport): string {
         })
         .join('');
       lines.push(
-        `| ${row.scenario} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${row.errors}${row.exhausted ? ' (ran out)' : ''} | ${((100 * row.requestsPerSecond) / limit).toFixed(0)}% ${row.passwordBound ? 'hash' : 'http'} | ${target(row, r, theirs.filter((t) => t.server === 'cognito-local'))} |${peerText}`,
+        `| ${row.scenario} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.maxMs.toFixed(1)} | ${row.errors}${row.exhausted ? ' (ran out)' : ''} | ${((100 * row.requestsPerSecond) / limit).toFixed(0)}% ${row.passwordBound ? 'hash' : row.signsPerStep ? 'rs256' : 'http'} | ${target(row, r, theirs.filter((t) => t.server === 'cognito-local'))} |${peerText}`,
       );
     }
     const errs = [...ours, ...theirs].filter((row) => row.errors > 0);

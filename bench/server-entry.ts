@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../src/app/create-app.js';
 import { loadConfig } from '../src/kernel/config.js';
 
@@ -15,7 +15,13 @@ const port = await app.listen();
 process.stdout.write(`listening ${port} ${(performance.now() - started).toFixed(1)} ${performance.now().toFixed(1)}\n`);
 // The benchmark asks for the process's CPU time around each scenario (a figure that other
 // load on the machine disturbs much less than throughput does).
-process.on('message', () => process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss() }));
+// And how long the event loop was held, since the last 'reset-loop-delay' (the import benchmark's figure).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+process.on('message', (m) => {
+  if (m === 'reset-loop-delay') return loopDelay.reset();
+  process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss(), loopDelayMaxMs: loopDelay.max / 1e6, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 });
+});
 process.channel?.unref();
 process.once('SIGTERM', () => {
   void app.close().then(() => {

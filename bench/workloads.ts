@@ -18,6 +18,8 @@ export interface Scenario {
   common: boolean;
   /** Whether the argon2 hash bounds it (compared with the raw hash rate rather than with node:http). */
   passwordBound?: boolean;
+  /** RS256 signatures per step (the OAuth token workloads): compared with the in-process signing rate. */
+  signsPerStep?: number;
   step: Step;
 }
 

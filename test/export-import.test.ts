@@ -20,12 +20,15 @@ import {
   DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
   GetLogDeliveryConfigurationCommand,
+  DescribeRiskConfigurationCommand,
+  AdminListUserAuthEventsCommand,
   GetProvisionedLimitCommand,
   GetUICustomizationCommand,
   InitiateAuthCommand,
   ListUserPoolReplicasCommand,
   ListUserPoolsCommand,
   SetLogDeliveryConfigurationCommand,
+  SetRiskConfigurationCommand,
   SetUICustomizationCommand,
   SetUserPoolMfaConfigCommand,
   UpdateProvisionedLimitCommand,
@@ -127,7 +130,8 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
   });
 
   async function populate(server: TestServer): Promise<Fixture> {
-    const pool = await server.client.send(new CreateUserPoolCommand({ PoolName: 'moving' }));
+    // Threat protection on (AUDIT, Plus plan): the sign-ins below leave auth events that must move.
+    const pool = await server.client.send(new CreateUserPoolCommand({ PoolName: 'moving', UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } }));
     const poolId = pool.UserPool?.Id as string;
     const flows = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
     const pub = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: [...flows] }));
@@ -171,6 +175,7 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     // and a log delivery configuration must move too.
     const rotated = await server.client.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: conf.UserPoolClient?.ClientId }));
     await server.client.send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: [LOG_CONFIGURATION] }));
+    await server.client.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, RiskExceptionConfiguration: { SkippedIPRangeList: ['10.0.0.0/8'] } }));
     // The pool's managed login CSS (features/branding/) moves too.
     await server.client.send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS: '.banner-customizable { color: red; }' }));
     // A replica record and a provisioned rate move too.
@@ -281,6 +286,10 @@ describe('export and import between SQLite and PostgreSQL', { skip: postgresSkip
     assert.ok(second.AuthenticationResult?.AccessToken, 'the second client secret moved');
     const logs = await server.client.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }));
     assert.deepEqual(logs.LogDeliveryConfiguration?.LogConfigurations, [LOG_CONFIGURATION]);
+    const risk = await server.client.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId }));
+    assert.deepEqual(risk.RiskConfiguration?.RiskExceptionConfiguration, { SkippedIPRangeList: ['10.0.0.0/8'] });
+    const events = await server.client.send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: 'alice' }));
+    assert.ok((events.AuthEvents ?? []).some((e) => e.EventType === 'SignIn' && e.EventResponse === 'Pass'), 'the auth events moved');
     const ui = await server.client.send(new GetUICustomizationCommand({ UserPoolId: poolId }));
     assert.equal(ui.UICustomization?.CSS, '.banner-customizable { color: red; }');
     const device = await server.client.send(new AdminGetDeviceCommand({ UserPoolId: poolId, Username: 'alice', DeviceKey: DEVICE_KEY }));

@@ -130,7 +130,9 @@ describe('fuzz: hostile input to every operation', { concurrency: 1 }, () => {
 
   before(async () => {
     server = await startServer({ overrides: { logger: createLogger('error', (line) => serverLog.push(line)) } });
-    const pool = await server.client.send(new sdk.CreateUserPoolCommand({ PoolName: 'fuzz' }));
+    // Threat protection on (AUDIT, Plus plan), so the auth events, feedback and risk
+    // configuration operations reach their own checks rather than UserPoolAddOnNotEnabledException.
+    const pool = await server.client.send(new sdk.CreateUserPoolCommand({ PoolName: 'fuzz', UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } }));
     poolId = pool.UserPool?.Id ?? poolId;
     if ('CreateUserPoolClient' in IMPLEMENTED) {
       const created = await server.client.send(new sdk.CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'fuzz' }));

@@ -25,9 +25,10 @@ describe('settings of features not built yet are refused, never stored and ignor
   after(() => server.close());
 
   const poolRefusals: [string, Partial<CreateUserPoolCommandInput>, RegExp][] = [
-    ['custom SMS sender', { LambdaConfig: { CustomSMSSender: { LambdaVersion: 'V1_0', LambdaArn: FN }, KMSKeyID: 'arn:aws:kms:us-east-1:000000000000:key/k' } }, /the CustomSMSSender trigger yet, so LambdaConfig\.CustomSMSSender cannot be set/],
-    ['custom email sender', { LambdaConfig: { CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: FN }, KMSKeyID: 'arn:aws:kms:us-east-1:000000000000:key/k' } }, /LambdaConfig\.CustomEmailSender/],
-    ['threat protection', { UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }, /threat protection/],
+    // The custom senders run (test/triggers-custom-sender.test.ts); without the KMS key that encrypts their codes they cannot.
+    ['a custom SMS sender without KMSKeyID', { LambdaConfig: { CustomSMSSender: { LambdaVersion: 'V1_0', LambdaArn: FN } } }, /^LambdaConfig\.KMSKeyID is required when LambdaConfig\.CustomEmailSender or LambdaConfig\.CustomSMSSender is set\.$/],
+    ['a custom email sender without KMSKeyID', { LambdaConfig: { CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: FN } } }, /^LambdaConfig\.KMSKeyID is required/],
+    // Threat protection is built (test/threat-protection.test.ts): AUDIT and ENFORCED on the Plus plan.
   ];
 
   for (const [what, settings, message] of poolRefusals) {
@@ -88,6 +89,9 @@ describe('settings of features not built yet are refused, never stored and ignor
       CreateAuthChallenge: FN,
       VerifyAuthChallengeResponse: FN,
       PreTokenGenerationConfig: { LambdaVersion: 'V2_0' as const, LambdaArn: FN },
+      CustomEmailSender: { LambdaVersion: 'V1_0' as const, LambdaArn: FN },
+      CustomSMSSender: { LambdaVersion: 'V1_0' as const, LambdaArn: FN },
+      KMSKeyID: 'arn:aws:kms:us-east-1:000000000000:key/k',
     };
     const created = await server.client.send(new CreateUserPoolCommand({ PoolName: 'triggers', LambdaConfig }));
     assert.deepEqual(created.UserPool?.LambdaConfig, LambdaConfig);
@@ -109,10 +113,26 @@ describe('settings of features not built yet are refused, never stored and ignor
   }
 
   const clientRefusals: [string, Partial<CreateUserPoolClientCommandInput>, RegExp][] = [
-    // The OAuth settings are built (test/oauth-config.test.ts), all but the implicit grant.
-    ['the implicit grant', { AllowedOAuthFlows: ['implicit'], AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: ['https://app.example/cb'] }, /the implicit grant \(use code with PKCE\) yet, so AllowedOAuthFlows implicit cannot be set/],
+    // The OAuth settings are built (test/oauth-config.test.ts), the implicit grant included (below).
+    ['Pinpoint analytics', { AnalyticsConfiguration: { ApplicationId: 'abcdef0123456789', RoleArn: 'arn:aws:iam::000000000000:role/pinpoint', ExternalId: 'x' } }, /Amazon Pinpoint analytics yet, so AnalyticsConfiguration cannot be set/],
+    // EnablePropagateAdditionalUserContextData is built (it needs a client secret): test/threat-protection-more.test.ts.
     // SupportedIdentityProviders naming a provider the pool lacks: test/idp.test.ts.
   ];
+
+  it('CreateUserPoolClient and UpdateUserPoolClient accept the implicit grant now that it is built, and keep it', async () => {
+    const poolId = (await server.client.send(new CreateUserPoolCommand({ PoolName: 'implicit' }))).UserPool?.Id as string;
+    const implicit = { AllowedOAuthFlows: ['implicit' as const], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid'], CallbackURLs: ['https://app.example/cb'], SupportedIdentityProviders: ['COGNITO'] };
+    const created = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'c', ...implicit }));
+    assert.deepEqual(created.UserPoolClient?.AllowedOAuthFlows, ['implicit']);
+    const plain = await server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'd', SupportedIdentityProviders: ['COGNITO'] }));
+    const updated = await server.client.send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: plain.UserPoolClient?.ClientId as string, ...implicit, AllowedOAuthFlows: ['code', 'implicit'] }));
+    assert.deepEqual(updated.UserPoolClient?.AllowedOAuthFlows, ['code', 'implicit']);
+    // Still refused beside client_credentials, as AWS does.
+    await expectAwsError(
+      () => server.client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'e', GenerateSecret: true, ...implicit, AllowedOAuthFlows: ['implicit', 'client_credentials'] })),
+      'InvalidOAuthFlowException',
+    );
+  });
 
   for (const [what, settings, message] of clientRefusals) {
     it(`CreateUserPoolClient and UpdateUserPoolClient refuse ${what}`, async () => {

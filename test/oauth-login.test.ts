@@ -254,7 +254,7 @@ describe('authorization code flow through the managed login pages', () => {
     const doc = (await (await fetch(`${base()}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     assert.equal(doc.authorization_endpoint, `${base()}/oauth2/authorize`);
     assert.equal(doc.token_endpoint, `${base()}/oauth2/token`);
-    assert.deepEqual(doc.response_types_supported, ['code']);
+    assert.deepEqual(doc.response_types_supported, ['code', 'token']);
     assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
     const bare = await createPoolWithClient(server.client, { PoolName: 'bare' });
     const none = (await (await fetch(`${server.url}/${bare.poolId}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;

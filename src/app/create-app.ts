@@ -1,3 +1,4 @@
+import { loadCompromisedPasswords } from '../services/threat/compromised-passwords.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../kernel/config.js';
@@ -12,7 +13,7 @@ import { consoleRoutes } from '../http/console/console-routes.js';
 import { awsJsonRoute } from '../http/routes/aws-json.js';
 import { healthRoute } from '../http/routes/health.js';
 import { refuseCrossOriginWhenOpen } from '../http/routes/open-mode.js';
-import { createRouteTable } from '../http/routes/table.js';
+import { createRouteTable, type RouteTable } from '../http/routes/table.js';
 import { createGuards } from '../http/pipeline/guards.js';
 import { createHttpServer, limitsFrom } from '../http/server.js';
 import { warnAtStart } from './start-up-warnings.js';
@@ -24,7 +25,10 @@ import { createSmtpTransport } from '../services/delivery/smtp-transport.js';
 import type { EmailTransport, SmsTransport } from '../services/delivery/transport.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../services/delivery/worker.js';
 import { createNotificationLog } from '../services/delivery/notification-log.js';
+import { createAuthEventLog } from '../services/threat/auth-event-log.js';
 import { createLambdaInvoker } from '../services/triggers/invoker-registry.js';
+import { createCodeEncryptor } from '../services/triggers/code-encryptor.js';
+import { createCustomSenderTransport } from '../services/delivery/custom-sender-transport.js';
 import type { LambdaInvoker } from '../services/triggers/custom-message.js';
 import { createLogger, type Logger } from '../kernel/logger.js';
 import { createArgon2Hasher, type PasswordHasher } from '../services/passwords/password-hasher.js';
@@ -57,6 +61,8 @@ export interface AppOverrides {
 export interface App {
   deps: Deps;
   server: Server;
+  /** What the server answers: every route, for tests that must reach each one. */
+  routes: RouteTable;
   /** The outbox delivery worker: started by listen(), drained by close(). */
   delivery: DeliveryWorker;
   /** The audit log's writer: flushed in batches, and by close(). */
@@ -78,6 +84,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.logLevel);
   // The key first: a refused key must not leave a database pool open behind it.
   const secrets = createSecretBox(inMemoryOnly(config) ? random.bytes(32) : loadServerKey(config, random), random);
+  // Read before the store opens: a missing file must not leave a database pool open behind it.
+  const compromisedPasswords = config.compromisedPasswords === undefined ? undefined : loadCompromisedPasswords(config.compromisedPasswords, secrets);
   const store = overrides.store ?? (await openStore(config));
   const hasher =
     overrides.hasher ??
@@ -95,10 +103,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       : createSmtpTransport({ url: config.smtpUrl, defaultFrom: config.emailFrom, rejectUnauthorized: config.smtpTlsRejectUnauthorized }));
   const sms = overrides.sms ?? createSmsTransport(config, logger);
   const notificationLog = config.logDeliveryDir === undefined ? undefined : createNotificationLog({ dir: config.logDeliveryDir, store, clock, logger });
-  const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, notificationLog, workerId: `worker-${random.uuid()}` });
-  const lambda = overrides.lambda ?? createLambdaInvoker(config, logger);
+  const authEventLog = config.logDeliveryDir === undefined ? undefined : createAuthEventLog({ dir: config.logDeliveryDir, store, clock, logger });
+  // Created early: every trigger invocation, from a request or from the outbox, is audited.
+  const audit = createAuditLog({ store, clock, logger });
+  const lambda = overrides.lambda ?? createLambdaInvoker(config, logger, (invocation) => audit.recordTrigger(invocation));
+  const encryptor = createCodeEncryptor({ endpoint: config.kmsEndpoint, defaultRegion: config.region, timeoutMs: config.triggerTimeoutMs });
+  const customSender = createCustomSenderTransport({ lambda, encryptor, region: config.region });
+  const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, customSender, notificationLog, workerId: `worker-${random.uuid()}` });
   const imports = createImportRunner({ store, clock, random, logger, workerId: `importer-${random.uuid()}`, claimTtlMs: config.importClaimTtlMs, pipeline: config.databaseUrl === undefined ? 2 : 1 });
-  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, onMessageQueued: () => delivery.wake(), onImportJobChanged: () => imports.wake() };
+  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, compromisedPasswords, authEventLog, onMessageQueued: () => delivery.wake(), onImportJobChanged: () => imports.wake() };
   // Before the authenticator looks for credentials (the seed may bring some) and before listening.
   const seed = overrides.seed ?? config.seed;
   if (seed !== undefined) {
@@ -112,7 +125,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   }
 
-  const audit = createAuditLog({ store, clock, logger });
   const authenticate = await createAuthenticator({ config, store, secrets, clock, logger });
   // Open mode (no credentials) is for this machine's own tools: no other origin, no foreign Host.
   const isOpen = authenticate.isOpen;
@@ -134,6 +146,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   return {
     deps,
     server,
+    routes,
     delivery,
     audit,
     sweeper,
@@ -155,6 +168,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server.closeIdleConnections();
       });
       await audit.close();
+      await authEventLog?.flush();
       await imports.stop();
       await delivery.stop();
       await sweeper.stop();

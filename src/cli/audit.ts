@@ -23,7 +23,10 @@ export async function auditCommand(args: readonly string[], env: NodeJS.ProcessE
   }
 }
 
-/** One line: time, request id, operation, outcome, status, caller, pool, username, source address. */
+/**
+ * One line: time, request id, operation, outcome, status, caller, pool, username, source address,
+ * and for a trigger invocation (operation `Trigger:<triggerSource>`) its duration.
+ */
 export function formatAuditLine(row: AuditRecord): string {
   const caller = row.principal ?? (row.clientId === null ? '-' : `client:${row.clientId}`);
   return [
@@ -36,5 +39,6 @@ export function formatAuditLine(row: AuditRecord): string {
     row.poolId ?? '-',
     row.username ?? '-',
     row.sourceIp,
+    ...(row.durationMs === undefined ? [] : [`${row.durationMs}ms`]),
   ].join('\t');
 }

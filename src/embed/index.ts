@@ -1,3 +1,4 @@
+import { feedbackToken } from '../services/threat/feedback-token.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../app/create-app.js';
@@ -29,6 +30,11 @@ export interface UserpooldServer {
   port: number;
   /** Messages queued for delivery (with their codes), oldest first, newest last. */
   messages(filter?: MessageFilter): Promise<QueuedMessage[]>;
+  /**
+   * The FeedbackToken of a threat protection auth event (UpdateAuthEventFeedback): AWS sends it
+   * in its risk notification emails, which userpoold does not send, so a test gets it here.
+   */
+  authEventFeedbackToken(poolId: string, eventId: string): string;
   /** Empties everything (pools, users, codes, tokens, messages, credentials), then applies the seed again. */
   reset(): Promise<void>;
   /** Stops listening and closes the storage. */
@@ -96,6 +102,10 @@ export async function startUserpoold(options: StartOptions = {}): Promise<Userpo
         .filter((row) => (filter.trigger === undefined || row.trigger === filter.trigger) && (filter.channel === undefined || row.channel === filter.channel))
         .filter((row) => filter.destination === undefined || row.destination === filter.destination)
         .map((row) => openMessage(row, deps.secrets));
+    },
+    authEventFeedbackToken(poolId, eventId) {
+      alive('authEventFeedbackToken()');
+      return feedbackToken(current.app.deps.secrets, poolId, eventId);
     },
     async reset() {
       alive('reset()');

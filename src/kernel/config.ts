@@ -64,6 +64,8 @@ export interface Config {
   snsEndpoint: string | undefined;
   /** Lambda endpoint override for the Invoke API; unset uses AWS. */
   lambdaEndpoint: string | undefined;
+  /** KMS endpoint override (e.g. a local KMS) for the custom sender triggers' code encryption; unset uses AWS. */
+  kmsEndpoint: string | undefined;
   /** JSON file mapping Lambda ARNs to invokers ({"arn:...": {"url": "http://..."} | {"module": "./fn.mjs"} | {"lambda": {}}}). */
   triggersFile: string | undefined;
   /** Milliseconds a CustomMessage function may run. */
@@ -79,11 +81,14 @@ export interface Config {
   /** How long an import runner's lease on a user import job lasts without a batch renewing it; a crashed runner's job resumes after it. */
   importClaimTtlMs: number;
   /**
-   * Folder receiving each pool's user notification logs (SetLogDeliveryConfiguration): a
-   * CloudWatch Logs log group `…:log-group:NAME` becomes the file NAME.log (JSON lines) here;
+   * Folder receiving each pool's user notification and user auth events logs
+   * (SetLogDeliveryConfiguration): a CloudWatch Logs log group `…:log-group:NAME` becomes the
+   * file NAME.log (JSON lines) here;
    * unset, log delivery configurations are kept but nothing is written.
    */
   logDeliveryDir: string | undefined;
+  /** File of compromised passwords, one a line, for threat protection's compromised-credentials check; kept in memory as keyed hashes. */
+  compromisedPasswords: string | undefined;
   /** JSON or YAML file of developer credentials (access keys and IAM-style policies) for the signed operations. */
   credentialsFile: string | undefined;
   /** Serve the signed operations without credentials on a non-loopback address (otherwise refused at start). */
@@ -158,6 +163,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'smsWebhookSecret', flag: 'sms-webhook-secret', kind: 'string', default: undefined, help: 'value of the X-Userpoold-Secret header on webhook calls' },
   { key: 'snsEndpoint', flag: 'sns-endpoint', kind: 'string', default: undefined, help: 'SNS endpoint override (sms-transport sns)' },
   { key: 'lambdaEndpoint', flag: 'lambda-endpoint', kind: 'string', default: undefined, help: 'Lambda endpoint override for triggers invoked through the Invoke API' },
+  { key: 'kmsEndpoint', flag: 'kms-endpoint', kind: 'string', default: undefined, help: "KMS endpoint override for encrypting the codes sent to CustomEmailSender/CustomSMSSender functions (the pool's KMSKeyID)" },
   { key: 'triggersFile', flag: 'triggers-file', kind: 'string', default: undefined, help: 'JSON file mapping Lambda ARNs to invokers (url, module or lambda)' },
   { key: 'triggerTimeoutMs', flag: 'trigger-timeout-ms', kind: 'int', default: 5000, min: 1, help: 'milliseconds a CustomMessage function may run' },
   { key: 'deliveryMaxAttempts', flag: 'delivery-max-attempts', kind: 'int', default: 8, min: 1, help: 'delivery tries before a message is marked failed' },
@@ -165,7 +171,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'deliveryPollMs', flag: 'delivery-poll-ms', kind: 'int', default: 500, min: 10, help: 'how often the delivery worker looks for due messages' },
   { key: 'deliveryClaimTtlMs', flag: 'delivery-claim-ttl-ms', kind: 'int', default: 300000, min: 1000, help: 'how long a worker holds a message it is sending; a crashed worker\'s messages are retried after it' },
   { key: 'importClaimTtlMs', flag: 'import-claim-ttl-ms', kind: 'int', default: 30000, min: 1000, help: 'how long a user import job stays with the runner that claimed it without progress; a crashed runner\'s job resumes elsewhere after it' },
-  { key: 'logDeliveryDir', flag: 'log-delivery-dir', kind: 'string', default: undefined, help: "folder for pools' user notification logs (SetLogDeliveryConfiguration): log group NAME is written to NAME.log, JSON lines; unset: configurations are kept, nothing is written" },
+  { key: 'logDeliveryDir', flag: 'log-delivery-dir', kind: 'string', default: undefined, help: "folder for pools' user notification and user auth events logs (SetLogDeliveryConfiguration): log group NAME is written to NAME.log, JSON lines; unset: configurations are kept, nothing is written" },
+  { key: 'compromisedPasswords', flag: 'compromised-passwords', kind: 'string', default: undefined, help: "file of compromised passwords, one a line, for threat protection's compromised-credentials check (SetRiskConfiguration); read at start and kept only as keyed hashes; unset: no password counts as compromised" },
   { key: 'credentialsFile', flag: 'credentials-file', kind: 'string', default: undefined, help: 'JSON or YAML file of developer credentials and their policies; with none (and none stored) signed operations are open, on loopback only' },
   { key: 'insecureOpen', flag: 'insecure-open', kind: 'bool', default: false, help: 'allow a non-loopback address without any credentials (every signed operation open to anyone who reaches the port)' },
   { key: 'sigv4ClockSkewSeconds', flag: 'sigv4-clock-skew-seconds', kind: 'int', default: 300, min: 1, help: 'how far a signed request date may be from the server clock' },

@@ -1,4 +1,8 @@
-/** One API request as the audit log keeps it: who, what, on which pool and user, and how it ended. Never a secret. */
+/**
+ * One API request, or one Lambda trigger invocation, as the audit log keeps it: who, what, on
+ * which pool and user, and how it ended. Never a secret. A trigger's row names the operation
+ * `Trigger:<triggerSource>` and carries `durationMs`.
+ */
 export interface AuditRecord {
   at: number;
   requestId: string;
@@ -13,6 +17,8 @@ export interface AuditRecord {
   outcome: string;
   status: number;
   sourceIp: string;
+  /** Trigger rows only: how long the function took, in milliseconds. */
+  durationMs?: number;
 }
 
 export interface AuditQuery {

@@ -1,5 +1,6 @@
 import type { CsvChunk } from '../domain/import/chunks.js';
 import type { ImportJobRecord } from '../domain/import/import-job.js';
+import type { UserMfaRecord } from '../domain/mfa/mfa-settings.js';
 import type { AliasKind, UserRecord } from '../domain/users/user.js';
 import type { Page } from './page.js';
 
@@ -9,6 +10,26 @@ export interface ImportLogEntry {
   line: number;
   outcome: 'SKIPPED' | 'FAILED';
   message: string;
+}
+
+/** One batch of an import job (a chunk of its file), written together by commitImportBatch. */
+export interface ImportBatchCommit {
+  jobId: string;
+  poolId: string;
+  /** The runner that must still hold the job. */
+  worker: string;
+  /** The chunk imported: the job must be at it (nextChunk), and moves past it. */
+  seq: number;
+  users: readonly UserRecord[];
+  /** MFA settings of the new users that have any (cognito:mfa_enabled). */
+  mfa: readonly UserMfaRecord[];
+  refused: readonly ImportLogEntry[];
+  /** Added to the job's counts. */
+  imported: number;
+  skipped: number;
+  failed: number;
+  /** The renewed lease. */
+  claimedUntil: number;
 }
 
 /**
@@ -42,6 +63,15 @@ export interface ImportJobsPort {
    * transaction). Throws UniqueViolation, inserting none, if one was not.
    */
   insertImportedUsers(users: readonly UserRecord[]): Promise<void>;
+
+  /**
+   * Writes one batch in a transaction of its own (never inside Store.transaction): its users, their
+   * MFA settings, its refused rows, the job's counts, the next chunk and the lease, only while
+   * the job is InProgress, held by `worker`, at chunk `seq`, and its pool exists. False, with
+   * nothing written, when that no longer holds (the caller reads the job to see why). Throws
+   * UniqueViolation, with nothing written, when a user's username or alias was taken meanwhile.
+   */
+  commitImportBatch(batch: ImportBatchCommit): Promise<boolean>;
 
   appendImportLog(entries: readonly ImportLogEntry[]): Promise<void>;
   /** The job's refused rows by line, after `afterLine`. */

@@ -8,7 +8,11 @@ export interface OutboxRecord {
   username: string;
   /** The CustomMessage trigger source suffix, e.g. ForgotPassword, AdminCreateUser, SignUp. */
   trigger: string;
-  channel: 'EMAIL' | 'SMS';
+  /**
+   * EMAIL or SMS (delivered by the server's transports), or the pool's custom sender function
+   * that delivers a message of that medium instead (services/triggers/custom-sender.ts).
+   */
+  channel: 'EMAIL' | 'SMS' | 'CustomEmailSender' | 'CustomSMSSender';
   destination: string;
   /** JSON of MessagePayload, sealed: it carries the code. */
   payloadSealed: string;

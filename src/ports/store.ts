@@ -9,6 +9,7 @@ import type { GroupsPort } from './groups.js';
 import type { IdentityProvidersPort } from './identity-providers.js';
 import type { ImportJobsPort } from './import-jobs.js';
 import type { LogDeliveryPort } from './log-delivery.js';
+import type { ThreatProtectionPort } from './threat-protection.js';
 import type { OAuthPort } from './oauth.js';
 import type { OutboxPort } from './outbox.js';
 import type { PoolsPort } from './pools.js';
@@ -43,6 +44,7 @@ export interface StoreTx
     CredentialsPort,
     AuditPort,
     LogDeliveryPort,
+    ThreatProtectionPort,
     ImportJobsPort,
     OAuthPort,
     IdentityProvidersPort,

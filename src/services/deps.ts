@@ -7,6 +7,8 @@ import type { Store } from '../ports/store.js';
 import type { Codes } from './codes/codes.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import type { LambdaInvoker } from './triggers/custom-message.js';
+import type { CompromisedPasswords } from './threat/compromised-passwords.js';
+import type { AuthEventLog } from './threat/auth-event-log.js';
 
 /**
  * Every service an operation may ask for, built once by the composition root (src/app/).
@@ -24,6 +26,10 @@ export interface Deps {
   codes: Codes;
   /** Runs Lambda triggers (CustomMessage); absent when no invoker is configured. */
   lambda?: LambdaInvoker | undefined;
+  /** The local list of compromised passwords (--compromised-passwords); absent: none is known. */
+  compromisedPasswords?: CompromisedPasswords | undefined;
+  /** Writes threat protection's events to pools' `userAuthEvents` log groups (--log-delivery-dir); absent: nowhere. */
+  authEventLog?: AuthEventLog | undefined;
   /** Called after a transaction that queued a message commits, to wake the delivery worker. */
   onMessageQueued: () => void;
   /** Called after a user import job was started or stopped, to wake the import runner (it also polls). */

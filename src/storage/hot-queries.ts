@@ -1,6 +1,11 @@
-import type { Insertable, Selectable } from 'kysely';
-import { precompiled } from './precompiled.js';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import { precompiled, type Precompiled } from './precompiled.js';
 import type { Database } from './schema.js';
+import { LISTING_COLUMNS } from './kysely/users.js';
+
+/** The users columns a ListUsers filter compares (`username` compares `username_key`). */
+export type ListingFilterColumn = 'username_key' | 'status' | 'email' | 'phone_number' | 'name' | 'given_name' | 'family_name' | 'preferred_username' | 'sub';
+type ListingRow = Pick<Selectable<Database['users']>, (typeof LISTING_COLUMNS)[number]>;
 
 /**
  * The queries on the path of nearly every request, each compiled once per store (the SQL
@@ -11,7 +16,40 @@ export function hotQueries() {
     precompiled<{ poolId: string; key: string }, Selectable<Database['users']>>((db, v) =>
       db.selectFrom('users').selectAll().where('pool_id', '=', v.poolId).where(column, '=', v.key),
     );
+  /** One compiled query per filter column, made on its first use. */
+  const perColumn = <P extends object>(build: (column: ListingFilterColumn) => Precompiled<P, ListingRow>) => {
+    const made = new Map<ListingFilterColumn, Precompiled<P, ListingRow>>();
+    return (column: ListingFilterColumn): Precompiled<P, ListingRow> => {
+      let query = made.get(column);
+      if (query === undefined) made.set(column, (query = build(column)));
+      return query;
+    };
+  };
   return {
+    /**
+     * The first page of ListUsers with `column = value`, as storage/kysely/users.ts builds it
+     * (same SQL): the shape nearly every ListUsers call has.
+     */
+    listingEquals: perColumn((column) =>
+      precompiled<{ poolId: string; value: string; limit: number }, ListingRow>((db, v) =>
+        db.selectFrom('users').select(LISTING_COLUMNS).where('pool_id', '=', v.poolId).where(column, '=', v.value).orderBy('username_key').limit(v.limit),
+      ),
+    ),
+    /** The first page of ListUsers with `column ^= prefix` (not username), as users.ts builds it. */
+    listingPrefix: perColumn((column) =>
+      precompiled<{ poolId: string; from: string; upper: string; length: number; prefix: string; limit: number }, ListingRow>((db, v) =>
+        db
+          .selectFrom('users')
+          .select(LISTING_COLUMNS)
+          .where('pool_id', '=', v.poolId)
+          .where(column, '>=', v.from)
+          .where(column, '<', v.upper)
+          .where(sql<string>`substr(${sql.ref(column)}, 1, ${v.length})`, '=', v.prefix)
+          .orderBy(column)
+          .orderBy('username_key')
+          .limit(v.limit),
+      ),
+    ),
     poolById: precompiled<{ id: string }, Selectable<Database['user_pools']>>((db, v) =>
       db.selectFrom('user_pools').selectAll().where('id', '=', v.id),
     ),
@@ -64,6 +102,18 @@ export function hotQueries() {
     insertAudit: precompiled<Insertable<Database['audit_log']>, never>((db, v) =>
       db.insertInto('audit_log').values(v),
     ),
+    /**
+     * Several audit rows in one INSERT, their values named `<row>:<column>` (storage/kysely/
+     * audit.ts): the row count and columns of the first call are the statement's for good.
+     */
+    insertAuditRows: precompiled<Record<string, unknown>, never>((db, v) => {
+      const rows: Record<string, unknown>[] = [];
+      for (const key of Object.keys(v)) {
+        const colon = key.indexOf(':');
+        (rows[Number(key.slice(0, colon))] ??= {})[key.slice(colon + 1)] = v[key];
+      }
+      return db.insertInto('audit_log').values(rows as Insertable<Database['audit_log']>[]);
+    }),
   };
 }
 

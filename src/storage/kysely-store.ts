@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { BatchWriter } from './batch-writer.js';
 import { dialectSql, type DialectName } from './dialect-sql.js';
 import { hotQueries } from './hot-queries.js';
 import { createReadCache } from './read-cache.js';
@@ -17,6 +18,7 @@ import { KyselyGroups } from './kysely/groups.js';
 import { KyselyIdentityProviders } from './kysely/identity-providers.js';
 import { KyselyImportJobs } from './kysely/import-jobs.js';
 import { KyselyLogDelivery } from './kysely/log-delivery.js';
+import { KyselyThreatProtection } from './kysely/threat-protection.js';
 import { KyselyOAuth } from './kysely/oauth.js';
 import { KyselyOutbox } from './kysely/outbox.js';
 import { KyselyPools } from './kysely/pools.js';
@@ -35,10 +37,18 @@ export type { DialectName } from './dialect-sql.js';
 export interface KyselyStoreOptions {
   /**
    * A number that changes whenever another connection commits (SQLite's PRAGMA data_version).
-   * With it, pools and the existence of credentials are kept in memory (read-cache.ts); without
+   * With it (and onTableChanged), pools, the existence of credentials, users, their MFA settings
+   * and ListUsers pages are kept in memory (read-cache.ts); without
    * it (PostgreSQL, where other instances write) every request reads them.
    */
   changeCounter?: () => number;
+  /**
+   * Where the connection reports each statement that changed rows, with its table (SQLite:
+   * sqlite-connection.ts), so the cache forgets what this process writes, by any path.
+   */
+  onTableChanged?: (listener: (table: string | undefined) => void) => void;
+  /** Runs the import batches' write transactions (SQLite files: a thread with its own connection, sqlite-writer.ts); closed with the store. */
+  writer?: BatchWriter;
 }
 
 /**
@@ -64,6 +74,7 @@ const Repos = combinePorts([
   KyselyCredentials,
   KyselyAudit,
   KyselyLogDelivery,
+  KyselyThreatProtection,
   KyselyImportJobs,
   KyselyOAuth,
   KyselyIdentityProviders,
@@ -75,16 +86,18 @@ const Repos = combinePorts([
 
 /** The one Store implementation, over a migrated database. */
 export function createKyselyStore(db: Kysely<Database>, dialect: DialectName, options: KyselyStoreOptions = {}): Store {
-  const shared: StoreShared = {
-    dialect: dialectSql(dialect),
-    q: hotQueries(),
-    cache: options.changeCounter && createReadCache(options.changeCounter),
-  };
+  // Both or nothing: without the connection's reports, the store's own writes would go unseen.
+  const cache = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter) : undefined;
+  if (cache) options.onTableChanged?.((table) => cache.changed(table));
+  const shared: StoreShared = { dialect: dialectSql(dialect), q: hotQueries(), cache, writer: options.writer };
   // A transaction is one new object of the combined class, over the transaction's connection.
   const inTransaction = (trx: Kysely<Database>): StoreTx => new Repos(trx, shared, true);
   const store: Store = Object.assign(new Repos(db, shared, false), {
     transaction: <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> => shared.dialect.transaction(db, (trx) => fn(inTransaction(trx))),
-    close: () => db.destroy(),
+    close: async () => {
+      await options.writer?.close();
+      await db.destroy();
+    },
   });
   return store;
 }

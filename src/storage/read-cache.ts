@@ -1,38 +1,65 @@
 /**
- * Rows that nearly every request reads and that rarely change (a user pool and its settings;
- * whether any developer credential exists), kept in memory. Reading and parsing the pool row
- * was the largest single cost of a lookup (bench/RESULTS.md, "Findings").
+ * Rows that nearly every request reads (a user pool and its settings; whether any developer
+ * credential exists; users, their MFA settings and ListUsers pages), kept in memory. Reading and
+ * parsing them was the largest cost of a lookup (bench/RESULTS.md, "Findings" and issue 23).
  *
- * Everything kept is valid only while `changeCounter` returns the same value. For SQLite that
- * is PRAGMA data_version, which changes whenever another connection commits (another server
- * process on the same file, `userpoold credentials create`, an import), so their writes are
- * seen by the next request. This process's own writes do not move it: the store drops the
- * entries a write touches (`drop`) once the write is done; a read that began before the drop
- * does not keep what it read.
+ * Every entry belongs to the table it was read from (its tag), and stays valid only while
+ *
+ * - `changeCounter` returns the same value. For SQLite that is PRAGMA data_version, which changes
+ *   whenever another connection commits (another server process on the same file,
+ *   `userpoold credentials create`, an import), so their writes are seen by the next request.
+ *   A change empties the whole cache.
+ * - no statement of this process has changed a row of its table. The SQLite connection reports
+ *   every statement that changed rows, with the table it wrote (`changed`, called from
+ *   sqlite-connection.ts), so no write path can be forgotten: a statement whose table cannot be
+ *   told empties the whole cache. The store also drops the key it knows it wrote (`drop`).
+ *
+ * A read that began before such a change does not keep what it read (generations, below).
  */
 export interface ReadCache {
   /**
    * `inTransaction`: ask the counter now rather than once per turn of the event loop, as the
    * transaction holds the write lock and its read-modify-write must see every commit; and do
    * not keep what was loaded, which may be the transaction's own uncommitted write.
+   * `tag`: the table the value is read from.
    */
-  read<T>(key: string, load: () => Promise<T | undefined>, inTransaction?: boolean): Promise<T | undefined>;
+  read<T>(tag: CachedTable, key: string, load: () => Promise<T | undefined>, inTransaction?: boolean): Promise<T | undefined>;
+  /** Drops one key (of any table) and stops reads under way from keeping what they read. */
   drop(key: string): void;
+  /** A statement of this process changed rows of `table` (undefined: a table it cannot name). */
+  changed(table: string | undefined): void;
 }
 
-/** Enough for every pool of any real deployment; a flood of distinct keys only empties it. */
-const MAX_ENTRIES = 10_000;
+/** The tables whose rows are kept. A write to any other table leaves the cache alone. */
+export type CachedTable = 'user_pools' | 'credentials' | 'users' | 'user_mfa';
+const TABLES: readonly CachedTable[] = ['user_pools', 'credentials', 'users', 'user_mfa'];
+
+/**
+ * Per table: enough for every pool of any real deployment, and for the users a test suite or a
+ * busy application reads again and again (about 1-2 KB each: a bound of memory, not of
+ * correctness). A flood of distinct keys only empties the table's entries and starts again.
+ */
+const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, credentials: 16, users: 10_000, user_mfa: 10_000 };
+
+interface Part {
+  entries: Map<string, unknown>;
+  /** Moves on every change to the table, so a read that began before a write keeps nothing. */
+  generation: number;
+}
 
 export function createReadCache(changeCounter: () => number): ReadCache {
-  const entries = new Map<string, unknown>();
+  const parts = new Map<string, Part>(TABLES.map((t) => [t, { entries: new Map(), generation: 0 }]));
+  const all = [...parts.values()];
   let counter = changeCounter();
-  // Moves on every drop, so a read that began before a write does not store what it read.
-  let generation = 0;
-  // Asking SQLite costs a read lock; once per turn of the event loop is enough: requests
-  // handled in the same turn arrived together.
+  // Asking SQLite costs a read lock (about 3 µs on a WAL file); once per turn of the event loop
+  // is enough: requests handled in the same turn arrived together.
   let checkedThisTurn = false;
   const nextTurn = () => {
     checkedThisTurn = false;
+  };
+  const clear = (part: Part) => {
+    part.generation++;
+    part.entries.clear();
   };
 
   const current = (exact = false): void => {
@@ -42,29 +69,39 @@ export function createReadCache(changeCounter: () => number): ReadCache {
     const now = changeCounter();
     if (now !== counter) {
       counter = now;
-      generation++;
-      entries.clear();
+      all.forEach(clear);
     }
   };
 
   return {
-    async read<T>(key: string, load: () => Promise<T | undefined>, inTransaction = false): Promise<T | undefined> {
+    async read<T>(tag: CachedTable, key: string, load: () => Promise<T | undefined>, inTransaction = false): Promise<T | undefined> {
       current(inTransaction);
-      if (entries.has(key)) return entries.get(key) as T;
-      const started = generation;
+      const part = parts.get(tag) as Part;
+      const hit = part.entries.get(key);
+      if (hit !== undefined) return hit as T;
+      const started = part.generation;
       const value = await load();
       if (inTransaction) return value;
       current();
-      // Misses are not kept: anyone can ask for many pools that do not exist.
-      if (value !== undefined && started === generation) {
-        if (entries.size >= MAX_ENTRIES) entries.clear();
-        entries.set(key, deepFreeze(value));
+      // Misses are not kept: anyone can ask for many pools or users that do not exist.
+      if (value !== undefined && started === part.generation) {
+        if (part.entries.size >= MAX_ENTRIES[tag]) part.entries.clear();
+        part.entries.set(key, deepFreeze(value));
       }
       return value;
     },
     drop(key) {
-      generation++;
-      entries.delete(key);
+      for (const part of all) {
+        part.generation++;
+        part.entries.delete(key);
+      }
+    },
+    changed(table) {
+      if (table === undefined) all.forEach(clear);
+      else {
+        const part = parts.get(table);
+        if (part !== undefined) clear(part);
+      }
     },
   };
 }

@@ -25,6 +25,8 @@ export interface Database {
   single_use: SingleUseTable;
   audit_log: AuditLogTable;
   log_delivery: LogDeliveryTable;
+  auth_events: AuthEventsTable;
+  risk_configurations: RiskConfigurationsTable;
   branding_items: BrandingItemsTable;
   provisioned_limits: ProvisionedLimitsTable;
   pool_replicas: PoolReplicasTable;
@@ -221,6 +223,8 @@ export interface AuditLogTable {
   outcome: string;
   status: number;
   source_ip: string;
+  /** How long a Lambda trigger took (rows of trigger invocations); null for API requests. */
+  duration_ms: number | null;
 }
 
 /** One-time values already used (SRP secret blocks), kept until they expire. */
@@ -253,6 +257,28 @@ export interface PoolReplicasTable {
   status: string;
   tags: string;
   created_at: number;
+  updated_at: number;
+}
+
+/** Threat protection's auth events (20261207-7-threat-protection): risk, challenges, context, feedback as JSON. */
+export interface AuthEventsTable {
+  event_id: string;
+  pool_id: string;
+  user_sub: string;
+  event_type: string;
+  created_at: number;
+  response: string;
+  risk: string;
+  challenges: string;
+  context: string;
+  feedback: string | null;
+}
+
+/** Risk configurations (SetRiskConfiguration) of a pool (client_id '') or an app client, as JSON. */
+export interface RiskConfigurationsTable {
+  pool_id: string;
+  client_id: string;
+  configuration: string;
   updated_at: number;
 }
 

@@ -18,7 +18,7 @@ import { SqliteDialect, SqliteDriver, type SqliteDatabase, type SqliteDialectCon
  *   is on disk, as with FULL. (NORMAL still syncs the WAL before each checkpoint and the
  *   database after it.)
  */
-export function durableSqliteDialect(database: BetterSqlite3.Database, path: string): SqliteDialect {
+export function durableSqliteDialect(database: BetterSqlite3.Database, path: string, onChange: TableChanged = () => {}): SqliteDialect {
   let wrote = false;
   const statements = new Map<string, SqliteStatement>();
   // An in-memory database has no file to make durable.
@@ -36,6 +36,8 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, path: str
         // (BEGIN, COMMIT, ROLLBACK) changes nothing itself, and a statement that matched no
         // row needs no sync: an idle server's outbox polls then cost no fsync.
         const control = /^\s*(begin|commit|rollback|end)\b/i.test(sql);
+        // The table a statement writes, told to the read cache whenever it changes rows.
+        const table = writtenTable(sql);
         statement =
           prepared.readonly || control
             ? prepared
@@ -43,16 +45,23 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, path: str
                 reader: prepared.reader,
                 all(parameters) {
                   const rows = prepared.all(parameters as unknown[]);
-                  if (rows.length > 0) wrote = true;
+                  if (rows.length > 0) {
+                    wrote = true;
+                    onChange(table);
+                  }
                   return rows;
                 },
                 iterate(parameters) {
                   wrote = true;
+                  onChange(table);
                   return prepared.iterate(parameters as unknown[]);
                 },
                 run(parameters) {
                   const result = prepared.run(parameters as unknown[]);
-                  if (result.changes > 0) wrote = true;
+                  if (result.changes > 0) {
+                    wrote = true;
+                    onChange(table);
+                  }
                   return result;
                 },
               };
@@ -77,6 +86,22 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, path: str
       })(config);
     }
   })(config);
+}
+
+/** Told of every statement that changed rows, with its table (undefined: not known). */
+export type TableChanged = (table: string | undefined) => void;
+
+/**
+ * The table an INSERT, UPDATE, DELETE or REPLACE writes, as Kysely and our raw SQL spell them;
+ * undefined for anything else that changed rows (a WITH ... statement, say), which the read
+ * cache answers by forgetting everything. SQLite triggers and cascades would write other
+ * tables unseen: the schema has none (checked by test/user-read-cache.test.ts).
+ */
+export function writtenTable(sql: string): string | undefined {
+  const m = /^\s*(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+(?:"([^"]+)"|`([^`]+)`|([A-Za-z_]\w*))\s*(?:[\s(]|$)/i.exec(sql);
+  // A schema-qualified name (`"main"."users"`) does not match: the name must end there.
+  // SQLite's names are case-insensitive; ours are lower case.
+  return m === null ? undefined : (m[1] ?? m[2] ?? m[3])?.toLowerCase();
 }
 
 /**

@@ -22,6 +22,8 @@ const MAX_BATCH = 16;
 
 /** How long a SQLite transaction waits for another connection's write lock before failing. */
 const LOCK_WAIT_MS = 5000;
+/** The longest pause between two tries for the lock. */
+const MAX_PAUSE_MS = 10;
 
 interface Waiting {
   fn: (trx: Transaction<Database>) => Promise<unknown>;
@@ -42,7 +44,7 @@ export function batchedSqliteTransactions(): RunTransaction {
         const batch = queue.splice(0, MAX_BATCH);
         let outcomes: Outcome[];
         try {
-          outcomes = await db.connection().execute((conn) => runBatch(conn, batch));
+          outcomes = await runWhenUnlocked(db, batch);
         } catch (err) {
           outcomes = batch.map(() => ({ ok: false, error: err }));
         }
@@ -64,9 +66,23 @@ export function batchedSqliteTransactions(): RunTransaction {
     });
 }
 
-/** Runs the batch in one transaction; throws (so that all fail) when it cannot commit. */
+/**
+ * Runs the batch once this connection has the write lock. While another connection holds it (a
+ * CLI command, another process, the import writer thread: sqlite-writer.ts), the connection is
+ * given back between tries, so this process's reads go on meanwhile instead of queueing behind
+ * a transaction that waits (AdminGetUser waited whole import batches, bench/RESULTS.md).
+ */
+async function runWhenUnlocked(db: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
+  const deadline = performance.now() + LOCK_WAIT_MS;
+  for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
+    const outcomes = await db.connection().execute(async (conn) => ((await beginImmediate(conn, performance.now() >= deadline)) ? runBatch(conn, batch) : undefined));
+    if (outcomes) return outcomes;
+    await sleep(pauseMs);
+  }
+}
+
+/** Runs the batch in the transaction just begun; throws (so that all fail) when it cannot commit. */
 async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
-  await beginImmediate(conn);
   const outcomes: Outcome[] = [];
   try {
     for (const waiting of batch) {
@@ -97,23 +113,19 @@ async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Prom
  * BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file serialize
  * their read-modify-write transactions instead of failing at commit. better-sqlite3 waits for a
  * busy lock synchronously, which would stall this process's event loop (and deadlock against
- * another connection of the same process), so the wait happens here, asynchronously.
+ * another connection of the same process), so it is tried without waiting: false when the lock
+ * is busy (the caller waits asynchronously and tries again), an error after the `last` try.
  */
-async function beginImmediate(conn: Kysely<Database>): Promise<void> {
-  const deadline = performance.now() + LOCK_WAIT_MS;
+async function beginImmediate(conn: Kysely<Database>, last: boolean): Promise<boolean> {
   const { rows } = await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn);
   const configured = rows[0]?.timeout ?? 0;
   await sql`pragma busy_timeout = 0`.execute(conn);
   try {
-    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, 20)) {
-      try {
-        await sql`begin immediate`.execute(conn);
-        return;
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw err;
-      }
-      await sleep(pauseMs);
-    }
+    await sql`begin immediate`.execute(conn);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY' || last) throw err;
+    return false;
   } finally {
     await sql`pragma busy_timeout = ${sql.raw(String(Math.trunc(configured)))}`.execute(conn);
   }

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
-import { durableSqliteDialect } from './sqlite-connection.js';
+import { durableSqliteDialect, type TableChanged } from './sqlite-connection.js';
+import { sqliteWriter } from './sqlite-writer.js';
 import type { Database } from './schema.js';
 import { ensurePrivateDir, ensurePrivateFile, makePrivate } from '../kernel/private-files.js';
 import type { Store } from '../ports/store.js';
@@ -28,14 +29,34 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   return openSqliteFile(join(dataDir, 'userpoold.sqlite'));
 }
 
+/** SQLite's default: a checkpoint once the WAL holds this many pages. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
+
 /** The data folder name that keeps the SQLite database in memory. */
 export const MEMORY = ':memory:';
 
 export async function openSqliteFile(path: string): Promise<Store> {
-  const { db, database } = await openMigrated(path);
+  // The connection tells the store's read cache of every row it changes, by table.
+  let changed: TableChanged = () => {};
+  const { db, database } = await openMigrated(path, (table) => changed(table));
   // Moves when another connection (another process, a CLI command) commits to the file.
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
-  return createKyselyStore(db, 'sqlite', { changeCounter: () => dataVersion.get() as number });
+  return createKyselyStore(db, 'sqlite', {
+    changeCounter: () => dataVersion.get() as number,
+    onTableChanged: (listener) => {
+      changed = listener;
+    },
+    // An in-memory database is this connection's alone: its imports write on the event loop.
+    // While the writer thread works, it alone checkpoints (after each of its commits): this
+    // connection's commits would otherwise copy the writer's pages and fsync on the event loop.
+    writer:
+      path === MEMORY
+        ? undefined
+        : sqliteWriter(path, {
+            busy: () => database.pragma('wal_autocheckpoint = 0'),
+            idle: () => database.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`),
+          }),
+  });
 }
 
 /** The migrated database without the repositories, for whole-table work (export and import). */
@@ -43,9 +64,9 @@ export async function openSqliteDatabase(path: string): Promise<Kysely<Database>
   return (await openMigrated(path)).db;
 }
 
-async function openMigrated(path: string): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
+async function openMigrated(path: string, onChange?: TableChanged): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
   try {
-    return await openAndMigrate(path);
+    return await openAndMigrate(path, onChange);
   } catch (err) {
     // A migration that fails for its own reasons is a bug to see whole; the file's faults are said in one line.
     if ((err as { code?: string }).code === undefined) throw err;
@@ -53,7 +74,7 @@ async function openMigrated(path: string): Promise<{ db: Kysely<Database>; datab
   }
 }
 
-async function openAndMigrate(path: string): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
+async function openAndMigrate(path: string, onChange?: TableChanged): Promise<{ db: Kysely<Database>; database: BetterSqlite3.Database }> {
   // SQLite would create the file with 0644 under the usual umask: anyone on the machine could
   // read every user's record. Made here first, owner-only; an existing file keeps its mode.
   const created = path !== MEMORY && ensurePrivateFile(path);
@@ -63,7 +84,7 @@ async function openAndMigrate(path: string): Promise<{ db: Kysely<Database>; dat
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: durableSqliteDialect(database, path) });
+  const db = new Kysely<Database>({ dialect: durableSqliteDialect(database, path, onChange) });
   await migrate(db);
   // SQLite gives -wal and -shm the mode of the database file (findCreateFileMode in its unix
   // VFS); set once more here, now that the migration made them, so the mode never hangs on it.

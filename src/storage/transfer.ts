@@ -35,6 +35,8 @@ export const TABLES: readonly TableSpec[] = [
   { name: 'credentials', key: ['access_key_id'], sealed: ['secret_sealed'] },
   { name: 'audit_log', key: ['id'], sealed: [] },
   { name: 'log_delivery', key: ['pool_id'], sealed: [] },
+  { name: 'auth_events', key: ['event_id'], sealed: [] },
+  { name: 'risk_configurations', key: ['pool_id', 'client_id'], sealed: [] },
   { name: 'provisioned_limits', key: ['category'], sealed: [] },
   { name: 'pool_replicas', key: ['pool_id', 'region_name'], sealed: [] },
   { name: 'import_jobs', key: ['job_id'], sealed: [] },

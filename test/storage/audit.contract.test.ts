@@ -32,5 +32,35 @@ storeContract((onOpen) => {
       assert.deepEqual(await store.listAudit({ limit: 2 }), [entry(2, { outcome: 'UserNotFoundException', status: 400 }), entry(3, { clientId: 'c1', username: null })]);
       assert.deepEqual((await store.listAudit({ limit: 10, poolId: 'p2' })).map((e) => e.requestId), ['r1']);
     });
+
+    it('keeps the duration of a trigger invocation row, and API rows have none', async () => {
+      const base: AuditRecord = { at: T0, requestId: '-', operation: 'AdminGetUser', principal: null, clientId: null, poolId: 'p3', username: 'bob', outcome: 'OK', status: 200, sourceIp: '-' };
+      const trigger: AuditRecord = { ...base, at: T0 + 1, operation: 'Trigger:PreSignUp_SignUp', durationMs: 42 };
+      // Trigger rows and API rows in one batch: the insert binds the same columns for both.
+      await store.appendAudit([base, trigger]);
+      assert.deepEqual(await store.listAudit({ limit: 10, poolId: 'p3' }), [base, trigger]);
+    });
+
+    it('keeps every row of a batch larger than one multi-row INSERT, each exactly and in order', async () => {
+      // 50 rows go in one statement (storage/kysely/audit.ts AUDIT_CHUNK); 2 whole chunks and 7 rows left over.
+      const rows: AuditRecord[] = Array.from({ length: 107 }, (_, n) => ({
+        at: T0 + n,
+        requestId: `big${n}`,
+        operation: n % 10 === 3 ? 'Trigger:PreSignUp_SignUp' : 'ListUsers',
+        principal: n % 3 === 0 ? null : `arn:aws:iam::000000000000:user/u${n}`,
+        clientId: n % 4 === 0 ? `c${n}` : null,
+        poolId: 'p4',
+        username: n % 5 === 0 ? null : `user${n}`,
+        outcome: n % 7 === 0 ? 'UserNotFoundException' : 'OK',
+        status: n % 7 === 0 ? 400 : 200,
+        sourceIp: `10.0.0.${n}`,
+        ...(n % 10 === 3 ? { durationMs: n } : {}),
+      }));
+      await store.appendAudit(rows);
+      await store.appendAudit(rows.slice(0, 50).map((r) => ({ ...r, requestId: `again-${r.requestId}`, at: r.at + 1000 })));
+      const listed = await store.listAudit({ limit: 500, poolId: 'p4' });
+      assert.deepEqual(listed.slice(0, 107), rows);
+      assert.deepEqual(listed.slice(107).map((r) => r.requestId), rows.slice(0, 50).map((r) => `again-${r.requestId}`));
+    });
   });
 });

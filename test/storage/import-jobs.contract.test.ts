@@ -96,6 +96,49 @@ storeContract((onOpen) => {
       assert.equal(await store.getUserByUsernameKey('p9', 'fresh'), undefined);
     });
 
+    it('commits a batch whole, only while the job is InProgress, held, at the chunk and in an existing pool', async () => {
+      await store.insertPool(pool('pb'));
+      await store.insertImportJob(job('import-batch', 'pb', { status: 'InProgress', claimedBy: 'w1', claimedUntil: T0 + 1000, nextChunk: 1, chunkCount: 4, imported: 2 }));
+      const users = Array.from({ length: 1203 }, (_, i) => user('pb', `b${String(i).padStart(4, '0')}`, { status: 'RESET_REQUIRED' }));
+      const batch = {
+        jobId: 'import-batch',
+        poolId: 'pb',
+        worker: 'w1',
+        seq: 1,
+        users,
+        mfa: [{ poolId: 'pb', userSub: users[0]!.sub, totpSecretSealed: null, pendingTotpSecretSealed: null, totpDeviceName: null, smsEnabled: true, totpEnabled: false, emailEnabled: false, preferred: null, updatedAt: T0 }],
+        refused: [{ jobId: 'import-batch', line: 9, outcome: 'FAILED' as const, message: 'bad row' }],
+        imported: users.length,
+        skipped: 0,
+        failed: 1,
+        claimedUntil: T0 + 5000,
+      };
+      assert.equal(await store.commitImportBatch(batch), true);
+      assert.equal(await store.countUsers('pb'), 1203);
+      assert.equal((await store.getUserMfa('pb', users[0]!.sub))?.smsEnabled, true);
+      assert.deepEqual(await store.listImportLog('import-batch', 0, 10), batch.refused);
+      const after = await store.getImportJob('import-batch');
+      assert.deepEqual([after?.imported, after?.failed, after?.nextChunk, after?.claimedUntil], [2 + 1203, 1, 2, T0 + 5000]);
+
+      // The same chunk again, another runner's, a stopping job, a deleted pool: nothing written.
+      const next = { ...batch, seq: 2, users: [user('pb', 'late')], mfa: [], refused: [], imported: 1, failed: 0 };
+      assert.equal(await store.commitImportBatch({ ...next, seq: 1 }), false, 'chunk already imported');
+      assert.equal(await store.commitImportBatch({ ...next, worker: 'w2' }), false, 'not the holder');
+      await store.updateImportJob({ ...(after as ImportJobRecord), status: 'Stopping' });
+      assert.equal(await store.commitImportBatch(next), false, 'stopping');
+      await store.updateImportJob({ ...(after as ImportJobRecord), status: 'InProgress' });
+      assert.equal(await store.commitImportBatch({ ...next, poolId: 'gone', users: [user('gone', 'late')] }), false, 'pool deleted');
+      assert.equal(await store.getUserByUsernameKey('pb', 'late'), undefined);
+      assert.equal((await store.getImportJob('import-batch'))?.nextChunk, 2);
+
+      // A username taken meanwhile: UniqueViolation, and none of the batch (nor its counts) is written.
+      await expectUnique(store.commitImportBatch({ ...next, users: [user('pb', 'fresh'), user('pb', 'b0005')] }), 'username');
+      assert.equal(await store.getUserByUsernameKey('pb', 'fresh'), undefined);
+      assert.deepEqual([(await store.getImportJob('import-batch'))?.imported, (await store.getImportJob('import-batch'))?.nextChunk], [2 + 1203, 2]);
+      assert.equal(await store.commitImportBatch(next), true);
+      assert.equal((await store.getUserByUsernameKey('pb', 'late'))?.status, 'CONFIRMED');
+    });
+
     it('appends and pages the log of refused rows', async () => {
       const entries = Array.from({ length: 5 }, (_, i) => ({ jobId: 'import-a', line: i + 2, outcome: i % 2 === 0 ? ('FAILED' as const) : ('SKIPPED' as const), message: `m${i}` }));
       await store.transaction((tx) => tx.appendImportLog(entries));

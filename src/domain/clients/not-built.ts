@@ -6,10 +6,9 @@ import type { ClientSettings } from './app-client.js';
  * domain/pools/not-built.ts for why they are refused rather than stored).
  */
 export function refuseUnbuiltClientSettings(req: ClientSettings): void {
-  // The OAuth settings are built (domain/oauth/client-oauth.ts checks them), except the implicit grant.
-  if (req.AllowedOAuthFlows?.includes('implicit')) throw notBuilt('AllowedOAuthFlows implicit', 'the implicit grant (use code with PKCE)');
+  // The OAuth settings are built, the implicit grant included (domain/oauth/client-oauth.ts checks them).
   // SupportedIdentityProviders other than COGNITO must be providers of the pool: the client
   // area checks that against the store (features/idp unknownSupportedProvider).
   if (req.AnalyticsConfiguration !== undefined && req.AnalyticsConfiguration !== null) throw notBuilt('AnalyticsConfiguration', 'Amazon Pinpoint analytics');
-  if (req.EnablePropagateAdditionalUserContextData === true) throw notBuilt('EnablePropagateAdditionalUserContextData', 'threat protection (advanced security)');
+  // EnablePropagateAdditionalUserContextData is built: it needs a client secret (domain/clients/context-data.ts).
 }

@@ -58,6 +58,11 @@ const SOCIAL_ENDPOINTS: Partial<Record<IdentityProviderTypeType, Record<string, 
   },
 };
 
+/** Whether a ProviderDetails value is the one AWS fills in for a social provider (not one given). */
+export function isSocialDefault(type: IdentityProviderTypeType, key: string, value: string | undefined): boolean {
+  return value !== undefined && SOCIAL_ENDPOINTS[type]?.[key] === value;
+}
+
 /**
  * The ProviderDetails keys each type requires and allows [MODEL API:CreateIdentityProvider]
  * (§4.7). OIDC's endpoint URLs are optional (found by discovery from oidc_issuer when absent);

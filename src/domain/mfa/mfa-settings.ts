@@ -124,7 +124,7 @@ export function mfaStepFor(settings: PoolSettings, attributes: Record<string, st
   return { kind: 'select', methods };
 }
 
-/** MFAS_CAN_SETUP: the factors the pool offers (an SMS or email factor is set up by adding the attribute). */
+/** MFAS_CAN_SETUP: the factors the pool offers (SMS is set up by adding a phone number; email also by answering MFA_SETUP with EMAIL). */
 function setupMethods(pool: PoolMfaFactors): MfaMethod[] {
   const methods: MfaMethod[] = [];
   if (pool.sms) methods.push('SMS_MFA');

@@ -3,12 +3,17 @@ import { OAuthError, allowsOAuthFlow, authorizeScopes, validChallenge } from './
 
 /** An authorization request that may proceed to sign-in (cognito-facts-areas.md §4.2). */
 export interface AuthorizeRequest {
+  /** code (the authorization code grant) or token (the implicit grant, where the client allows it). */
+  responseType: 'code' | 'token';
   clientId: string;
   redirectUri: string;
   scopes: string[];
   state?: string | undefined;
   nonce?: string | undefined;
   challenge?: string | undefined;
+  /** identity_provider / idp_identifier: sign in at that provider directly (§4.2); COGNITO is the pages' own sign-in. */
+  identityProvider?: string | undefined;
+  idpIdentifier?: string | undefined;
 }
 
 /**
@@ -21,7 +26,7 @@ export type AuthorizeOutcome =
   | { kind: 'page'; message: string }
   | { kind: 'redirect'; redirectUri: string; error: OAuthError; state?: string | undefined };
 
-export const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'identity_provider'] as const;
+export const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'identity_provider', 'idp_identifier'] as const;
 /** Longest value of any parameter: more is a malformed request, not something to echo or store. */
 const MAX_PARAM = 2048;
 
@@ -45,11 +50,12 @@ export function checkAuthorizeRequest(
   for (const name of AUTHORIZE_PARAMS) if (one(name) === null) return back(new OAuthError('invalid_request'));
   const responseType = one('response_type');
   if (!responseType) return back(new OAuthError('invalid_request'));
-  if (responseType === 'token') return back(new OAuthError('unauthorized_client'));
-  if (responseType !== 'code') return back(new OAuthError('unsupported_response_type'));
-  if (!allowsOAuthFlow(client.settings, 'code') || !(client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) return back(new OAuthError('unauthorized_client'));
-  const idp = one('identity_provider');
-  if (idp !== undefined && idp !== 'COGNITO') return back(new OAuthError('invalid_request'));
+  if (responseType !== 'code' && responseType !== 'token') return back(new OAuthError('unsupported_response_type'));
+  // The implicit grant only where the client lists it (AllowedOAuthFlows implicit, §4.6).
+  if (!allowsOAuthFlow(client.settings, responseType === 'token' ? 'implicit' : 'code') || (client.settings.SupportedIdentityProviders ?? []).length === 0) return back(new OAuthError('unauthorized_client'));
+  // Which providers the client may use is checked where the sign-in goes (federation-redirect.ts, the /login form).
+  const identityProvider = one('identity_provider') ?? undefined;
+  const idpIdentifier = one('idp_identifier') ?? undefined;
   const challenge = one('code_challenge') ?? undefined;
   const method = one('code_challenge_method') ?? undefined;
   // PKCE: S256 only, both or neither (§4.2).
@@ -64,7 +70,7 @@ export function checkAuthorizeRequest(
     throw err;
   }
   const nonce = one('nonce') ?? undefined;
-  return { kind: 'ok', request: { clientId, redirectUri, scopes, state: state ?? undefined, nonce, challenge } };
+  return { kind: 'ok', request: { responseType, clientId, redirectUri, scopes, state: state ?? undefined, nonce, challenge, identityProvider, idpIdentifier } };
 }
 
 /** `redirect_uri` with the query parameters added (keeping its own). */

@@ -17,6 +17,7 @@ export type OAuthErrorCode =
   | 'unsupported_token_type'
   | 'invalid_token'
   | 'unsupported_response_type'
+  | 'access_denied'
   | 'server_error';
 
 /** An OAuth refusal; the route renders it as `{"error": ..., "error_description": ...}`. */
@@ -60,7 +61,7 @@ export function verifierMatches(verifier: string, challenge: string): boolean {
 }
 
 /** The client's OAuth flows, honoured only when AllowedOAuthFlowsUserPoolClient is true (§4.6). */
-export function allowsOAuthFlow(settings: ClientSettings, flow: 'code' | 'client_credentials'): boolean {
+export function allowsOAuthFlow(settings: ClientSettings, flow: 'code' | 'implicit' | 'client_credentials'): boolean {
   return settings.AllowedOAuthFlowsUserPoolClient === true && (settings.AllowedOAuthFlows ?? []).includes(flow);
 }
 

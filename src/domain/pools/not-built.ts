@@ -2,6 +2,7 @@ import { invalidParameter } from '../../kernel/errors.js';
 import type { CreateUserPoolRequest, LambdaConfigType } from '../../model/generated/types.js';
 import { checkPoolMfaSettings } from '../mfa/pool-mfa-config.js';
 import { BUILT_FIRST_FACTORS } from '../auth/first-factors.js';
+import { checkThreatProtectionSettings } from './threat-protection.js';
 
 /**
  * Pool settings that ask for behaviour userpoold does not have yet. They are refused, naming
@@ -24,6 +25,8 @@ const RUNNING_TRIGGERS: ReadonlySet<keyof LambdaConfigType> = new Set<keyof Lamb
   'DefineAuthChallenge',
   'CreateAuthChallenge',
   'VerifyAuthChallengeResponse',
+  'CustomEmailSender',
+  'CustomSMSSender',
 ]);
 
 export function notBuilt(setting: string, feature: string) {
@@ -33,15 +36,21 @@ export function notBuilt(setting: string, feature: string) {
 export function refuseUnbuiltPoolSettings(req: Omit<CreateUserPoolRequest, 'PoolName'>): void {
   for (const [name, value] of Object.entries(req.LambdaConfig ?? {}) as [keyof LambdaConfigType, unknown][]) {
     if (value === undefined || value === null || RUNNING_TRIGGERS.has(name)) continue;
-    // The KMS key only serves the custom sender triggers, refused below by their own names.
     if (name === 'KMSKeyID') continue;
     throw notBuilt(`LambdaConfig.${name}`, `the ${name.replace(/Config$/, '')} trigger`);
+  }
+  // The custom senders encrypt every code under KMSKeyID (DG23 custom sender pages: "you must
+  // configure a symmetric customer master key"); without one no message could leave. AWS's text
+  // for this refusal is not documented: this one names what is missing.
+  const lambda = req.LambdaConfig;
+  if ((lambda?.CustomEmailSender || lambda?.CustomSMSSender) && !lambda.KMSKeyID) {
+    throw invalidParameter('LambdaConfig.KMSKeyID is required when LambdaConfig.CustomEmailSender or LambdaConfig.CustomSMSSender is set.');
   }
   // MFA runs (src/features/mfa/); its own rules refuse a configuration AWS refuses.
   checkPoolMfaSettings(req);
   // Remembered devices run (src/features/devices/, features/auth/challenges/device-srp.ts).
-  const security = req.UserPoolAddOns?.AdvancedSecurityMode;
-  if (security !== undefined && security !== 'OFF') throw notBuilt(`UserPoolAddOns.AdvancedSecurityMode ${security}`, 'threat protection (advanced security)');
+  // Threat protection runs (services/threat/, features/security/); on the Plus plan only.
+  checkThreatProtectionSettings(req);
   // Choice-based sign-in runs with passwords, one-time codes and passkeys
   // (features/auth/flows/user-auth-sign-in.ts). SOFTWARE_TOKEN is no first factor on AWS either
   // (MODEL SignInPolicyType: "Do not include this value"; AWS's text for it is not documented).

@@ -57,3 +57,9 @@ export function notificationLogGroup(record: LogDeliveryRecord | undefined): str
   const arn = record?.configurations.find((c) => c.EventSource === 'userNotification')?.CloudWatchLogsConfiguration?.LogGroupArn;
   return arn === undefined ? undefined : logGroupName(arn);
 }
+
+/** The log group that receives a pool's threat protection user activity (`userAuthEvents`), if a CloudWatch Logs one is configured. */
+export function authEventsLogGroup(record: LogDeliveryRecord | undefined): string | undefined {
+  const arn = record?.configurations.find((c) => c.EventSource === 'userAuthEvents')?.CloudWatchLogsConfiguration?.LogGroupArn;
+  return arn === undefined ? undefined : logGroupName(arn);
+}

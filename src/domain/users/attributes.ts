@@ -34,13 +34,32 @@ export const looksLikePhoneNumber = (value: string): boolean => PHONE.test(value
  * with the `dev:` prefix Cognito uses for them.
  */
 export function schemaAttribute(settings: PoolSettings, name: string): SchemaAttributeType | undefined {
-  const found = settings.SchemaAttributes.find((a) => a.Name === name);
+  const byName = schemaByName(settings.SchemaAttributes);
+  const found = byName.get(name);
   if (found) return found;
   if (name.startsWith('dev:')) {
-    const plain = settings.SchemaAttributes.find((a) => a.Name === name.slice(4));
+    const plain = byName.get(name.slice(4));
     if (plain?.DeveloperOnlyAttribute) return plain;
   }
   return undefined;
+}
+
+/**
+ * The schema by name, made once per schema list: a user import checks every attribute of every
+ * row, and the linear search over the pool's 20-odd attributes was its largest cost in this
+ * module. Keyed by the list itself, and rebuilt if its length changed (a list grown in place).
+ */
+const schemaIndexes = new WeakMap<readonly SchemaAttributeType[], { length: number; byName: Map<string, SchemaAttributeType> }>();
+function schemaByName(schema: readonly SchemaAttributeType[]): Map<string, SchemaAttributeType> {
+  let index = schemaIndexes.get(schema);
+  if (index === undefined || index.length !== schema.length) {
+    const byName = new Map<string, SchemaAttributeType>();
+    // The first of a name wins, as find() did.
+    for (const a of schema) if (!byName.has(a.Name ?? '')) byName.set(a.Name ?? '', a);
+    index = { length: schema.length, byName };
+    schemaIndexes.set(schema, index);
+  }
+  return index.byName;
 }
 
 function line(mode: AttributeWriteMode, name: string, problem: string): string {

@@ -1,6 +1,7 @@
 import type { Operation } from '../operation.js';
 import { loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
+import { checkContextDataPropagation } from '../../domain/clients/context-data.js';
 import { newClientId, newClientSecret } from '../../domain/ids.js';
 import { checkClientOAuthSettings } from '../../services/oauth/client-oauth.js';
 import { invalidParameter } from '../../kernel/errors.js';
@@ -13,6 +14,7 @@ export const createUserPoolClient: Operation<'CreateUserPoolClient', 'clock' | '
   return deps.store.transaction(async (tx) => {
     const { settings: pool } = await loadPool(tx, UserPoolId);
     const settings = clientSettingsFromRequest(requested, pool, 'creating');
+    checkContextDataPropagation(settings, secret !== null);
     await checkClientOAuthSettings(tx, UserPoolId, settings, secret !== null);
     const unknownProvider = await unknownSupportedProvider(tx, UserPoolId, settings.SupportedIdentityProviders ?? []);
     if (unknownProvider !== undefined) throw invalidParameter(unknownProviderMessage(unknownProvider, UserPoolId));

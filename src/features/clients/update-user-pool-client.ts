@@ -2,6 +2,7 @@ import type { Operation } from '../operation.js';
 import { openClientSecret } from '../../services/directory/client-secret.js';
 import { loadClient, loadPool } from '../../services/directory/lookups.js';
 import { clientSettingsFromRequest, describeClient } from '../../domain/clients/app-client.js';
+import { checkContextDataPropagation } from '../../domain/clients/context-data.js';
 import { checkClientOAuthSettings } from '../../services/oauth/client-oauth.js';
 import { invalidParameter } from '../../kernel/errors.js';
 import { unknownProviderMessage, unknownSupportedProvider } from '../idp/index.js';
@@ -18,6 +19,7 @@ export const updateUserPoolClient: Operation<'UpdateUserPoolClient', 'clock' | '
       settings: clientSettingsFromRequest(requested, pool, 'updating'),
       updatedAt: deps.clock.nowMs(),
     };
+    checkContextDataPropagation(client.settings, current.clientSecrets.length > 0);
     await checkClientOAuthSettings(tx, UserPoolId, client.settings, current.clientSecrets.length > 0);
     const unknownProvider = await unknownSupportedProvider(tx, UserPoolId, client.settings.SupportedIdentityProviders ?? []);
     if (unknownProvider !== undefined) throw invalidParameter(unknownProviderMessage(unknownProvider, UserPoolId));

@@ -11,15 +11,18 @@ import {
 import { ServiceError, limitExceeded } from '../../kernel/errors.js';
 import { UniqueViolation } from '../../ports/unique-violation.js';
 import { providerView, sealSecrets } from './provider-secrets.js';
+import { encryptionCertificateFor, withEncryptionCertificate } from './saml-encryption.js';
 
 /**
  * The name (pattern and length checked by the model's ProviderNameTypeV2), the type's
  * ProviderDetails and the mapping are checked before the write; the name and each IdP
  * identifier must be free in the pool (DuplicateProviderException), at most 300 a pool (§4.7).
  */
-export const createIdentityProvider: Operation<'CreateIdentityProvider', 'clock' | 'store' | 'secrets'> = (deps) => async (input) => {
+export const createIdentityProvider: Operation<'CreateIdentityProvider', 'clock' | 'store' | 'secrets' | 'random'> = (deps) => async (input) => {
   checkProviderName(input.ProviderName, input.ProviderType);
-  const { details, secrets } = providerDetailsOf(input.ProviderType, input.ProviderDetails);
+  const checked = providerDetailsOf(input.ProviderType, input.ProviderDetails);
+  const secrets = checked.secrets;
+  const details = input.ProviderType === 'SAML' ? withEncryptionCertificate(checked.details, await encryptionCertificateFor(deps, input.UserPoolId, checked.details)) : checked.details;
   const attributeMapping = input.AttributeMapping ?? {};
   const idpIdentifiers = input.IdpIdentifiers ?? [];
   checkMappingAndIdentifiers(attributeMapping, idpIdentifiers);

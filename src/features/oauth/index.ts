@@ -13,6 +13,7 @@ import { updateUserPoolDomain } from './update-user-pool-domain.js';
 // What the OAuth 2.0 endpoints (src/http/routes/oauth/) use of this area.
 export { authenticateClient, type ClientCredentials } from './client-auth.js';
 export { issueCode } from './authorization-code.js';
+export { implicitGrant } from './implicit-grant.js';
 export { authorizeRequestOf } from './authorize.js';
 export { authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant, type TokenResponse } from './token-grants.js';
 export { userInfo } from './user-info.js';

@@ -1,9 +1,10 @@
 import type { Operation } from '../operation.js';
+import { userAddressOf } from '../../domain/clients/context-data.js';
 import { loadPublicClient } from '../../services/directory/public-client.js';
 import { clientSettingsOf, preventsUserExistenceErrors } from '../../domain/clients/app-client.js';
 import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js';
 import { findUser } from '../../services/directory/find-user.js';
-import { MESSAGES, expiredCode, notAuthorized, userNotFound } from '../../kernel/errors.js';
+import { MESSAGES, expiredCode, invalidPassword, notAuthorized, userNotFound } from '../../kernel/errors.js';
 import { hiddenUser } from '../../services/directory/hidden-user.js';
 import { hiddenFromRecovery } from './hidden-names.js';
 import { codeError, type CodeOutcome, type CodeTarget } from '../../services/codes/codes.js';
@@ -12,6 +13,7 @@ import { recoveryChannel } from '../../domain/recovery/recovery.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import type { UserRecord } from '../../domain/users/user.js';
 import { runPostConfirmation } from '../../services/triggers/post-confirmation.js';
+import { passwordVerdict, threatContext, THREAT_MESSAGES } from '../../services/threat/threat-context.js';
 
 /** A reset code proves the recovery destination it went to, as the user is now stored. */
 function resetCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
@@ -40,7 +42,7 @@ function resetCodeTarget(settings: PoolSettings, user: UserRecord): CodeTarget {
  *   for every unknown or disabled user (same page); userpoold answers such a name as it would a
  *   real user, so the answer does not reveal existence (docs/compatibility.md).
  */
-export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) => async (input) => {
+export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) => async (input, ctx) => {
   const checked = await deps.store.transaction(async (tx) => {
     const { client, pool, settings } = await loadPublicClient(deps, tx, input.ClientId, input.Username, input.SecretHash);
     assertPasswordMeetsPolicy(settings, input.Password);
@@ -58,10 +60,15 @@ export const confirmForgotPassword: Operation<'ConfirmForgotPassword'> = (deps) 
     if (!user.enabled) throw notAuthorized(MESSAGES.userDisabled);
     const target = resetCodeTarget(settings, user);
     const outcome = await deps.codes.attempt(tx, target, input.ConfirmationCode, deps.config.codeAttemptLimit);
-    return { outcome, target, settings, sub: user.sub, username: user.username, clientId: client.id };
+    const ipAddress = userAddressOf(ctx.sourceIp, clientSettingsOf(client), input.UserContextData);
+    return { outcome, target, settings, sub: user.sub, username: user.username, clientId: client.id, poolId: pool.id, ipAddress };
   });
   if (checked.hidden === true) throw codeError(checked.outcome);
   if (checked.outcome !== 'ok') throw codeError(checked.outcome);
+  // Threat protection (AUDIT/ENFORCED): a new password from the compromised list is refused like
+  // any other password change (EventFilter PASSWORD_CHANGE), once the code is proven.
+  const threat = await threatContext(deps, checked.poolId, checked.settings, checked.clientId, { ipAddress: checked.ipAddress });
+  if (threat && passwordVerdict(deps, threat, 'PASSWORD_CHANGE', input.Password).block) throw invalidPassword(THREAT_MESSAGES.compromisedPassword);
 
   const { passwordHash, srp } = await derivePasswordSecrets(deps, { id: checked.target.poolId }, checked.username, input.Password);
 

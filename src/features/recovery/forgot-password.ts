@@ -1,3 +1,5 @@
+import { recordAuthEvent, threatContext } from '../../services/threat/threat-context.js';
+import { userAddressOf } from '../../domain/clients/context-data.js';
 import type { Deps } from '../../services/deps.js';
 import type { Operation } from '../operation.js';
 import { loadPublicClient } from '../../services/directory/public-client.js';
@@ -25,7 +27,7 @@ const HOUR_MS = 3_600_000;
  * same shape, nothing is sent, and the request costs the same work and counts against the same
  * hourly limit as a real one (simulateRequest).
  */
-export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (input) => {
+export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (input, ctx) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
   if (isAdminOnlyRecovery(settings)) throw notAuthorized('Contact administrator to reset password.');
   const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
@@ -50,6 +52,7 @@ export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (inpu
   if (!(await countCodeRequest(deps, deps.store, user.sub, false))) throw limitExceeded(MESSAGES.attemptLimit);
   const prepared = await prepareRecoveryMessage(deps, pool, settings, user, client.id, input.ClientMetadata);
   if (!prepared) throw new Error('resetRefusal let through a user without a recovery channel');
+  const threat = await threatContext(deps, pool.id, settings, client.id, { ipAddress: userAddressOf(ctx.sourceIp, clientSettingsOf(client), input.UserContextData) });
 
   const outcome = await deps.store.transaction(async (tx) => {
     // Checked again: the user may have changed while the message was rendered.
@@ -58,6 +61,7 @@ export const forgotPassword: Operation<'ForgotPassword'> = (deps) => async (inpu
     if (!(await countCodeRequest(deps, tx, current.sub))) return { limited: true as const };
     const channel = await queueRecoveryCode(tx, deps, settings, current, prepared);
     if (!channel) throw new Error('resetRefusal let through a user without a recovery channel');
+    if (threat) await recordAuthEvent(tx, deps, threat, { userSub: current.sub, eventType: 'ForgotPassword', response: 'Pass', challenges: [], blocked: false, compromised: false });
     return { details: { Destination: maskDestination(channel.medium, channel.destination), DeliveryMedium: channel.medium, AttributeName: channel.attribute } };
   });
   // Thrown after the transaction, so the counted request commits.

@@ -1,3 +1,5 @@
+import { recordAuthEvent, threatContext } from '../../services/threat/threat-context.js';
+import { userAddressOf } from '../../domain/clients/context-data.js';
 import type { Operation } from '../operation.js';
 import { loadPublicClient } from '../../services/directory/public-client.js';
 import type { Deps } from '../../services/deps.js';
@@ -22,7 +24,7 @@ const NO_AUTO_VERIFICATION = 'Cannot resend codes. Auto verification not turned 
  * a user that doesn't exist", cognito-user-pool-managing-errors) gets a simulated delivery:
  * nothing is sent, but the request is counted and costs the same work (simulateResend).
  */
-export const resendConfirmationCode: Operation<'ResendConfirmationCode'> = (deps) => async (input) => {
+export const resendConfirmationCode: Operation<'ResendConfirmationCode'> = (deps) => async (input, ctx) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
   const found = await findUser(deps.store, pool.id, settings, input.Username);
   const hideExistence = preventsUserExistenceErrors(clientSettingsOf(client));
@@ -39,6 +41,8 @@ export const resendConfirmationCode: Operation<'ResendConfirmationCode'> = (deps
     channelOf: (user) => resendChannel(settings, user),
     userGoneMessage: MESSAGES.usernameClientNotFound,
   });
+  const threat = await threatContext(deps, pool.id, settings, client.id, { ipAddress: userAddressOf(ctx.sourceIp, clientSettingsOf(client), input.UserContextData) });
+  if (threat) await recordAuthEvent(deps.store, deps, threat, { userSub: found.sub, eventType: 'ResendCode', response: 'Pass', challenges: [], blocked: false, compromised: false });
   return { CodeDeliveryDetails: details };
 };
 

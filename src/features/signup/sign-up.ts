@@ -1,4 +1,5 @@
 import type { Operation } from '../operation.js';
+import { userAddressOf } from '../../domain/clients/context-data.js';
 import { loadPublicClient } from '../../services/directory/public-client.js';
 import { assertUsernameAvailable, claimAliases } from '../../services/directory/user-writes.js';
 import { runTrigger } from '../../services/triggers/run-trigger.js';
@@ -11,10 +12,11 @@ import { assertRequiredAttributes, checkAttributeWrites, initialAttributes } fro
 import { newUserRecord, newUsername } from '../../domain/users/new-user.js';
 import { assertPasswordMeetsPolicy } from '../../domain/pools/password-policy.js';
 import { assertClientMayWrite, signUpChannel } from '../../domain/users/verification.js';
-import { MESSAGES, invalidParameter, usernameExists } from '../../kernel/errors.js';
+import { MESSAGES, invalidParameter, invalidPassword, usernameExists } from '../../kernel/errors.js';
 import { derivePasswordSecrets } from '../../services/passwords/password-secrets.js';
 import { allowsPasswordlessSignUp } from '../../domain/auth/first-factors.js';
 import { UniqueViolation } from '../../ports/unique-violation.js';
+import { passwordVerdict, recordAuthEvent, threatContext, THREAT_MESSAGES } from '../../services/threat/threat-context.js';
 
 /**
  * A user registers through an app client. The account starts UNCONFIRMED; when the pool
@@ -25,7 +27,7 @@ import { UniqueViolation } from '../../ports/unique-violation.js';
  * case no code is sent and PostConfirmation_ConfirmSignUp runs after the user is stored
  * (cognito-facts-areas.md §2.2, §2.3).
  */
-export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
+export const signUp: Operation<'SignUp'> = (deps) => async (input, ctx) => {
   const { client, pool, settings } = await loadPublicClient(deps, deps.store, input.ClientId, input.Username, input.SecretHash);
   // "To create a user with no password, omit this parameter or submit a blank value. You can
   // only create a passwordless user when passwordless sign-in is available" (MODEL
@@ -41,6 +43,10 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
   const attributes = { sub, ...initialAttributes(settings, writes), ...(attribute && { [attribute.name]: attribute.value }) };
   assertRequiredAttributes(settings, attributes);
   if (password !== undefined) assertPasswordMeetsPolicy(settings, password);
+  // Threat protection (AUDIT/ENFORCED): the compromised-credentials check of SIGN_UP, and the event.
+  const threat = await threatContext(deps, pool.id, settings, client.id, { ipAddress: userAddressOf(ctx.sourceIp, clientSettingsOf(client), input.UserContextData) });
+  const verdict = threat ? passwordVerdict(deps, threat, 'SIGN_UP', password) : undefined;
+  if (verdict?.block) throw invalidPassword(THREAT_MESSAGES.compromisedPassword);
 
   const { passwordHash, srp } = password === undefined ? { passwordHash: null, srp: null } : await derivePasswordSecrets(deps, pool, username, password);
   const now = deps.clock.nowMs();
@@ -75,6 +81,9 @@ export const signUp: Operation<'SignUp'> = (deps) => async (input) => {
       throw usernameExists(`An account with the given ${err.constraint} already exists.`);
     }
     const details = channel && prepared && (await sendVerificationCode(deps, tx, settings, user, 'confirm_sign_up', channel, prepared));
+    if (threat) {
+      await recordAuthEvent(tx, deps, threat, { userSub: sub, eventType: 'SignUp', response: 'Pass', challenges: [], blocked: false, compromised: verdict?.detected === true });
+    }
     return { UserConfirmed: confirmed, UserSub: sub, ...(details && { CodeDeliveryDetails: details }) };
   });
   if (result.CodeDeliveryDetails) deps.onMessageQueued();

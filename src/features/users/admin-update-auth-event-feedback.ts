@@ -1,10 +1,13 @@
 import type { Operation } from '../operation.js';
-import { loadPool } from '../../services/directory/lookups.js';
+import { loadPool, loadUser } from '../../services/directory/lookups.js';
 import { assertThreatProtection } from '../../domain/pools/threat-protection.js';
+import { FEEDBACK_PROVIDERS, giveFeedback } from './auth-event-feedback.js';
 
-/** Feedback on a threat protection event: UserPoolAddOnNotEnabledException for every pool here (see admin-list-user-auth-events.ts). */
-export const adminUpdateAuthEventFeedback: Operation<'AdminUpdateAuthEventFeedback', 'store'> = (deps) => async (input) => {
-  const { settings } = await loadPool(deps.store, input.UserPoolId);
+/** An administrator's feedback on one of a user's auth events (Valid or Invalid), shown in AdminListUserAuthEvents. */
+export const adminUpdateAuthEventFeedback: Operation<'AdminUpdateAuthEventFeedback', 'store' | 'clock'> = (deps) => async (input) => {
+  const { pool, settings } = await loadPool(deps.store, input.UserPoolId);
   assertThreatProtection(settings);
+  const user = await loadUser(deps.store, pool, input.Username);
+  await giveFeedback(deps.store, pool.id, user.sub, input.EventId, { value: input.FeedbackValue, provider: FEEDBACK_PROVIDERS.admin, date: deps.clock.nowMs() });
   return {};
 };

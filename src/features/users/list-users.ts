@@ -1,4 +1,5 @@
-import type { Operation } from '../operation.js';
+import type { Operation, Output } from '../operation.js';
+import { sharedAnswers } from '../../kernel/shared-answer.js';
 import { loadPool } from '../../services/directory/lookups.js';
 import {
   SEARCHABLE_ATTRIBUTES,
@@ -11,7 +12,7 @@ import {
 import { userType } from '../../domain/users/user-view.js';
 import { lookupKey } from '../../domain/users/username.js';
 import { invalidParameter } from '../../kernel/errors.js';
-import type { UserListing } from '../../domain/users/user.js';
+import type { UserFilter, UserListing } from '../../domain/users/user.js';
 
 const MAX_LIMIT = 60;
 const UNKNOWN_ATTRIBUTES = 'One or more requested attributes do not exist.';
@@ -44,6 +45,15 @@ export const listUsers: Operation<'ListUsers'> = (deps) => async (input, ctx) =>
     after: position?.after,
     afterValue: position?.afterValue,
   });
+  // Built once per page the store shares (the same frozen rows until a write to users), for
+  // each AttributesToGet (kernel/shared-answer.ts).
+  return answers(rows, only === undefined ? undefined : only.join('\u0000'), () => listing(rows, limit, only, filter));
+};
+
+const answers = sharedAnswers<readonly UserListing[], Output<'ListUsers'>>();
+
+/** The answer: the page, and a token when there is more. */
+function listing(rows: readonly UserListing[], limit: number, only: readonly string[] | undefined, filter: UserFilter | undefined): Output<'ListUsers'> {
   const page = rows.slice(0, limit);
   if (only !== undefined) requireValues(page, only);
 
@@ -57,7 +67,7 @@ export const listUsers: Operation<'ListUsers'> = (deps) => async (input, ctx) =>
         )
       : undefined;
   return { Users: page.map((user) => userType(user, only)), ...(next === undefined ? {} : { PaginationToken: next }) };
-};
+}
 
 /**
  * AWS documents that an attribute nobody can filter on (a custom one, say) must have a value in

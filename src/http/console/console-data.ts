@@ -87,5 +87,7 @@ export async function listAudit(deps: Pick<Deps, 'store'>, filters: Filters) {
     outcome: r.outcome,
     status: r.status,
     sourceIp: r.sourceIp,
+    // Trigger invocations (operation Trigger:<triggerSource>) only.
+    ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }),
   }));
 }

@@ -8,6 +8,7 @@ import { signedTarget } from './sigv4.js';
 import type { Handler, Handlers } from '../../features/operation.js';
 import type { Outcome, RawRequest, RequestContext } from '../../kernel/request-context.js';
 import type { Logger } from '../../kernel/logger.js';
+import { answerJson } from '../../kernel/shared-answer.js';
 
 /**
  * The optional steps around every operation, composed in guards.ts: who is
@@ -146,5 +147,6 @@ async function call(handlers: Handlers, x: ApiExchange): Promise<void> {
     throw declaredOnly(name, err);
   }
   x.status = 200;
-  x.body = JSON.stringify(output ?? {});
+  // A frozen answer is shared between requests and serialized once (kernel/shared-answer.ts).
+  x.body = answerJson(output);
 }

@@ -11,6 +11,8 @@ export interface RouteTable {
   readonly postRoot: Route | undefined;
   /** Every route whose path matches, in table order (exact paths before patterns). */
   atPath(path: string): PathMatch[];
+  /** Every route, as given: for tests that must reach each one (test/endpoint-fuzz.test.ts). */
+  readonly routes: readonly Route[];
 }
 
 export const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
@@ -46,6 +48,7 @@ export function createRouteTable(routes: readonly Route[]): RouteTable {
 
   return {
     postRoot,
+    routes: Object.freeze([...routes]),
     atPath(path) {
       const found: PathMatch[] = (exact.get(path) ?? []).map((route) => ({ route, params: NO_PARAMS }));
       if (patterns.length === 0) return found;

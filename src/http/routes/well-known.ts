@@ -57,7 +57,7 @@ export function wellKnownRoutes(deps: Deps): Route[] {
             code_challenge_methods_supported: ['S256'],
             scopes_supported: ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'],
           }),
-          response_types_supported: oauth ? ['code'] : [],
+          response_types_supported: oauth ? ['code', 'token'] : [],
           subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256'],
           claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'token_use', 'cognito:username', 'cognito:groups', 'email', 'email_verified', 'phone_number', 'phone_number_verified'],

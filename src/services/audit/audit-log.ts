@@ -6,13 +6,16 @@ import type { RequestContext } from '../../kernel/request-context.js';
 
 /**
  * The audit log: one row per API request (who, what, which pool and user, outcome, where
- * from), never a password, code, token or secret. Rows are written off the request path: kept
+ * from) and one per Lambda trigger invocation (source, outcome, duration), never a password,
+ * code, token or secret. Rows are written off the request path: kept
  * in memory and appended in batches every `flushMs` (or sooner when a batch fills), and on a
  * clean close. A crash loses at most the rows of the last `flushMs`; a store that keeps
  * failing loses the oldest rows beyond `maxBuffered`, and says so in the log.
  */
 export interface AuditLog {
   record(outcome: AuditedOutcome): void;
+  /** A Lambda trigger invocation (services/triggers/invoker-registry.ts reports each one). */
+  recordTrigger(invocation: AuditedTrigger): void;
   /** Writes what is buffered now. */
   flush(): Promise<void>;
   /** Writes what is buffered and stops the timer; later records are dropped. */
@@ -32,6 +35,20 @@ export interface AuditedOutcome {
   status: number;
   errorType: string | undefined;
 }
+
+/** What the trigger invoker reports after each invocation: never the event or the answer. */
+export interface AuditedTrigger {
+  triggerSource: string;
+  poolId: string;
+  userName: string;
+  clientId: string | null;
+  outcome: string;
+  status: number;
+  durationMs: number;
+}
+
+/** Trigger rows have no request of their own to name (a custom sender runs from the outbox). */
+const NO_REQUEST = '-';
 
 export interface AuditOptions {
   flushMs: number;
@@ -106,22 +123,45 @@ export function createAuditLog(deps: { store: Store; clock: Clock; logger: Logge
 
   return {
     record(outcome) {
-      if (closed) return;
       const row = auditRecordOf(outcome, deps.clock.nowMs());
-      if (!row) return;
-      if (buffer.length >= maxBuffered) {
-        buffer.shift();
-        dropped++;
-      }
-      buffer.push(row);
-      if (buffer.length >= maxBatch) void flush();
-      else schedule();
+      if (row) append(row);
+    },
+    recordTrigger(invocation) {
+      append(triggerAuditRecord(invocation, deps.clock.nowMs()));
     },
     flush,
     async close() {
       closed = true;
       await flush();
     },
+  };
+
+  function append(row: AuditRecord): void {
+    if (closed) return;
+    if (buffer.length >= maxBuffered) {
+      buffer.shift();
+      dropped++;
+    }
+    buffer.push(row);
+    if (buffer.length >= maxBatch) void flush();
+    else schedule();
+  }
+}
+
+/** The audit row of a trigger invocation: `Trigger:<triggerSource>`, its outcome and duration. */
+export function triggerAuditRecord(invocation: AuditedTrigger, at: number): AuditRecord {
+  return {
+    at,
+    requestId: NO_REQUEST,
+    operation: `Trigger:${invocation.triggerSource}`,
+    principal: null,
+    clientId: text(invocation.clientId),
+    poolId: text(invocation.poolId),
+    username: text(invocation.userName),
+    outcome: invocation.outcome,
+    status: invocation.status,
+    sourceIp: NO_REQUEST,
+    durationMs: invocation.durationMs,
   };
 }
 

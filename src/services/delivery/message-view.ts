@@ -1,5 +1,6 @@
 import type { OutboxRecord } from '../../ports/outbox.js';
 import type { SecretBox } from '../../kernel/secret-box.js';
+import type { CustomSenderRoute } from '../triggers/custom-sender.js';
 
 /**
  * What a queued message carries, sealed in the outbox row. The text is rendered when the
@@ -23,6 +24,10 @@ export interface MessagePayload {
    * message past it: a transport configured later must not mail a backlog of dead codes.
    */
   expiresAt?: number;
+  /** The pool's CustomEmailSender/CustomSMSSender function that delivers this message instead (channel CustomEmailSender/CustomSMSSender). */
+  sender?: CustomSenderRoute;
+  /** The user's attributes when the message was queued, for the custom sender's event. */
+  userAttributes?: Record<string, string>;
 }
 
 export function openPayload(row: OutboxRecord, secrets: SecretBox): MessagePayload {

@@ -44,7 +44,7 @@ export function createNotificationLog(options: { dir: string; store: LogDelivery
           userSub: row.userSub,
           messageId: row.id,
           eventType: row.trigger,
-          deliveryMedium: row.channel,
+          deliveryMedium: row.channel === 'CustomEmailSender' ? 'EMAIL' : row.channel === 'CustomSMSSender' ? 'SMS' : row.channel,
           attempts: details.attempts,
           willRetry: details.willRetry,
           reason: details.reason,

@@ -5,6 +5,9 @@ import type { OutboxRecord } from '../../ports/outbox.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { UserRecord } from '../../domain/users/user.js';
 import type { MessagePayload } from './message-view.js';
+import { settingsOf } from '../../domain/pools/user-pool.js';
+import { customSenderFor } from '../triggers/custom-sender.js';
+import { triggerUserAttributes } from '../triggers/user-attributes.js';
 
 export interface QueuedMessage {
   user: UserRecord;
@@ -18,7 +21,9 @@ export interface QueuedMessage {
 /**
  * Writes a message to the outbox inside the caller's transaction, so the state change and
  * the message it causes commit together. The payload (code, temporary password, client
- * metadata) is sealed: the database alone does not reveal it.
+ * metadata) is sealed: the database alone does not reveal it. When the pool names a custom
+ * sender for the medium, the row is routed to that function instead of the server's transport
+ * (with the user's attributes as they are now, for its event).
  */
 export async function queueMessage(
   tx: StoreTx,
@@ -26,15 +31,18 @@ export async function queueMessage(
   message: QueuedMessage,
 ): Promise<OutboxRecord> {
   const now = deps.clock.nowMs();
+  const pool = await tx.getPool(message.user.poolId);
+  const route = pool === undefined ? undefined : customSenderFor(settingsOf(pool), message.channel);
+  const payload: MessagePayload = route === undefined ? message.payload : { ...message.payload, sender: route, userAttributes: triggerUserAttributes(message.user) };
   const record: OutboxRecord = {
     id: outboxId(now, deps.random),
     poolId: message.user.poolId,
     userSub: message.user.sub,
     username: message.user.username,
     trigger: message.trigger,
-    channel: message.channel,
+    channel: route?.trigger ?? message.channel,
     destination: message.destination,
-    payloadSealed: deps.secrets.seal(JSON.stringify(message.payload)),
+    payloadSealed: deps.secrets.seal(JSON.stringify(payload)),
     state: 'pending',
     attempts: 0,
     nextAttemptAt: now,

@@ -6,6 +6,7 @@ import type { UserRecord } from '../../domain/users/user.js';
 import type { CustomMessageTriggerSource } from '../triggers/custom-message.js';
 import { buildCustomMessageEvent, runCustomMessage } from '../triggers/custom-message-runner.js';
 import type { MessagePayload } from './message-view.js';
+import { customSenderFor } from '../triggers/custom-sender.js';
 
 export interface RenderRequest {
   pool: PoolRecord;
@@ -29,6 +30,9 @@ export type RenderedText = Pick<MessagePayload, 'subject' | 'body' | 'from' | 'r
  */
 export async function renderMessage(deps: Pick<Deps, 'config' | 'lambda'>, request: RenderRequest): Promise<RenderedText> {
   const { settings, channel } = request;
+  // A pool's custom sender gets the code alone and writes its own text (its event has no
+  // message), so neither the template nor CustomMessage has anything to do for that medium.
+  if (customSenderFor(settings, channel) !== undefined) return {};
   const base = messageText(settings, request.trigger, channel);
   const sender = channel === 'EMAIL' ? emailSender(settings) : {};
   const functionArn = settings.LambdaConfig?.CustomMessage;

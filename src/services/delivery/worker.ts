@@ -10,6 +10,7 @@ import { openPayload, type MessagePayload } from './message-view.js';
 import { renderEmail, renderSms, secretOf } from './placeholders.js';
 import { PermanentDeliveryError, type EmailTransport, type SmsTransport } from './transport.js';
 import type { NotificationLog } from './notification-log.js';
+import type { CustomSenderTransport } from './custom-sender-transport.js';
 
 type Channel = OutboxRecord['channel'];
 
@@ -22,6 +23,8 @@ export interface DeliveryWorkerOptions {
   config: Pick<Config, 'deliveryMaxAttempts' | 'deliveryBackoffMs' | 'deliveryPollMs' | 'deliveryClaimTtlMs'>;
   email?: EmailTransport | undefined;
   sms?: SmsTransport | undefined;
+  /** Delivers the messages routed to pools' CustomEmailSender/CustomSMSSender functions. */
+  customSender?: CustomSenderTransport | undefined;
   /** Written into the rows this worker claims; unique per process. */
   workerId: string;
   /** A send that takes longer counts as a failed try; by default half the claim, so it ends inside it. */
@@ -69,6 +72,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const channels: Channel[] = [];
   if (email) channels.push('EMAIL');
   if (sms) channels.push('SMS');
+  if (options.customSender) channels.push('CustomEmailSender', 'CustomSMSSender');
 
   let started = false;
   let stopping = false;
@@ -199,6 +203,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   function send(row: OutboxRecord, payload: MessagePayload): Promise<void> {
+    if (row.channel === 'CustomEmailSender' || row.channel === 'CustomSMSSender') {
+      if (!options.customSender) throw new Error('no custom sender transport');
+      return options.customSender.send(row, payload);
+    }
     if (row.channel === 'EMAIL') {
       if (!email) throw new Error('no email transport');
       const { subject, body } = renderEmail(row.trigger, row.username, payload);

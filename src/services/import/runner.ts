@@ -2,6 +2,7 @@ import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { candidateOf, planBatch, type Candidate } from '../../domain/import/batch.js';
 import type { CsvChunk } from '../../domain/import/chunks.js';
 import { checkHeader, readRow, type CsvLayout, type RowOutcome } from '../../domain/import/csv.js';
+import { importSub } from '../../domain/import/import-sub.js';
 import { COMPLETION, completionOf, withSummary, type ImportJobRecord } from '../../domain/import/import-job.js';
 import { emptyUserMfa } from '../../domain/mfa/mfa-settings.js';
 import { settingsOf, type PoolSettings } from '../../domain/pools/user-pool.js';
@@ -10,6 +11,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { Random } from '../../kernel/random.js';
 import type { Store, StoreTx } from '../../ports/store.js';
+import { UniqueViolation } from '../../ports/unique-violation.js';
 
 export interface ImportRunnerOptions {
   store: Store;
@@ -47,14 +49,22 @@ class LeaseLost extends Error {}
 const DEFAULT_POLL_MS = 1000;
 const POOL_GONE = 'The user pool no longer exists.';
 const ALIAS_KINDS: readonly AliasKind[] = ['email', 'phone_number', 'preferred_username'];
+/** The CSV rules run in slices of about this long between yields, so requests interleave. */
+const SLICE_MS = 4;
+/** Times a batch is decided again when a user it would add was created meanwhile. */
+const BATCH_ATTEMPTS = 5;
 
 /**
  * Runs user import jobs: claims one job at a time with a lease (like the outbox worker), imports
  * its file one stored chunk (ROWS_PER_BATCH lines) per transaction, and yields between batches
- * so requests interleave. Each batch's transaction writes its users, its refused-row log, the
- * job's counts, the next chunk to import and the renewed lease together, and only while this
- * runner still holds the lease: after a crash the job resumes at the first chunk not committed,
- * so no row is imported twice and the counts stay exact; two instances never run one job at once.
+ * so requests interleave. Each batch's transaction (Store.commitImportBatch: on SQLite on a
+ * thread of its own, off the request path) writes its users, its refused-row log, the job's
+ * counts, the next chunk to import and the renewed lease together, and only while this runner
+ * still holds the lease and the job is at that chunk: after a crash the job resumes at the first
+ * chunk not committed, so no row is imported twice and the counts stay exact; two instances
+ * never run one job at once. Which usernames and aliases are taken is read just before; a user
+ * created between that read and the commit makes the commit fail whole (unique indexes), and
+ * the batch is decided again.
  */
 export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
   const { store, clock, random, logger, workerId, claimTtlMs } = options;
@@ -110,7 +120,8 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
       const header = await store.getImportChunk(claimed.jobId, claimed.uploadId, 0);
       const checked = header === undefined ? { problem: 'The CSV file has no header row.' } : checkHeader(settings, header.data);
       if ('problem' in checked) return await finish(claimed.jobId, 'Failed', checked.problem);
-      if (claimed.status === 'Pending') await write(claimed.jobId, (job) => ({ ...job, status: 'InProgress' }));
+      // Only a job still Pending: one stopped meanwhile stays Stopping (its first batch ends it).
+      if (claimed.status === 'Pending') await write(claimed.jobId, (job) => (job.status === 'Pending' ? { ...job, status: 'InProgress' } : job));
 
       // Batches in flight, oldest first: each is awaited before more than `pipeline` are begun.
       const inFlight: Promise<boolean>[] = [];
@@ -130,7 +141,7 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
           while (inFlight.length > 0) if (await settle()) return;
           throw new Error(`chunk ${seq} of import job ${claimed.jobId} is missing`);
         }
-        const batch = importBatch(claimed.jobId, claimed.poolId, settings, checked.layout, chunk);
+        const batch = importBatch(claimed.jobId, claimed.poolId, settings, checked.layout, chunk, inFlight.at(-1) ?? Promise.resolve(false));
         batch.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
         inFlight.push(batch);
         if (inFlight.length >= pipeline && (await settle())) return;
@@ -152,18 +163,27 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
     }
   }
 
-  /** Imports one chunk; true when the job turned out to be stopping (and is now Stopped). */
-  async function importBatch(jobId: string, poolId: string, settings: PoolSettings, layout: CsvLayout, chunk: CsvChunk): Promise<boolean> {
-    // The CSV rules need no database: checked before the transaction, which stays short.
+  /**
+   * Imports one chunk; true when the job turned out to be stopping (and is now Stopped) or
+   * otherwise ended. `previous` is the batch before it, still in flight when pipelined.
+   */
+  async function importBatch(jobId: string, poolId: string, settings: PoolSettings, layout: CsvLayout, chunk: CsvChunk, previous: Promise<boolean>): Promise<boolean> {
+    // The CSV rules need no database: checked before the transaction, which stays short, in
+    // slices between which other requests run.
     const outcomes: RowOutcome[] = [];
     const candidates = new Map<number, Candidate>();
     const lines = chunk.data.split('\n');
+    let sliceFrom = clock.nowMs();
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i] as string;
       if (text === '') continue;
-      const outcome = readRow(settings, layout, chunk.firstLine + i, text, random.uuid());
+      const outcome = readRow(settings, layout, chunk.firstLine + i, text, importSub(sliceFrom, random.uuid()));
       outcomes.push(outcome);
       if (outcome.ok) candidates.set(outcome.row.line, candidateOf(settings, outcome.row));
+      if ((i & 31) === 31 && clock.nowMs() - sliceFrom >= SLICE_MS) {
+        await yieldToOthers();
+        sliceFrom = clock.nowMs();
+      }
     }
     const keys = [...candidates.values()].map((c) => c.usernameKey);
     const aliasKeys = Object.fromEntries(ALIAS_KINDS.map((kind) => [kind, [...candidates.values()].flatMap((c) => (c.aliases[kind] === null ? [] : [c.aliases[kind] as string]))])) as Record<
@@ -171,50 +191,65 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
       string[]
     >;
 
+    for (let attempt = 1; ; attempt++) {
+      const taken = {
+        usernames: await store.existingUsernameKeys(poolId, keys),
+        aliases: {
+          email: aliasKeys.email.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'email', aliasKeys.email),
+          phone_number: aliasKeys.phone_number.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'phone_number', aliasKeys.phone_number),
+          preferred_username: aliasKeys.preferred_username.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'preferred_username', aliasKeys.preferred_username),
+        },
+      };
+      const now = clock.nowMs();
+      const plan = planBatch(outcomes, candidates, taken, poolId, now);
+      const skipped = plan.refused.filter((r) => r.outcome === 'SKIPPED').length;
+      try {
+        const committed = await store.commitImportBatch({
+          jobId,
+          poolId,
+          worker: workerId,
+          seq: chunk.seq,
+          users: plan.users,
+          mfa: plan.mfa.map((sub) => ({ ...emptyUserMfa(poolId, sub, now), smsEnabled: true })),
+          refused: plan.refused.map((r) => ({ jobId, ...r })),
+          imported: plan.users.length,
+          skipped,
+          failed: plan.refused.length - skipped,
+          claimedUntil: now + claimTtlMs,
+        });
+        if (committed) return false;
+      } catch (err) {
+        if (!(err instanceof UniqueViolation) || attempt >= BATCH_ATTEMPTS) throw err;
+        // A user of this chunk was created meanwhile (by a request, or by the batch before this
+        // one when the file names a user twice): decide again once that batch is in.
+        await previous.catch(() => undefined);
+        continue;
+      }
+      // The job was not where this batch expected it: see why once the batch before has settled.
+      await previous.catch(() => undefined);
+      return recheck(jobId, poolId, chunk.seq);
+    }
+  }
+
+  /** After a batch's guard failed: the job stopping, its pool deleted, ended by the batch before, or taken over. */
+  async function recheck(jobId: string, poolId: string, seq: number): Promise<boolean> {
     return store.transaction(async (tx) => {
       const job = await tx.getImportJob(jobId);
       // Ended by the batch before this one (pipelined: stopped, or its pool deleted): nothing more to do.
       if (job !== undefined && job.claimedBy === null && (job.status === 'Stopped' || job.status === 'Failed')) return true;
       if (!job || job.claimedBy !== workerId) throw new LeaseLost();
-      // Progress moves one chunk at a time: a batch whose predecessor did not commit must not either.
-      if (job.nextChunk !== chunk.seq) throw new Error(`import job ${jobId}: chunk ${chunk.seq} out of order (next is ${job.nextChunk})`);
       const now = clock.nowMs();
       if (job.status === 'Stopping') {
         await closeJob(tx, job, 'Stopped', withSummary(COMPLETION.stopped, job), now);
         return true;
       }
-      // "The job fails on ... a deleted pool" (DG23): checked in every batch, so no user is
-      // written into a pool deleted while the job ran.
+      // "The job fails on ... a deleted pool" (DG23).
       if (!(await tx.getPool(poolId))) {
         await closeJob(tx, job, 'Failed', POOL_GONE, now);
         return true;
       }
-      const taken = {
-        usernames: await tx.existingUsernameKeys(poolId, keys),
-        aliases: {
-          email: aliasKeys.email.length === 0 ? new Set<string>() : await tx.takenAliasKeys(poolId, 'email', aliasKeys.email),
-          phone_number: aliasKeys.phone_number.length === 0 ? new Set<string>() : await tx.takenAliasKeys(poolId, 'phone_number', aliasKeys.phone_number),
-          preferred_username: aliasKeys.preferred_username.length === 0 ? new Set<string>() : await tx.takenAliasKeys(poolId, 'preferred_username', aliasKeys.preferred_username),
-        },
-      };
-      const plan = planBatch(outcomes, candidates, taken, poolId, now);
-      // In username order: neighbouring keys share index pages, which made inserts a third cheaper
-      // than file order with unordered names (measured on SQLite, 100,000 users).
-      if (plan.users.length > 0) await tx.insertImportedUsers(plan.users.sort((a, b) => (a.usernameKey < b.usernameKey ? -1 : a.usernameKey > b.usernameKey ? 1 : 0)));
-      for (const sub of plan.mfa) await tx.putUserMfa({ ...emptyUserMfa(poolId, sub, now), smsEnabled: true });
-      if (plan.refused.length > 0) await tx.appendImportLog(plan.refused.map((r) => ({ jobId, ...r })));
-      const skipped = plan.refused.filter((r) => r.outcome === 'SKIPPED').length;
-      const next: ImportJobRecord = {
-        ...job,
-        status: 'InProgress',
-        imported: job.imported + plan.users.length,
-        skipped: job.skipped + skipped,
-        failed: job.failed + plan.refused.length - skipped,
-        nextChunk: chunk.seq + 1,
-        claimedUntil: now + claimTtlMs,
-      };
-      if (!(await tx.updateImportJob(next, workerId))) throw new LeaseLost();
-      return false;
+      // Progress moves one chunk at a time: a batch whose predecessor did not commit must not either.
+      throw new Error(`import job ${jobId}: chunk ${seq} out of order (next is ${job.nextChunk}, ${job.status})`);
     });
   }
 

@@ -50,6 +50,11 @@ export interface MfaSessionState {
   destination?: string;
   /** MFA_SETUP: an authenticator was verified with this session (VerifySoftwareToken's Session). */
   verified?: boolean;
+  /**
+   * EMAIL_OTP of an email MFA setup (MFA_SETUP answered with EMAIL): `destination` is the
+   * address the user is setting up, which becomes their verified email once the code is proven.
+   */
+  setupEmail?: boolean;
 }
 
 export const INVALID_SESSION = 'Invalid session for the user, session is expired.';

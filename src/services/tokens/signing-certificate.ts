@@ -35,11 +35,20 @@ export type SigningCertificateDeps = 'store' | 'secrets' | 'random' | 'clock';
  * documented.
  */
 export async function poolSigningCertificate(deps: Pick<Deps, SigningCertificateDeps>, poolId: string): Promise<string> {
+  return (await poolSigningKeyPair(deps, poolId)).certificate;
+}
+
+/**
+ * The pool's signing key with its certificate: what signs SAML AuthnRequests
+ * (RequestSigningAlgorithm rsa-sha256) and decrypts encrypted SAML assertions, as the
+ * certificate GetSigningCertificate returns (services/federation).
+ */
+export async function poolSigningKeyPair(deps: Pick<Deps, SigningCertificateDeps>, poolId: string): Promise<{ privateKey: KeyObject; certificate: string }> {
   await poolJwks(deps, poolId); // creates the pool's key if it has none yet
   const record = await deps.store.getSigningKey(poolId);
   if (!record) throw new Error(`no signing key for pool ${poolId}`);
   const privateKey = createPrivateKey({ key: JSON.parse(deps.secrets.open(record.privateJwkSealed)) as JWK, format: 'jwk' });
-  return selfSignedCertificate(privateKey, poolId, Buffer.from(record.kid, 'base64url'), new Date(record.createdAt)).toString('base64');
+  return { privateKey, certificate: selfSignedCertificate(privateKey, poolId, Buffer.from(record.kid, 'base64url'), new Date(record.createdAt)).toString('base64') };
 }
 
 /** A self-signed certificate for an RSA key, as DER. */

@@ -11,6 +11,7 @@ import type { SigningKeyRecord } from '../../ports/signing-keys.js';
 import type { Store } from '../../ports/store.js';
 import type { UserRecord } from '../../domain/users/user.js';
 import { settingsOf } from '../../domain/pools/user-pool.js';
+import { identitiesClaim } from '../../domain/idp/federated-profile.js';
 import { customizeClaims, type TokenClaims, type TokenGenerationSource } from '../triggers/token-generation.js';
 
 /**
@@ -159,6 +160,8 @@ export async function issueTokens(deps: Pick<Deps, TokenIssuerDeps>, grant: Toke
     id: {
       sub: user.sub,
       ...attributeClaims(readableAttributes(settings, user.attributes)),
+      // A federated user's identities: an array of objects in the ID token, not the stored JSON text (§4.8).
+      ...(user.attributes.identities !== undefined && { identities: identitiesClaim(user.attributes.identities) }),
       iss,
       ...idTokenGroupClaims(groups),
       'cognito:username': user.username,

@@ -1,14 +1,36 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type Config } from '../../kernel/config.js';
+import { ServiceError } from '../../kernel/errors.js';
+import { isCustomSenderSource } from './custom-sender.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { LambdaInvoker } from './custom-message.js';
-import type { TriggerEvent } from './trigger-event.js';
+import { NO_CLIENT, type TriggerEvent } from './trigger-event.js';
 import { createHttpInvoker } from './http-invoker.js';
 import { createLambdaApiInvoker } from './lambda-api-invoker.js';
 import { createModuleInvoker } from './module-invoker.js';
 
 type Route = { kind: 'url' | 'module' | 'lambda'; invoker: LambdaInvoker };
+
+/**
+ * One finished invocation, as the log and the audit log report it: which trigger, for which pool
+ * and user, how it ended and how long it took. Never the event (it carries attributes, a
+ * migrating user's password, a custom sender's encrypted code) nor the answer.
+ */
+export interface TriggerInvocation {
+  triggerSource: string;
+  functionArn: string;
+  via: 'url' | 'module' | 'lambda' | 'lambda-api';
+  poolId: string;
+  userName: string;
+  /** Null for admin operations (CLIENT_ID_NOT_APPLICABLE). */
+  clientId: string | null;
+  /** OK, or the error name the caller (or the outbox) got. */
+  outcome: string;
+  /** The HTTP status the failure answers with (200 when OK). */
+  status: number;
+  durationMs: number;
+}
 
 /**
  * The invoker for every function a pool may name: the ones listed in the triggers file go to a
@@ -18,6 +40,7 @@ type Route = { kind: 'url' | 'module' | 'lambda'; invoker: LambdaInvoker };
 export function createLambdaInvoker(
   config: Pick<Config, 'triggersFile' | 'lambdaEndpoint' | 'triggerTimeoutMs' | 'region'>,
   logger: Logger,
+  onInvoked?: (invocation: TriggerInvocation) => void,
 ): LambdaInvoker {
   const routes = config.triggersFile === undefined ? new Map<string, Route>() : readTriggersFile(config.triggersFile, config);
   let fallback: LambdaInvoker | undefined;
@@ -33,19 +56,42 @@ export function createLambdaInvoker(
       // never logged: it carries attributes, and UserMigration's carries the password typed.
       const started = performance.now();
       const durationMs = () => Math.round(performance.now() - started);
+      const report = (outcome: string, status: number): TriggerInvocation => ({
+        triggerSource: event.triggerSource,
+        functionArn,
+        via,
+        poolId: event.userPoolId,
+        userName: event.userName,
+        clientId: event.callerContext.clientId === NO_CLIENT ? null : event.callerContext.clientId,
+        outcome,
+        status,
+        durationMs: durationMs(),
+      });
       try {
         const answered = await (route?.invoker ?? fallbackInvoker()).invoke(functionArn, event);
-        logger.info('lambda trigger', { triggerSource: event.triggerSource, functionArn, via, durationMs: durationMs(), outcome: 'ok' });
+        const done = report('OK', 200);
+        logger.info('lambda trigger', { triggerSource: done.triggerSource, functionArn, via, durationMs: done.durationMs, outcome: 'ok' });
+        onInvoked?.(done);
         return answered;
       } catch (err) {
+        const name = (err as Error).name;
+        // A custom sender's answer is ignored (services/triggers/custom-sender.ts): one that is no event ran fine.
+        if (name === 'InvalidLambdaResponseException' && isCustomSenderSource(event.triggerSource)) {
+          const done = report('OK', 200);
+          logger.info('lambda trigger', { triggerSource: done.triggerSource, functionArn, via, durationMs: done.durationMs, outcome: 'ok' });
+          onInvoked?.(done);
+          throw err;
+        }
+        const failed = report(name, err instanceof ServiceError ? err.status : 500);
         logger.warn('lambda trigger', {
-          triggerSource: event.triggerSource,
+          triggerSource: failed.triggerSource,
           functionArn,
           via,
-          durationMs: durationMs(),
-          outcome: (err as Error).name,
+          durationMs: failed.durationMs,
+          outcome: name,
           message: (err as Error).message,
         });
+        onInvoked?.(failed);
         throw err;
       }
     },

@@ -145,6 +145,7 @@ export type TriggerName = keyof TriggerContracts;
 export const TRIGGER_SOURCES = {
   PreSignUp_SignUp: 'PreSignUp',
   PreSignUp_AdminCreateUser: 'PreSignUp',
+  PreSignUp_ExternalProvider: 'PreSignUp',
   PostConfirmation_ConfirmSignUp: 'PostConfirmation',
   PostConfirmation_ConfirmForgotPassword: 'PostConfirmation',
   PreAuthentication_Authentication: 'PreAuthentication',

@@ -6,10 +6,14 @@ import { KyselyContext, type Db } from './context.js';
 export class KyselyAudit extends KyselyContext implements AuditPort {
   async appendAudit(entries: readonly AuditRecord[]): Promise<void> {
     if (entries.length === 0) return;
-    // One prepared single-row INSERT per row, in one transaction: a multi-row INSERT is new SQL
-    // for every batch size, compiled by Kysely and prepared by SQLite each time.
+    // In one transaction: whole chunks of AUDIT_CHUNK rows as one multi-row INSERT compiled once
+    // (a statement per row cost about 30% more per row, bench/RESULTS.md, issue 23), the rest
+    // row by row with the single-row INSERT; a multi-row INSERT of any other size would be new
+    // SQL, compiled by Kysely and prepared by SQLite each time.
     const insert = async (db: Db) => {
-      for (const entry of entries) await this.q.insertAudit(db, auditRow(entry));
+      let i = 0;
+      for (; i + AUDIT_CHUNK <= entries.length; i += AUDIT_CHUNK) await this.q.insertAuditRows(db, chunkValues(entries, i));
+      for (; i < entries.length; i++) await this.q.insertAudit(db, auditRow(entries[i] as AuditRecord));
     };
     if (this.inTransaction) await insert(this.db);
     else await this.dialect.transaction(this.db as Kysely<Database>, (trx) => insert(trx));
@@ -21,6 +25,19 @@ export class KyselyAudit extends KyselyContext implements AuditPort {
     const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return rows.reverse().map(auditFromRow);
   }
+}
+
+/** Rows per multi-row INSERT (11 values each: well inside SQLite's and PostgreSQL's limits on bound values). */
+export const AUDIT_CHUNK = 50;
+
+/** The values of AUDIT_CHUNK rows from `from` on, named `<row>:<column>` (hot-queries.ts insertAuditRows). */
+function chunkValues(entries: readonly AuditRecord[], from: number): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (let r = 0; r < AUDIT_CHUNK; r++) {
+    const row = auditRow(entries[from + r] as AuditRecord) as Record<string, unknown>;
+    for (const column in row) values[`${r}:${column}`] = row[column];
+  }
+  return values;
 }
 
 function auditRow(e: AuditRecord) {
@@ -35,6 +52,8 @@ function auditRow(e: AuditRecord) {
     outcome: e.outcome,
     status: e.status,
     source_ip: e.sourceIp,
+    // Always bound (null for API requests): the insert is compiled once for one set of columns.
+    duration_ms: e.durationMs ?? null,
   };
 }
 
@@ -50,5 +69,6 @@ function auditFromRow(row: Selectable<Database['audit_log']>): AuditRecord {
     outcome: row.outcome,
     status: Number(row.status),
     sourceIp: row.source_ip,
+    ...(row.duration_ms === null || row.duration_ms === undefined ? {} : { durationMs: Number(row.duration_ms) }),
   };
 }

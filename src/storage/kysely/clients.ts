@@ -20,6 +20,8 @@ export class KyselyClients extends KyselyContext implements ClientsPort {
   }
 
   async deleteClient(id: string): Promise<void> {
+    // A client's own risk configuration (SetRiskConfiguration with ClientId) goes with it.
+    await this.db.deleteFrom('risk_configurations').where('client_id', '=', id).execute();
     await this.db.deleteFrom('user_pool_clients').where('id', '=', id).execute();
   }
 

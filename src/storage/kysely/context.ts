@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DialectSql } from '../dialect-sql.js';
+import type { BatchWriter } from '../batch-writer.js';
 import type { HotQueries } from '../hot-queries.js';
 import type { ReadCache } from '../read-cache.js';
 import type { Database } from '../schema.js';
@@ -12,8 +13,10 @@ export interface StoreShared {
   dialect: DialectSql;
   /** Compiled once per store: the SQL differs between dialects. */
   q: HotQueries;
-  /** Pools and "any credentials?" in memory (SQLite only: read-cache.ts). */
+  /** Pools, "any credentials?", users, MFA settings and ListUsers pages in memory (SQLite only: read-cache.ts). */
   cache: ReadCache | undefined;
+  /** Large write transactions off the request path (SQLite files only: sqlite-writer.ts). */
+  writer: BatchWriter | undefined;
 }
 
 /**
@@ -33,6 +36,7 @@ export abstract class KyselyContext {
    * transaction ends), but filled only outside them.
    */
   protected readonly cache: ReadCache | undefined;
+  protected readonly writer: BatchWriter | undefined;
 
   constructor(
     protected readonly db: Db,
@@ -42,6 +46,7 @@ export abstract class KyselyContext {
     this.dialect = shared.dialect;
     this.q = shared.q;
     this.cache = shared.cache;
+    this.writer = shared.writer;
   }
 }
 

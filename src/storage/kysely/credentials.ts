@@ -18,7 +18,7 @@ export class KyselyCredentials extends KyselyContext implements CredentialsPort 
   async hasCredentials(): Promise<boolean> {
     const load = async () => (await this.q.anyCredential(this.db, {})).rows.length > 0;
     // "No" is kept too: a server without credentials (dev mode) asks on every signed request.
-    return (await (this.cache ? this.cache.read(CREDENTIALS_KEY, load, this.inTransaction) : load())) ?? false;
+    return (await (this.cache ? this.cache.read('credentials', CREDENTIALS_KEY, load, this.inTransaction) : load())) ?? false;
   }
 
   async getCredential(accessKeyId: string): Promise<CredentialRecord | undefined> {

@@ -19,7 +19,7 @@ export class KyselyPools extends KyselyContext implements PoolsPort {
       // Frozen whether or not it is cached, so code that would change it fails on every dialect.
       return row && deepFreeze(poolFromRow(row));
     };
-    return this.cache ? this.cache.read(poolKey(id), load, this.inTransaction) : load();
+    return this.cache ? this.cache.read('user_pools', poolKey(id), load, this.inTransaction) : load();
   }
 
   async updatePool(pool: PoolRecord): Promise<void> {
@@ -46,6 +46,8 @@ export class KyselyPools extends KyselyContext implements PoolsPort {
       await this.db.deleteFrom('user_pool_clients').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('signing_keys').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('log_delivery').where('pool_id', '=', id).execute();
+      await this.db.deleteFrom('auth_events').where('pool_id', '=', id).execute();
+      await this.db.deleteFrom('risk_configurations').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('pool_replicas').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('oauth_domains').where('pool_id', '=', id).execute();
       await this.db.deleteFrom('resource_servers').where('pool_id', '=', id).execute();

@@ -6,8 +6,14 @@ import { KyselyContext } from './context.js';
 
 export class KyselyUserMfa extends KyselyContext implements UserMfaPort {
   async getUserMfa(poolId: string, userSub: string): Promise<UserMfaRecord | undefined> {
-    const [row] = (await this.q.userMfaOf(this.db, { poolId, userSub })).rows;
-    return row && userMfaFromRow(row);
+    const load = async () => {
+      const [row] = (await this.q.userMfaOf(this.db, { poolId, userSub })).rows;
+      return row ? userMfaFromRow(row) : null;
+    };
+    // Kept by the read cache (SQLite), "no row" too: most users have none, and AdminGetUser,
+    // GetUser and every sign-in ask (read-cache.ts forgets it on any write to user_mfa).
+    const found = this.cache ? await this.cache.read('user_mfa', `${poolId}:${userSub}`, load, this.inTransaction) : await load();
+    return found ?? undefined;
   }
 
   async putUserMfa(record: UserMfaRecord): Promise<void> {
@@ -21,7 +27,8 @@ export class KyselyUserMfa extends KyselyContext implements UserMfaPort {
   }
 }
 
-function userMfaRow(r: UserMfaRecord): Selectable<UserMfaTable> {
+/** The row of a user's MFA settings (also what import batches insert: import-jobs.ts). */
+export function userMfaRow(r: UserMfaRecord): Selectable<UserMfaTable> {
   return {
     pool_id: r.poolId,
     user_sub: r.userSub,

@@ -12,19 +12,32 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
     await unique(this.dialect, this.db, () => this.db.insertInto('users').values(userRow(user)).execute());
   }
 
+  // Users read by key, sub or alias, and ListUsers pages, are kept by the read cache (SQLite
+  // only; read-cache.ts): any change to the users table, by any path of this process or by
+  // another connection, forgets them. Kept values are frozen and shared.
+
   async getUserByUsernameKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
-    const [row] = (await this.q.userByUsernameKey(this.db, { poolId, usernameKey })).rows;
-    return row && userFromRow(row);
+    const load = async () => {
+      const [row] = (await this.q.userByUsernameKey(this.db, { poolId, usernameKey })).rows;
+      return row && userFromRow(row);
+    };
+    return this.cache ? this.cache.read('users', `k:${poolId}:${usernameKey}`, load, this.inTransaction) : load();
   }
 
   async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
-    const [row] = (await this.q.userBySub(this.db, { poolId, sub })).rows;
-    return row && userFromRow(row);
+    const load = async () => {
+      const [row] = (await this.q.userBySub(this.db, { poolId, sub })).rows;
+      return row && userFromRow(row);
+    };
+    return this.cache ? this.cache.read('users', `s:${poolId}:${sub}`, load, this.inTransaction) : load();
   }
 
   async getUserByAlias(poolId: string, alias: AliasKind, key: string): Promise<UserRecord | undefined> {
-    const [row] = (await this.q.userByAlias[alias](this.db, { poolId, key })).rows;
-    return row && userFromRow(row);
+    const load = async () => {
+      const [row] = (await this.q.userByAlias[alias](this.db, { poolId, key })).rows;
+      return row && userFromRow(row);
+    };
+    return this.cache ? this.cache.read('users', `a:${alias}:${poolId}:${key}`, load, this.inTransaction) : load();
   }
 
   async updateUser(user: UserRecord): Promise<void> {
@@ -43,44 +56,14 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
     await this.db.deleteFrom('webauthn_credentials').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('devices').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('provider_links').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
+    await this.db.deleteFrom('auth_events').where('pool_id', '=', poolId).where('user_sub', '=', sub).execute();
     await this.db.deleteFrom('users').where('pool_id', '=', poolId).where('sub', '=', sub).execute();
   }
 
   async listUsers(poolId: string, query: UserQuery): Promise<UserListing[]> {
-    let q = this.db.selectFrom('users').select(LISTING_COLUMNS).where('pool_id', '=', poolId);
-    const filter = query.filter;
-    // Username filters compare lookup keys (the caller folds the value for case-insensitive pools).
-    const column = filter === undefined ? undefined : filter.column === 'username' ? 'username_key' : filter.column;
-    let byValue: Exclude<typeof column, 'username_key' | 'enabled' | undefined> | undefined;
-    if (filter !== undefined && column !== undefined) {
-      if (column === 'enabled') {
-        q = q.where('enabled', '=', filter.value === 'Enabled' ? 1 : 0);
-      } else if (filter.op === '=') {
-        q = q.where(column, '=', filter.value);
-      } else {
-        // A prefix as a range, so the (pool_id, column, username_key) index serves it. The range
-        // is exact in code-point (byte) order; substr guards collations that order otherwise.
-        // A later page starts the range at the last value seen, so deep pages do not rescan.
-        const from = column !== 'username_key' && query.afterValue !== undefined && query.afterValue > filter.value ? query.afterValue : filter.value;
-        q = q.where(column, '>=', from);
-        const upper = prefixUpperBound(filter.value);
-        if (upper !== undefined) q = q.where(column, '<', upper);
-        q = q.where(sql<string>`substr(${sql.ref(column)}, 1, ${[...filter.value].length})`, '=', filter.value);
-        if (column !== 'username_key') byValue = column;
-      }
-    }
-    if (byValue !== undefined) {
-      if (query.after !== undefined && query.afterValue !== undefined) {
-        const [value, key] = [query.afterValue, query.after];
-        q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(byValue, 'username_key'), '>', tuple(value, key)));
-      }
-      q = q.orderBy(byValue).orderBy('username_key');
-    } else {
-      if (query.after !== undefined) q = q.where('username_key', '>', query.after);
-      q = q.orderBy('username_key');
-    }
-    const rows = await q.limit(query.limit).execute();
-    return rows.map(userListingFromRow);
+    const load = () => readListing(this.db, this.q, poolId, query);
+    if (!this.cache) return load();
+    return (await this.cache.read('users', `l:${poolId}:${JSON.stringify(query)}`, load, this.inTransaction)) ?? [];
   }
 
   async countUsers(poolId: string): Promise<number> {
@@ -91,6 +74,56 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+/** One page of ListUsers, read from the database. */
+async function readListing(db: Db, hot: HotQueries, poolId: string, query: UserQuery): Promise<UserListing[]> {
+  const filter = query.filter;
+  // The first page of an `=` or `^=` filter, compiled once (hot-queries.ts; the same SQL as below).
+  if (filter !== undefined && filter.column !== 'enabled' && query.after === undefined) {
+    const column = filter.column === 'username' ? 'username_key' : filter.column;
+    if (filter.op === '=') {
+      return (await hot.listingEquals(column)(db, { poolId, value: filter.value, limit: query.limit })).rows.map(userListingFromRow);
+    }
+    const upper = prefixUpperBound(filter.value);
+    if (column !== 'username_key' && upper !== undefined) {
+      const values = { poolId, from: filter.value, upper, length: [...filter.value].length, prefix: filter.value, limit: query.limit };
+      return (await hot.listingPrefix(column)(db, values)).rows.map(userListingFromRow);
+    }
+  }
+  let q = db.selectFrom('users').select(LISTING_COLUMNS).where('pool_id', '=', poolId);
+  // Username filters compare lookup keys (the caller folds the value for case-insensitive pools).
+  const column = filter === undefined ? undefined : filter.column === 'username' ? 'username_key' : filter.column;
+  let byValue: Exclude<typeof column, 'username_key' | 'enabled' | undefined> | undefined;
+  if (filter !== undefined && column !== undefined) {
+    if (column === 'enabled') {
+      q = q.where('enabled', '=', filter.value === 'Enabled' ? 1 : 0);
+    } else if (filter.op === '=') {
+      q = q.where(column, '=', filter.value);
+    } else {
+      // A prefix as a range, so the (pool_id, column, username_key) index serves it. The range
+      // is exact in code-point (byte) order; substr guards collations that order otherwise.
+      // A later page starts the range at the last value seen, so deep pages do not rescan.
+      const from = column !== 'username_key' && query.afterValue !== undefined && query.afterValue > filter.value ? query.afterValue : filter.value;
+      q = q.where(column, '>=', from);
+      const upper = prefixUpperBound(filter.value);
+      if (upper !== undefined) q = q.where(column, '<', upper);
+      q = q.where(sql<string>`substr(${sql.ref(column)}, 1, ${[...filter.value].length})`, '=', filter.value);
+      if (column !== 'username_key') byValue = column;
+    }
+  }
+  if (byValue !== undefined) {
+    if (query.after !== undefined && query.afterValue !== undefined) {
+      const [value, key] = [query.afterValue, query.after];
+      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(byValue, 'username_key'), '>', tuple(value, key)));
+    }
+    q = q.orderBy(byValue).orderBy('username_key');
+  } else {
+    if (query.after !== undefined) q = q.where('username_key', '>', query.after);
+    q = q.orderBy('username_key');
+  }
+  const rows = await q.limit(query.limit).execute();
+  return rows.map(userListingFromRow);
 }
 
 /** updateUser's read and write, inside a transaction. */

@@ -19,6 +19,8 @@ import { identityProviders } from './20261206-9-identity-providers.js';
 import { importJobs } from './20261206-9-import-jobs.js';
 import { refreshTokenRotation } from './20261207-1-refresh-token-rotation.js';
 import { branding } from './20261207-2-branding.js';
+import { auditTriggerDuration } from './20261207-6-audit-trigger-duration.js';
+import { threatProtection } from './20261207-7-threat-protection.js';
 
 /*
  * How to add a migration
@@ -64,6 +66,8 @@ const REGISTRY: readonly (readonly [name: string, migration: Migration])[] = [
   ['20261206-9-import-jobs', importJobs],
   ['20261207-1-refresh-token-rotation', refreshTokenRotation],
   ['20261207-2-branding', branding],
+  ['20261207-6-audit-trigger-duration', auditTriggerDuration],
+  ['20261207-7-threat-protection', threatProtection],
 ];
 
 /** The names existing databases have recorded under the old numbering; never to change. */

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../../kernel/request-context.js';
 import type { ChallengeAnswer } from './challenge-answer.js';
 import { checkClientSecretHash, requiredParameter, type SignInClient } from '../sign-in-client.js';
 import { mfaChallenge, MFA_CODE_PURPOSE, type MfaStepDeps } from './mfa-step.js';
+import { completeEmailSetup, startEmailSetup } from './mfa-email-setup.js';
 import { finishSignIn as endSignIn } from '../finish-sign-in.js';
 import { methodOfAnswer, type MfaMethod } from '../../../domain/mfa/mfa-settings.js';
 import type { UserRecord } from '../../../domain/users/user.js';
@@ -91,7 +92,9 @@ function answerCode(challenge: 'SMS_MFA' | 'EMAIL_OTP' | 'SMS_OTP', responseName
     if (outcome === 'mismatch') throw codeMismatch(MFA_MESSAGES.codeMismatch);
     const signedIn = await deps.store.transaction(async (tx) => {
       if (!(await deps.codes.consume(tx, target, code))) return undefined;
-      return challenge !== 'EMAIL_OTP' ? markPhoneVerified(tx, sc, user.sub, target.destination, deps.clock.nowMs()) : user;
+      if (challenge !== 'EMAIL_OTP') return markPhoneVerified(tx, sc, user.sub, target.destination, deps.clock.nowMs());
+      // The code of an email setup proves the address the user gave at MFA_SETUP (sealed in the session).
+      return session.mfa?.setupEmail === true ? completeEmailSetup(deps, tx, sc, user.sub, target.destination) : user;
     });
     if (!signedIn) throw codeMismatch(MFA_MESSAGES.codeMismatch);
     return finishSignIn(deps, sc, signedIn, input, ctx);
@@ -132,10 +135,13 @@ export async function answerSelectMfaType(deps: Pick<Deps, MfaAnswerDeps>, sc: S
 /**
  * MFA_SETUP, answered with the Session VerifySoftwareToken returned (3.1): the verified
  * authenticator becomes the user's factor, preferred unless another one is, and the sign-in
- * completes.
+ * completes. Answered with EMAIL (an address) instead, an EMAIL_OTP code goes to that address
+ * and its answer sets up email MFA (mfa-email-setup.ts).
  */
 export async function answerMfaSetup(deps: Pick<Deps, MfaAnswerDeps>, sc: SignInClient, input: ChallengeAnswer, ctx: RequestContext): Promise<RespondToAuthChallengeResponse> {
   const { session, user } = await openAnswer(deps, sc, input, 'MFA_SETUP');
+  const email = input.ChallengeResponses?.EMAIL;
+  if (email !== undefined && email !== '') return startEmailSetup(deps, sc, session, user, email, input.ClientMetadata);
   if (session.mfa?.verified !== true) throw new ServiceError('SoftwareTokenMFANotFoundException', MFA_MESSAGES.noSoftwareToken);
   await deps.store.transaction(async (tx) => {
     const mfa = await loadUserMfa(deps, user, tx);

@@ -79,6 +79,8 @@ export async function codeChallenge(
   user: UserRecord,
   method: 'SMS_MFA' | 'EMAIL_OTP' | 'SMS_OTP',
   clientMetadata?: Record<string, string>,
+  /** More for the session to carry to the answer (an email setup, mfa-email-setup.ts). */
+  extra: Omit<MfaSessionState, 'destination'> = {},
 ): Promise<InitiateAuthResponse> {
   const medium = method === 'EMAIL_OTP' ? 'EMAIL' : 'SMS';
   const destination = (medium === 'SMS' ? user.attributes.phone_number : user.attributes.email) ?? '';
@@ -98,7 +100,7 @@ export async function codeChallenge(
   deps.onMessageQueued();
   return {
     ChallengeName: method,
-    Session: mfaSession(deps, sc, user, method, { destination }),
+    Session: mfaSession(deps, sc, user, method, { ...extra, destination }),
     ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: medium, CODE_DELIVERY_DESTINATION: maskDestination(medium, destination) },
   };
 }

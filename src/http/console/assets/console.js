@@ -592,7 +592,7 @@ async function auditView(params) {
     table(
       `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`,
       ['Time', 'Operation', 'Outcome', 'Pool', 'User', 'Principal', 'Source'],
-      entries.map((e) => [when(e.time), e.operation, `${e.outcome} (${e.status})`, e.pool, e.username, e.principal, e.sourceIp]),
+      entries.map((e) => [when(e.time), e.operation, `${e.outcome} (${e.status})${e.durationMs === undefined ? '' : `, ${e.durationMs} ms`}`, e.pool, e.username, e.principal, e.sourceIp]),
     ),
   ];
 }

@@ -2,8 +2,12 @@ import type { Deps } from '../../../services/deps.js';
 import { defineRoute, type Method, type Route, type RouteRequest, type RouteResponse } from '../route.js';
 import { POOL_ID } from './endpoint-pool.js';
 import { logoutHandler } from './logout-route.js';
-import { authorizeHandler, confirmForgotSubmitHandler, forgotPageHandler, forgotSubmitHandler, loginPageHandler, loginSubmitHandler } from './managed-login.js';
+import { authorizeHandler, confirmForgotSubmitHandler, forgotPageHandler, forgotSubmitHandler, loginPageHandler, loginSubmitHandler, signInPage } from './managed-login.js';
+import { challengeSubmitHandler } from './challenge-pages.js';
+import { confirmUserPageHandler, confirmUserSubmitHandler, signUpPageHandler, signUpSubmitHandler } from './signup-pages.js';
 import { errorPage } from './pages.js';
+import { idpResponseHandler } from './idp-response-route.js';
+import { samlProblem, samlResponseHandler } from './saml-response-route.js';
 import { oauthProblem, wrongMethod } from './oauth-response.js';
 import { revokeHandler } from './revoke-route.js';
 import { tokenHandler } from './token-route.js';
@@ -11,6 +15,8 @@ import { userInfoHandler } from './user-info-route.js';
 
 /** Forms of the endpoints and pages are small: codes and tokens are a few hundred bytes. */
 const FORM_LIMIT = 16 * 1024;
+/** A SAMLResponse of 100,000 characters, form-encoded, with its RelayState. */
+const SAML_FORM_LIMIT = 256 * 1024;
 const OTHER_METHODS: readonly Method[] = ['GET', 'PUT', 'DELETE', 'PATCH'];
 
 /**
@@ -38,11 +44,43 @@ export function oauthRoutes(deps: Deps): Route[] {
         defineRoute({ name, methods: ['POST'], path: at(path), ...(params && { params }), body: { kind: 'form', limit: FORM_LIMIT }, cors: false, handle, problem: (p) => errorPage(p.message, p.status) }),
       );
     pageRoute('oauth2-authorize', ['GET'], '/oauth2/authorize', authorizeHandler(deps));
+    // Where OIDC and social providers send the browser back (GET, or POST for form_post).
+    pageRoute('oauth2-idpresponse', ['GET'], '/oauth2/idpresponse', idpResponseHandler(deps));
+    formRoute('oauth2-idpresponse-post', '/oauth2/idpresponse', idpResponseHandler(deps));
+    // The SAML assertion consumer service (POST binding); responses of up to 100,000 characters (saml-response-route.ts).
+    routes.push(
+      defineRoute({ name: 'saml2-idpresponse', methods: ['POST'], path: at('/saml2/idpresponse'), ...(params && { params }), body: { kind: 'form', limit: SAML_FORM_LIMIT }, cors: false, handle: samlResponseHandler(deps), problem: samlProblem }),
+    );
     pageRoute('login-page', ['GET'], '/login', loginPageHandler(deps));
     formRoute('login-submit', '/login', loginSubmitHandler(deps));
     pageRoute('forgot-password-page', ['GET'], '/forgotPassword', forgotPageHandler(deps));
     formRoute('forgot-password-submit', '/forgotPassword', forgotSubmitHandler(deps));
     formRoute('confirm-forgot-password-submit', '/confirmForgotPassword', confirmForgotSubmitHandler(deps));
+    // Sign-up and the sign-in challenges (signup-pages.ts, challenge-pages.ts); other methods get an error page.
+    const wrongPageMethod = (name: string, path: string, allowed: readonly Method[]) =>
+      routes.push(
+        defineRoute({
+          name: `${name}-method`,
+          methods: (['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const).filter((m) => !allowed.includes(m)),
+          path: at(path),
+          ...(params && { params }),
+          body: { kind: 'none' },
+          cors: false,
+          handle: () => {
+            const refused = errorPage('This page does not answer that kind of request.', 405);
+            return { ...refused, headers: { ...refused.headers, Allow: allowed.join(', ') } };
+          },
+          problem: (p) => errorPage(p.message, p.status),
+        }),
+      );
+    formRoute('challenge-submit', '/challenge', challengeSubmitHandler(deps));
+    wrongPageMethod('challenge', '/challenge', ['POST']);
+    pageRoute('signup-page', ['GET'], '/signup', signUpPageHandler(deps));
+    formRoute('signup-submit', '/signup', signUpSubmitHandler(deps, signInPage));
+    wrongPageMethod('signup', '/signup', ['GET', 'POST']);
+    pageRoute('confirm-user-page', ['GET'], '/confirmUser', confirmUserPageHandler(deps));
+    formRoute('confirm-user-submit', '/confirmUser', confirmUserSubmitHandler(deps, signInPage));
+    wrongPageMethod('confirm-user', '/confirmUser', ['GET', 'POST']);
     pageRoute('logout', ['GET'], '/logout', logoutHandler(deps));
     routes.push(
       defineRoute({ name: 'oauth2-userinfo', methods: ['GET', 'POST'], path: at('/oauth2/userInfo'), ...(params && { params }), body: { kind: 'none' }, cors: true, handle: userInfoHandler(deps), problem: oauthProblem }),

@@ -1,0 +1,206 @@
+import type { Deps } from '../../../services/deps.js';
+import { ServiceError } from '../../../kernel/errors.js';
+import type { ChallengeNameType, RespondToAuthChallengeResponse } from '../../../model/generated/types.js';
+import { authOperations } from '../../../features/auth/index.js';
+import { mfaOperations } from '../../../features/mfa/index.js';
+import type { RouteRequest, RouteResponse } from '../route.js';
+import { csrfValid } from './browser-session.js';
+import { openChallengeState, sealChallengeState, type ChallengeState } from './challenge-state.js';
+import { at, checked, field, formPage, fromTokens, prepare, secretHashFor, shown, type Ready } from './login-kit.js';
+import { escape, form, page, type Field } from './pages.js';
+
+/**
+ * The challenges of a sign-in on the managed login pages, after the password (cognito-facts-areas.md
+ * 3.1-3.3): NEW_PASSWORD_REQUIRED (with the required attributes the user lacks), SMS_MFA,
+ * EMAIL_OTP and SOFTWARE_TOKEN_MFA codes, SELECT_MFA_TYPE, and MFA_SETUP of an authenticator app
+ * (the secret as text and as an otpauth:// URI, as AWS's examples build it, 3.2). Each answer is
+ * RespondToAuthChallenge, AssociateSoftwareToken and VerifySoftwareToken themselves, so their
+ * checks, attempt limits and triggers apply. The Session stays in sealed page state
+ * (challenge-state.ts); one step may lead to another (a new password, then MFA).
+ */
+
+const LABELS: Record<string, string> = { SMS_MFA: 'Text message (SMS)', EMAIL_OTP: 'Email', SOFTWARE_TOKEN_MFA: 'Authenticator app' };
+const CODE_RESPONSE: Record<string, string> = { SMS_MFA: 'SMS_MFA_CODE', EMAIL_OTP: 'EMAIL_OTP_CODE', SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA_CODE' };
+/** Codes are digits: Cognito's are 6 (authenticator apps) to 8; anything else never reaches the operations. */
+const CODE = /^[0-9]{4,10}$/;
+/** The model's PasswordType and attribute value bounds. */
+const MAX_PASSWORD = 256;
+const MAX_ATTRIBUTE = 2048;
+
+function listOf(json: string | undefined): string[] {
+  try {
+    const value: unknown = JSON.parse(json ?? '[]');
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The page when a step's state is gone (expired, from another browser, tampered with). */
+function expiredPage(ready: Ready): RouteResponse {
+  return page(
+    'Sign-in expired',
+    `<p class="error" role="alert">This sign-in step has expired. Please sign in again.</p><p><a href="${escape(at(ready, '/login'))}">Sign in</a></p>`,
+    400,
+    [],
+    ready.css,
+  );
+}
+
+function unsupportedPage(ready: Ready, message: string): RouteResponse {
+  return page('Something went wrong', `<p class="error" role="alert">${escape(message)}</p><p><a href="${escape(at(ready, '/login'))}">Sign in</a></p>`, 400, [], ready.css);
+}
+
+/** The form of a step: its sealed state and the fields the user fills. */
+function stepPage(deps: Deps, ready: Ready, r: RouteRequest<unknown>, state: ChallengeState, title: string, intro: string, fields: Field[], submit: string, error?: string, extra = ''): RouteResponse {
+  const sealed = sealChallengeState(deps, r.headers, state);
+  if (sealed === undefined) return expiredPage(ready);
+  return formPage(deps, ready, r, title, (csrf) => intro + form(at(ready, '/challenge'), csrf, [{ name: 'state', label: '', type: 'hidden', value: sealed }, ...fields], submit, error, extra));
+}
+
+function otpauthUri(issuer: string, username: string, secret: string): string {
+  const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(username)}`;
+  return `otpauth://totp/${label}?secret=${encodeURIComponent(secret)}&issuer=${encodeURIComponent(issuer)}`;
+}
+
+/** Renders the page of a challenge (or the same page again, with `error`). */
+function renderStep(deps: Deps, ready: Ready, r: RouteRequest<unknown>, state: ChallengeState, error?: string): RouteResponse {
+  const { challenge, params } = state;
+  switch (challenge) {
+    case 'NEW_PASSWORD_REQUIRED': {
+      const required = listOf(params.requiredAttributes).filter((n) => n.startsWith('userAttributes.'));
+      const attributeFields: Field[] = required.map((n) => ({ name: n, label: n.slice('userAttributes.'.length).replace(/_/g, ' '), type: 'text' }));
+      return stepPage(deps, ready, r, state, 'Change your password', '<p>Choose a new password to continue.</p>', [
+        { name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password' },
+        ...attributeFields,
+      ], 'Change password', error);
+    }
+    case 'SMS_MFA':
+    case 'EMAIL_OTP': {
+      const where = params.CODE_DELIVERY_DESTINATION ? ` to ${params.CODE_DELIVERY_DESTINATION}` : '';
+      const medium = challenge === 'SMS_MFA' ? 'a text message' : 'an email';
+      return stepPage(deps, ready, r, state, 'Enter your sign-in code', `<p role="status">We sent a code in ${escape(medium)}${escape(where)}.</p>`, [
+        { name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code' },
+      ], 'Sign in', error);
+    }
+    case 'SOFTWARE_TOKEN_MFA':
+      return stepPage(deps, ready, r, state, 'Enter your sign-in code', '<p>Enter the code your authenticator app shows.</p>', [
+        { name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code' },
+      ], 'Sign in', error);
+    case 'SELECT_MFA_TYPE': {
+      const choices = listOf(params.MFAS_CAN_CHOOSE);
+      const radios = choices
+        .map((c, i) => `<label class="choice" for="mfa_type_${i}"><input type="radio" id="mfa_type_${i}" name="mfa_type" value="${escape(c)}"${i === 0 ? ' checked' : ''}> ${escape(LABELS[c] ?? c)}</label>`)
+        .join('');
+      return stepPage(deps, ready, r, state, 'Choose how to sign in', '', [], 'Continue', error, `<fieldset><legend>Confirm it is you with</legend>${radios}</fieldset>`);
+    }
+    case 'MFA_SETUP': {
+      const secret = state.secret ?? '';
+      const uri = otpauthUri(ready.endpoint.pool.name, state.username, secret);
+      const intro =
+        '<p>Multi-factor authentication is required. Add this account to your authenticator app, then enter the code it shows.</p>' +
+        `<p>Secret key: <code id="totp-secret">${escape(secret)}</code></p>` +
+        `<p>Or open this setup link on the device with the app: <a id="totp-uri" href="${escape(uri)}">${escape(uri)}</a></p>`;
+      return stepPage(deps, ready, r, state, 'Set up your authenticator app', intro, [
+        { name: 'code', label: 'Code from the app', type: 'text', autocomplete: 'one-time-code' },
+        { name: 'device_name', label: 'Name of this authenticator (optional)', type: 'text', optional: true },
+      ], 'Verify', error);
+    }
+    default:
+      return unsupportedPage(ready, 'This sign-in needs a step that these pages do not offer.');
+  }
+}
+
+/**
+ * The page of the challenge a sign-in step answered with, or the way back to the app when it
+ * answered with tokens. `username` is the user's own name (USER_ID_FOR_SRP), which the answers carry.
+ */
+export async function challengeStep(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string, answer: RespondToAuthChallengeResponse): Promise<RouteResponse> {
+  if (answer.AuthenticationResult) return fromTokens(deps, ready, answer.AuthenticationResult, r.ctx.baseUrl);
+  const challenge = answer.ChallengeName;
+  if (challenge === undefined || answer.Session === undefined) return unsupportedPage(ready, 'This sign-in needs a step that these pages do not offer.');
+  const state: ChallengeState = { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username, challenge, session: answer.Session, params: answer.ChallengeParameters ?? {} };
+  if (challenge === 'MFA_SETUP') {
+    // Only an authenticator app is set up on a page; SMS and email need the attribute first (3.1).
+    if (!listOf(state.params.MFAS_CAN_SETUP).includes('SOFTWARE_TOKEN_MFA')) {
+      return unsupportedPage(ready, 'Multi-factor authentication is required, and this account has no phone number or email address to receive codes. Ask an administrator to add one.');
+    }
+    const associated = await mfaOperations.AssociateSoftwareToken(deps)({ Session: answer.Session }, r.ctx);
+    return renderStep(deps, ready, r, { ...state, session: associated.Session as string, secret: associated.SecretCode });
+  }
+  return renderStep(deps, ready, r, state);
+}
+
+/** An answer the form itself makes impossible: shown on the same page, the operations not called. */
+class FormProblem extends Error {}
+
+function respond(deps: Deps, ready: Ready, r: RouteRequest<URLSearchParams>, state: ChallengeState, name: ChallengeNameType, session: string, responses: Record<string, string>) {
+  const hash = secretHashFor(deps, ready.client, state.username);
+  return authOperations.RespondToAuthChallenge(deps)(
+    checked('RespondToAuthChallenge', { ClientId: ready.client.id, ChallengeName: name, Session: session, ChallengeResponses: { USERNAME: state.username, ...responses, ...(hash !== undefined && { SECRET_HASH: hash }) } }),
+    r.ctx,
+  );
+}
+
+function codeOf(body: URLSearchParams): string {
+  const code = field(body, 'code').trim();
+  if (!CODE.test(code)) throw new FormProblem('Enter the code you received, digits only.');
+  return code;
+}
+
+async function answerStep(deps: Deps, ready: Ready, r: RouteRequest<URLSearchParams>, state: ChallengeState): Promise<RespondToAuthChallengeResponse> {
+  const { body } = r;
+  switch (state.challenge) {
+    case 'NEW_PASSWORD_REQUIRED': {
+      const password = field(body, 'new_password');
+      if (password === '' || password.length > MAX_PASSWORD) throw new FormProblem('Enter a new password.');
+      const attributes: Record<string, string> = {};
+      for (const name of listOf(state.params.requiredAttributes).filter((n) => n.startsWith('userAttributes.'))) {
+        const value = field(body, name);
+        if (value === '' || value.length > MAX_ATTRIBUTE) throw new FormProblem(`Enter your ${name.slice('userAttributes.'.length).replace(/_/g, ' ')}.`);
+        attributes[name] = value;
+      }
+      return respond(deps, ready, r, state, 'NEW_PASSWORD_REQUIRED', state.session, { NEW_PASSWORD: password, ...attributes });
+    }
+    case 'SMS_MFA':
+    case 'EMAIL_OTP':
+    case 'SOFTWARE_TOKEN_MFA':
+      return respond(deps, ready, r, state, state.challenge, state.session, { [CODE_RESPONSE[state.challenge] as string]: codeOf(body) });
+    case 'SELECT_MFA_TYPE': {
+      const choice = field(body, 'mfa_type');
+      if (!listOf(state.params.MFAS_CAN_CHOOSE).includes(choice)) throw new FormProblem('Choose one of the ways to sign in.');
+      return respond(deps, ready, r, state, 'SELECT_MFA_TYPE', state.session, { ANSWER: choice });
+    }
+    case 'MFA_SETUP': {
+      const code = codeOf(body);
+      if (code.length !== 6) throw new FormProblem('Enter the 6-digit code your authenticator app shows.');
+      const deviceName = field(body, 'device_name').slice(0, 131);
+      const verified = await mfaOperations.VerifySoftwareToken(deps)(checked('VerifySoftwareToken', { Session: state.session, UserCode: code, ...(deviceName !== '' && { FriendlyDeviceName: deviceName }) }), r.ctx);
+      return respond(deps, ready, r, state, 'MFA_SETUP', verified.Session as string, {});
+    }
+    default:
+      throw new FormProblem('This sign-in needs a step that these pages do not offer.');
+  }
+}
+
+/** POST /challenge: the answer to the step's page. */
+export function challengeSubmitHandler(deps: Deps) {
+  return async (r: RouteRequest<URLSearchParams>): Promise<RouteResponse> => {
+    const ready = await prepare(deps, r);
+    if (!('request' in ready)) return ready;
+    const state = csrfValid(deps, r.headers, r.body.get('_csrf'))
+      ? openChallengeState(deps, r.headers, field(r.body, 'state'), { poolId: ready.endpoint.pool.id, clientId: ready.client.id })
+      : undefined;
+    if (!state) return expiredPage(ready);
+    try {
+      const answer = await answerStep(deps, ready, r, state);
+      return await challengeStep(deps, ready, r, state.username, answer);
+    } catch (err) {
+      if (err instanceof FormProblem) return renderStep(deps, ready, r, state, err.message);
+      if (!(err instanceof ServiceError)) throw err;
+      // The session ran out, or the password it was for changed: start again (3.4).
+      if (err.name === 'NotAuthorizedException' && /Invalid session/.test(err.message)) return expiredPage(ready);
+      return renderStep(deps, ready, r, state, shown(err));
+    }
+  };
+}
