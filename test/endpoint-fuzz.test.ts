@@ -1,25 +1,23 @@
-import * as sdk from '@aws-sdk/client-cognito-identity-provider';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { connect } from 'node:net';
-import { after, before, describe, it } from 'node:test';
 import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
 import { defineRoute, text, type Method, type Route } from '../src/http/routes/route.js';
 import { createRouteTable } from '../src/http/routes/table.js';
 import { createHttpServer } from '../src/http/server.js';
 import { cryptoRandom } from '../src/kernel/random.js';
 import { createLogger } from '../src/kernel/logger.js';
-import { selfSignedCertificate } from '../src/services/tokens/signing-certificate.js';
-import { parse, type RawHttpResponse } from './support/raw-http.js';
+import { CALLBACK, LOGOUT, setUp, type Setup } from './support/endpoint-fuzz-setup.js';
+import { ANSWER_BUDGET_MS, describeCase, formCase, plain, send, type Case } from './support/raw-case.js';
 import { startServer, type TestServer } from './support/server.js';
 
 /**
  * Hostile HTTP to every route of the server other than the AWS JSON endpoint (test/fuzz.test.ts
  * fuzzes that one): the OAuth 2.0 endpoints and managed login pages, /.well-known, /health,
  * the import upload URL, /_dev/messages and the console. The routes come from the server's own
- * route table (App.routes), so a route added later is fuzzed without touching this file; a route
- * with a `:param` this file cannot fill fails the first test until PARAM_VALUES has a recipe.
+ * route table (App.routes), so a route added later is fuzzed without touching this file; the
+ * first test fails for a route with no entry in RECIPES (what it reads, so cases get past its
+ * first check) or with a `:param` that PARAM_VALUES cannot fill.
  *
  * Every request takes any method, a hostile query string, body, content type, cookies and
  * credentials, at a real pool (by `/<poolId>/` or by a domain's Host) and at unknown ones. The
@@ -31,9 +29,8 @@ import { startServer, type TestServer } from './support/server.js';
 
 const RUNS = Number(process.env.ENDPOINT_FUZZ_RUNS ?? 40);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-const fcParams = { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true };
-/** Generous: the machine is shared and slow under load; a stall (a handler that never answers) is what this catches. */
-const ANSWER_BUDGET_MS = 10_000;
+// includeErrorInReport: the failed assertion (status, body, server log) shows beside the counterexample.
+const fcParams = { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true, includeErrorInReport: true };
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 /** The managed login cookies (browser-session.ts) and some a browser might carry besides. */
 const COOKIE_NAMES = ['userpoold_session', 'userpoold_csrf', 'XSRF-TOKEN', 'cognito', 'session'];
@@ -54,47 +51,25 @@ const LEAKS = [
   /Internal server error/i,
 ];
 
-interface Setup {
-  poolId: string;
-  /** A pool that exists but has no domain: it has no endpoints. */
-  bareId: string;
-  domainHost: string;
-  webClientId: string;
-  machineClientId: string;
-  machineSecret: string;
-  accessToken: string;
-  refreshToken: string;
-  machineToken: string;
-  jobId: string;
-  signature: string;
-  /** The presigned URL's path and query. */
-  uploadTarget: string;
-  csrfCookie: string;
-  csrfToken: string;
-  /** The managed login session of fuzzuser, signed in on the login page. */
-  sessionCookie: string;
-  csvHeader: string[];
-}
 
-/** One request as sent, for the failure message and replay. */
-interface Case {
-  method: string;
-  target: string;
-  headers: [string, string][];
-  body: Buffer;
-  /** Declares more bytes than it sends, then closes its side: the server may answer nothing. */
-  short: boolean;
-  /** Sent with Transfer-Encoding: chunked (no Content-Length): the server learns the size as it reads. */
-  chunked?: boolean;
-}
 
-/** Named regression cases (the describe block at the end); each is a request that once failed. */
-const REGRESSIONS: Record<string, (s: Setup) => Case> = {};
+/** Named regression cases (the describe block at the end): requests that once failed, with the status each must get now. */
+const REGRESSIONS: Record<string, (s: Setup) => { request: Case; status: number }> = {
+  // src/http/server.ts reserved a streamed body's route limit (the upload's 100 MB) against the
+  // 64 MiB byte budget: it never fit, so every chunked upload (`curl -T - URL`) got 503 SlowDown.
+  'a chunked PUT of the CSV to the presigned import URL is accepted (was 503 SlowDown, always)': (s) => ({
+    request: { ...plain('PUT', s.uploadTarget, [['x-amz-server-side-encryption', 'aws:kms'], ['Content-Type', 'text/csv']]), body: Buffer.from(`${s.csvHeader.join(',')}\n`), chunked: true },
+    status: 200,
+  }),
+  // The same cause: a declared length above the budget could never be read (503, which no retry
+  // could pass). The upload streams now (issue 21) and takes only a window of the budget, so only
+  // its own 100 MB limit refuses it: 413 EntityTooLarge at once, before any body byte.
+  'a PUT declaring more than 100 MB to the import URL is 413 at once (was 503 SlowDown for anything above 64 MiB)': (s) => ({
+    request: { ...plain('PUT', s.uploadTarget, [['x-amz-server-side-encryption', 'aws:kms']]), declaredLength: 100_000_001 },
+    status: 413,
+  }),
+};
 
-const CALLBACK = 'https://app.example/callback';
-const LOGOUT = 'https://app.example/signed-out';
-/** A local port nothing listens on: the identity providers point here, so nothing leaves the machine. */
-const NOWHERE = 'http://127.0.0.1:1';
 
 describe('endpoint fuzz: hostile HTTP to every route of the table', { concurrency: 1 }, () => {
   let server: TestServer;
@@ -170,10 +145,11 @@ describe('endpoint fuzz: hostile HTTP to every route of the table', { concurrenc
   });
 
   describe('regressions found by this fuzzer', () => {
-    // Kept as named cases: each once answered 500 (or crashed) before its fix.
+    // Kept as named cases: each once answered a 5xx before its fix (named in the case's comment).
     for (const [name, make] of Object.entries(REGRESSIONS)) {
       it(name, async () => {
-        await check(server.port, make(s));
+        const { request, status } = make(s);
+        assert.equal(await check(server.port, request), status, describeCase(request));
       });
     }
   });
@@ -319,10 +295,10 @@ const RECIPES: Record<string, Recipe> = {
   'oauth2-revoke': { form: (s) => fc.record({ token: fc.constantFrom(s.refreshToken, s.accessToken, 'x'), client_id: fc.constantFrom(s.webClientId, s.machineClientId), client_secret: fc.constantFrom(s.machineSecret, 'x') }, { requiredKeys: ['token'] }) },
   'oauth2-userinfo': {},
   'oauth2-authorize': { query: authorizeQuery },
-  'oauth2-idpresponse': { query: () => fc.record({ code: fc.string({ maxLength: 30 }), state: fc.string({ maxLength: 200 }), error: fc.constantFrom('access_denied', ''), error_description: fc.string({ maxLength: 30 }) }, { requiredKeys: [] }) },
-  'oauth2-idpresponse-post': { form: () => fc.record({ code: fc.string({ maxLength: 30 }), state: fc.string({ maxLength: 200 }), error: fc.constantFrom('access_denied', '') }, { requiredKeys: [] }) },
+  'oauth2-idpresponse': { query: (s) => fc.record({ code: fc.string({ maxLength: 30 }), state: mostly(s.oidcState, '', 'x', s.samlRelayState), error: fc.constantFrom('access_denied', ''), error_description: fc.string({ maxLength: 30 }) }, { requiredKeys: ['code', 'state'] }) },
+  'oauth2-idpresponse-post': { form: (s) => fc.record({ code: fc.string({ maxLength: 30 }), state: mostly(s.oidcState, '', 'x'), error: fc.constantFrom('access_denied', '') }, { requiredKeys: ['code', 'state'] }) },
   'saml2-idpresponse': {
-    form: () =>
+    form: (s) =>
       fc.record(
         {
           SAMLResponse: fc.oneof(
@@ -330,7 +306,18 @@ const RECIPES: Record<string, Recipe> = {
             fc.constantFrom(...SAML_BODIES).map((xml) => Buffer.from(xml).toString('base64')),
             fc.string({ maxLength: 200 }).map((xml) => Buffer.from(xml).toString('base64')),
           ),
-          RelayState: fc.string({ maxLength: 80 }),
+          RelayState: fc.oneof(fc.constant(s.samlRelayState), fc.string({ maxLength: 80 }), fc.constant(s.oidcState)),
+        },
+        { requiredKeys: ['SAMLResponse'] },
+      ),
+  },
+  'saml2-logout': {
+    form: (s) =>
+      fc.record(
+        {
+          SAMLRequest: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...SAML_BODIES).map((xml) => Buffer.from(xml).toString('base64'))),
+          SAMLResponse: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...SAML_BODIES).map((xml) => Buffer.from(xml).toString('base64'))),
+          RelayState: fc.oneof(fc.constant(s.samlRelayState), fc.string({ maxLength: 80 })),
         },
         { requiredKeys: [] },
       ),
@@ -566,7 +553,12 @@ function caseFor(route: Route, s: Setup, port: number): fc.Arbitrary<Case> {
     values: fc.tuple(...params),
     query: recipe.query ? mutated(recipe.query(s), s).map(encode) : queryOf(s),
     host: hostOf(route, s, port),
-    cookie: fc.constantFrom(`userpoold_csrf=${s.csrfCookie}`, `userpoold_csrf=${s.csrfCookie}; userpoold_session=${s.sessionCookie}`, `userpoold_session=${s.sessionCookie}`),
+    cookie: fc.constantFrom(
+      `userpoold_csrf=${s.csrfCookie}`,
+      `userpoold_csrf=${s.csrfCookie}; userpoold_session=${s.sessionCookie}`,
+      `userpoold_session=${s.sessionCookie}`,
+      `userpoold_csrf=${s.csrfCookie}; ${s.federationCookie}`,
+    ),
     authorization: authorizationOf(s),
     origin: fc.constant(undefined),
     body: recipe.form
@@ -575,7 +567,7 @@ function caseFor(route: Route, s: Setup, port: number): fc.Arbitrary<Case> {
         ? recipe.raw(s).map((body): BodyChoice => ({ body, contentType: 'text/csv', short: false }))
         : bodyOf(route, s),
     extraHeaders: fc.constant<[string, string][]>(recipe.headers?.(s) ?? []),
-    chunked: fc.constant(false),
+    chunked: fc.integer({ min: 0, max: 8 }).map((roll) => roll === 0),
   });
   return fc.oneof({ weight: 2, arbitrary: generic }, { weight: 3, arbitrary: fromRecipe }).map((g) => assemble(route, g));
 }
@@ -606,14 +598,6 @@ function assemble(route: Route, { method, values, query, host, cookie, authoriza
   return { method, target: query === '' ? path : `${path}?${query}`, headers, body: withBody ? body.body : Buffer.alloc(0), short: withBody && body.short && !chunked, chunked: withBody && chunked };
 }
 
-function plain(method: string, target: string, headers: [string, string][] = []): Case {
-  return { method, target, headers: headers.some(([n]) => n === 'Host') ? headers : [['Host', '127.0.0.1'], ...headers], body: Buffer.alloc(0), short: false };
-}
-
-function formCase(target: string, fields: Record<string, string>, headers: [string, string][] = []): Case {
-  return { ...plain('POST', target, [['Content-Type', 'application/x-www-form-urlencoded'], ...headers]), body: Buffer.from(new URLSearchParams(fields).toString()) };
-}
-
 /** Sends one case as bytes (no client normalises the target) and asserts the property. */
 async function check(port: number, c: Case, budgetMs = ANSWER_BUDGET_MS): Promise<number> {
   const start = performance.now();
@@ -633,170 +617,4 @@ async function check(port: number, c: Case, budgetMs = ANSWER_BUDGET_MS): Promis
     for (const leak of LEAKS) assert.doesNotMatch(res.body, leak, `the answer shows internal detail: ${shown}\n-> ${res.raw.slice(0, 1500)}`);
   }
   return res.status;
-}
-
-function describeCase(c: Case): string {
-  const body = c.body.length > 300 ? `${c.body.subarray(0, 300).toString('latin1')}... (${c.body.length} bytes)` : c.body.toString('latin1');
-  const target = c.target.length > 400 ? `${c.target.slice(0, 400)}... (${c.target.length} chars)` : c.target;
-  const headers = c.headers.map(([n, v]) => `${n}: ${v.length > 200 ? `${v.slice(0, 200)}...` : v}`).join(' | ');
-  return `${c.method} ${target}${c.short ? ' (body cut short)' : ''}${c.chunked ? ' (chunked)' : ''}\n   ${headers}\n   body: ${JSON.stringify(body)}`;
-}
-
-/** Writes the request as bytes and reads until the server closes (Connection: close). */
-function send(port: number, c: Case, budgetMs = ANSWER_BUDGET_MS): Promise<RawHttpResponse | undefined> {
-  const framing = c.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${c.short ? c.body.length + 10 : c.body.length}`;
-  const head = `${c.method} ${c.target} HTTP/1.1\r\n` + c.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + `${framing}\r\nConnection: close\r\n\r\n`;
-  const body = !c.chunked ? c.body : c.body.length === 0 ? Buffer.from('0\r\n\r\n') : Buffer.concat([Buffer.from(`${c.body.length.toString(16)}\r\n`), c.body, Buffer.from('\r\n0\r\n\r\n')]);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no answer within ${budgetMs} ms: ${describeCase(c)}`));
-    }, budgetMs + 1_000);
-    socket.on('connect', () => {
-      // The head as UTF-8: raw non-ASCII in a target is sent on purpose now and then (most is percent-encoded).
-      socket.write(Buffer.concat([Buffer.from(head, 'utf8'), body]));
-      if (c.short) socket.end();
-    });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', () => {});
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(parse(Buffer.concat(chunks).toString('utf8')));
-    };
-    socket.on('end', done);
-    socket.on('close', done);
-  });
-}
-
-/**
- * A pool with a domain; a web client with the code and implicit flows and a machine client with
- * client_credentials for a resource server's scope; an OIDC and a SAML provider pointed at a
- * port nothing listens on; a user with tokens; an import job with its presigned URL; a real
- * CSRF cookie and token from the login page.
- */
-async function setUp(server: TestServer): Promise<Setup> {
-  const client = server.client;
-  const pool = await client.send(new sdk.CreateUserPoolCommand({ PoolName: 'endpoint-fuzz', AutoVerifiedAttributes: ['email'] }));
-  const poolId = pool.UserPool?.Id as string;
-  const bare = await client.send(new sdk.CreateUserPoolCommand({ PoolName: 'no-domain' }));
-  await client.send(new sdk.CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'fuzz-tests' }));
-  await client.send(new sdk.CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'fuzz-api', Name: 'fuzz api', Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] }));
-  await client.send(
-    new sdk.CreateIdentityProviderCommand({
-      UserPoolId: poolId,
-      ProviderName: 'FuzzOIDC',
-      ProviderType: 'OIDC',
-      ProviderDetails: {
-        client_id: 'fuzz-oidc',
-        client_secret: 'fuzz-oidc-secret',
-        authorize_scopes: 'openid email',
-        oidc_issuer: NOWHERE,
-        attributes_request_method: 'GET',
-        authorize_url: `${NOWHERE}/authorize`,
-        token_url: `${NOWHERE}/token`,
-        attributes_url: `${NOWHERE}/userinfo`,
-        jwks_uri: `${NOWHERE}/jwks`,
-      },
-      AttributeMapping: { email: 'email' },
-      IdpIdentifiers: ['fuzz.example'],
-    }),
-  );
-  await client.send(
-    new sdk.CreateIdentityProviderCommand({
-      UserPoolId: poolId,
-      ProviderName: 'FuzzSAML',
-      ProviderType: 'SAML',
-      ProviderDetails: { MetadataFile: samlMetadata(server.clock.nowMs()), IDPInit: 'true' },
-      AttributeMapping: { email: 'email' },
-    }),
-  );
-  const providers = ['COGNITO', 'FuzzOIDC', 'FuzzSAML'];
-  const web = await client.send(
-    new sdk.CreateUserPoolClientCommand({
-      UserPoolId: poolId,
-      ClientName: 'web',
-      AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthFlows: ['code', 'implicit'],
-      AllowedOAuthScopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin', 'fuzz-api/read'],
-      CallbackURLs: [CALLBACK],
-      LogoutURLs: [LOGOUT],
-      SupportedIdentityProviders: providers,
-      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    }),
-  );
-  const machine = await client.send(
-    new sdk.CreateUserPoolClientCommand({
-      UserPoolId: poolId,
-      ClientName: 'machine',
-      GenerateSecret: true,
-      AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthFlows: ['client_credentials'],
-      AllowedOAuthScopes: ['fuzz-api/read'],
-    }),
-  );
-  const webClientId = web.UserPoolClient?.ClientId as string;
-  const machineClientId = machine.UserPoolClient?.ClientId as string;
-  const machineSecret = machine.UserPoolClient?.ClientSecret as string;
-  await client.send(new sdk.AdminCreateUserCommand({ UserPoolId: poolId, Username: 'fuzzuser', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'fuzz@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
-  await client.send(new sdk.AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'fuzzuser', Password: 'Passw0rd!Passw0rd', Permanent: true }));
-  const auth = await client.send(
-    new sdk.AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: webClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'fuzzuser', PASSWORD: 'Passw0rd!Passw0rd' } }),
-  );
-  const tokenRes = await fetch(`${server.url}/${poolId}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`${machineClientId}:${machineSecret}`).toString('base64')}` },
-    body: 'grant_type=client_credentials&scope=fuzz-api%2Fread',
-  });
-  assert.equal(tokenRes.status, 200, await tokenRes.clone().text());
-  const machineToken = ((await tokenRes.json()) as { access_token: string }).access_token;
-  const job = await client.send(new sdk.CreateUserImportJobCommand({ UserPoolId: poolId, JobName: 'fuzz', CloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/import' }));
-  const presigned = new URL(job.UserImportJob?.PreSignedUrl as string);
-  const login = await fetch(`${server.url}/${poolId}/login?client_id=${webClientId}&response_type=code&redirect_uri=${encodeURIComponent(CALLBACK)}`);
-  const page = await login.text();
-  assert.equal(login.status, 200, page.slice(0, 300));
-  const csrfCookie = /userpoold_csrf=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-  assert.ok(csrfCookie !== '' && csrfToken !== '', 'the login page set no CSRF cookie or token');
-  const signedIn = await fetch(`${server.url}/${poolId}/login?client_id=${webClientId}&response_type=code&redirect_uri=${encodeURIComponent(CALLBACK)}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `userpoold_csrf=${csrfCookie}` },
-    body: new URLSearchParams({ _csrf: csrfToken, username: 'fuzzuser', password: 'Passw0rd!Passw0rd' }).toString(),
-  });
-  assert.equal(signedIn.status, 302, await signedIn.text());
-  const sessionCookie = /userpoold_session=([^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  assert.ok(sessionCookie !== '', 'signing in set no session cookie');
-  const csvHeader = (await client.send(new sdk.GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader as string[];
-  return {
-    poolId,
-    bareId: bare.UserPool?.Id as string,
-    domainHost: 'fuzz-tests.auth.us-east-1.amazoncognito.com',
-    webClientId,
-    machineClientId,
-    machineSecret,
-    accessToken: auth.AuthenticationResult?.AccessToken as string,
-    refreshToken: auth.AuthenticationResult?.RefreshToken as string,
-    machineToken,
-    jobId: job.UserImportJob?.JobId as string,
-    signature: presigned.searchParams.get('X-Amz-Signature') ?? '',
-    uploadTarget: presigned.pathname + presigned.search,
-    csrfCookie,
-    csrfToken,
-    sessionCookie,
-    csvHeader,
-  };
-}
-
-/** IdP metadata whose single sign-on service is a local port nothing listens on. */
-function samlMetadata(nowMs: number): string {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const certificate = selfSignedCertificate(privateKey, 'fuzz-saml-idp', Buffer.from('fuzz-saml-idp'), new Date(nowMs - 86_400_000)).toString('base64');
-  return (
-    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${NOWHERE}/metadata">` +
-    `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificate}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
-    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${NOWHERE}/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`
-  );
 }

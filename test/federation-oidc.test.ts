@@ -16,6 +16,7 @@ import { createConfirmedUser } from './support/fixtures.js';
 import { startOidcIdp, type OidcIdp } from './support/oidc-idp.js';
 import { startRogueIdp, type RogueIdp } from './support/rogue-oidc.js';
 import { startSwitchboard, type SeenEvent, type Switchboard } from './support/trigger-switchboard.js';
+import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium): the federation browser test needs a real browser`;
@@ -30,7 +31,9 @@ const CALLBACK = 'https://app.example/callback';
  * provider (support/rogue-oidc.ts) gives the refusals: wrong nonce, issuer, audience, expiry,
  * token endpoint failure; each comes back to the app as error / error_description.
  */
-describe('federation: sign-in through an OIDC provider in a real browser', { skip }, () => {
+for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through an OIDC provider in a real browser (${dialect})`, { skip: skip || skipFor(dialect) }, () => {
+  // PostgreSQL runs the cases that write and find federated and linked users; the others test no storage of their own.
+  const sqliteOnly = (name: string, fn: () => Promise<void>) => it(name, { skip: dialect === 'postgres' && 'runs on SQLite only: it checks no storage of its own' }, fn);
   let sb: Switchboard;
   let idp: OidcIdp;
   let rogue: RogueIdp;
@@ -40,7 +43,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
   let base: string;
 
   before(async () => {
-    sb = await startSwitchboard();
+    sb = await startSwitchboard({}, {}, dialect);
     // The providers sign with the real time; the pool checks their tokens with its clock.
     sb.server.clock.set(Date.now());
     const client = sb.server.client;
@@ -248,7 +251,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     assert.equal((id.identities as unknown[]).length, 1, 'the same identity is not recorded twice');
   });
 
-  it('idp_identifier picks the provider by its identifier', async () => {
+  sqliteOnly('idp_identifier picks the provider by its identifier', async () => {
     idp.accounts.set('carl', { email: 'carl@corp.example', email_verified: false, name: 'Carl' });
     const { page, callback, close } = await newPage();
     await page.goto(authorizeUrl({ idp_identifier: 'corp.example' }));
@@ -288,7 +291,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     await assert.rejects(sb.server.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_bob' })), { name: 'UserNotFoundException' });
   });
 
-  it('a PreSignUp function that throws refuses the first sign-in; its text comes back as error_description', async () => {
+  sqliteOnly('a PreSignUp function that throws refuses the first sign-in; its text comes back as error_description', async () => {
     idp.accounts.set('eve', { email: 'eve@corp.example', email_verified: true });
     sb.answer((event) => {
       if (event.triggerSource === 'PreSignUp_ExternalProvider') throw new Error('Not on the guest list');
@@ -305,7 +308,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     await assert.rejects(sb.server.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_eve' })), { name: 'UserNotFoundException' });
   });
 
-  it('the provider answering error=access_denied goes back to the app as an error', async () => {
+  sqliteOnly('the provider answering error=access_denied goes back to the app as an error', async () => {
     sb.answer((event) => event);
     const { page, callback, close } = await newPage();
     await page.goto(authorizeUrl({ identity_provider: 'Corp' }));
@@ -318,7 +321,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     assert.equal(back.searchParams.get('code'), null);
   });
 
-  it('an unknown provider name, or one the client does not list, is an error page (never a 500)', async () => {
+  sqliteOnly('an unknown provider name, or one the client does not list, is an error page (never a 500)', async () => {
     for (const name of ['Nobody', 'Amazon', 'LoginWithAmazon']) {
       const res = await fetch(authorizeUrl({ identity_provider: name }), { redirect: 'manual' });
       assert.equal(res.status, 400);
@@ -326,7 +329,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     }
   });
 
-  it('a provider the client does not list is not available; a client without COGNITO gets only the provider links', async () => {
+  sqliteOnly('a provider the client does not list is not available; a client without COGNITO gets only the provider links', async () => {
     const make = async (providers: string[]) =>
       (
         await sb.server.client.send(
@@ -354,7 +357,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     assert.match(toCorp.headers.get('set-cookie') ?? '', /userpoold_federation=[^;]+; Path=\/[^;]+\/; HttpOnly; SameSite=Lax; Max-Age=300/);
   });
 
-  it('Google (an OIDC provider found by discovery) signs in as Google_<sub>, with issuer null in identities', async () => {
+  sqliteOnly('Google (an OIDC provider found by discovery) signs in as Google_<sub>, with issuer null in identities', async () => {
     idp.accounts.set('gina', { email: 'gina@gmail.example', email_verified: true, name: 'Gina' });
     const { page, callback, close } = await newPage();
     await page.goto(authorizeUrl({ identity_provider: 'Google' }));
@@ -369,7 +372,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     assert.deepEqual((id.identities as Record<string, unknown>[]).map((e) => [e.userId, e.providerName, e.providerType, e.issuer]), [['gina', 'Google', 'Google', null]]);
   });
 
-  it('Facebook: the code exchanged, then the Graph API read with the mapped fields; the user is Facebook_<id>', async () => {
+  sqliteOnly('Facebook: the code exchanged, then the Graph API read with the mapped fields; the user is Facebook_<id>', async () => {
     rogue.mode = {};
     rogue.subject = '10203040';
     const { page, callback, close } = await newPage();
@@ -402,7 +405,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
       assert.equal(back.searchParams.get('state'), 'app-state-1');
     };
 
-    it('signs in when nothing is wrong, authenticating with client_secret_post and sending a nonce', async () => {
+    sqliteOnly('signs in when nothing is wrong, authenticating with client_secret_post and sending a nonce', async () => {
       rogue.subject = 'r1';
       const back = await viaRogue({});
       const { id } = await tokensFor(back.searchParams.get('code') as string);
@@ -418,24 +421,24 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
       assert.equal(authorize?.get('scope'), 'openid email');
     });
 
-    it('refuses an ID token with a wrong nonce', async () => {
+    sqliteOnly('refuses an ID token with a wrong nonce', async () => {
       refused(await viaRogue({ nonce: 'not-the-nonce-sent' }), /nonce/);
     });
-    it('refuses an ID token with a wrong issuer', async () => {
+    sqliteOnly('refuses an ID token with a wrong issuer', async () => {
       refused(await viaRogue({ issuer: 'https://impostor.example' }), /iss/);
     });
-    it('refuses an ID token for another audience', async () => {
+    sqliteOnly('refuses an ID token for another audience', async () => {
       refused(await viaRogue({ audience: 'someone-else' }), /aud/);
     });
-    it('refuses an expired ID token', async () => {
+    sqliteOnly('refuses an expired ID token', async () => {
       refused(await viaRogue({ expiresIn: -600 }), /expired/);
     });
-    it('a token endpoint error is AWS\'s "<IdP> Error - <status> error getting token"', async () => {
+    sqliteOnly('a token endpoint error is AWS\'s "<IdP> Error - <status> error getting token"', async () => {
       refused(await viaRogue({ tokenStatus: 400 }), /^Rogue Error - 400 error getting token$/);
     });
   });
 
-  it('a disabled federated user is refused at the provider\'s return', async () => {
+  sqliteOnly('a disabled federated user is refused at the provider\'s return', async () => {
     await sb.server.client.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'Corp_alice' }));
     const { page, callback, close } = await newPage();
     await page.goto(authorizeUrl({ identity_provider: 'Corp' }));
@@ -447,7 +450,7 @@ describe('federation: sign-in through an OIDC provider in a real browser', { ski
     assert.equal(back.searchParams.get('error_description'), 'User is disabled.');
   });
 
-  it('the state is bound to the browser and used once', async () => {
+  sqliteOnly('the state is bound to the browser and used once', async () => {
     rogue.mode = {};
     rogue.subject = 'r2';
     const { page, close } = await newPage();

@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createConfirmedUser } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startSamlIdp, type TestSamlIdp } from './support/saml-idp.js';
+import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium): the SAML federation browser test needs a real browser`;
@@ -32,7 +33,9 @@ const PREFIX = 'Invalid SAML response received: ';
  * against the pool's JWKS. The IdP also makes the refusals: a response changed after signing, one
  * for another audience, an expired one; each comes back to the app as error / error_description.
  */
-describe('federation: sign-in through a SAML IdP in a real browser', { skip }, () => {
+for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML IdP in a real browser (${dialect})`, { skip: skip || skipFor(dialect) }, () => {
+  // PostgreSQL runs the cases that write and find federated and linked users; the others test no storage of their own.
+  const sqliteOnly = (name: string, fn: () => Promise<void>) => it(name, { skip: dialect === 'postgres' && 'runs on SQLite only: it checks no storage of its own' }, fn);
   let server: TestServer;
   let idp: TestSamlIdp;
   let browser: Browser;
@@ -41,7 +44,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
   let base: string;
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ dialect });
     const client = server.client;
     const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'saml' }));
     poolId = pool.UserPool?.Id as string;
@@ -168,7 +171,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     assert.equal(other['cognito:username'], 'CorpSAML_alice.example');
   });
 
-  it('idp_identifier finds the SAML provider too', async () => {
+  sqliteOnly('idp_identifier finds the SAML provider too', async () => {
     idp.attributes = { [EMAIL]: 'bob@corp.example' };
     const back = await signIn('bob', { identity_provider: '', idp_identifier: 'corp.example' });
     assert.ok(back.searchParams.get('code'));
@@ -179,7 +182,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     ['a response for another audience', { audience: 'urn:amazon:cognito:sp:us-east-1_Other' }, `${PREFIX}The SAML assertion's audience is not urn:amazon:cognito:sp:`],
     ['an expired assertion', { shiftMs: -20 * 60_000 }, `${PREFIX}The SAML assertion has expired`],
   ] as const) {
-    it(`refuses ${what}: back to the app with error=server_error and AWS's text`, async () => {
+    sqliteOnly(`refuses ${what}: back to the app with error=server_error and AWS's text`, async () => {
       idp.attributes = { [EMAIL]: 'mallory@corp.example' };
       idp.next = { ...next };
       const back = await signIn('mallory');
@@ -213,7 +216,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
   const post = (body: string | URLSearchParams) =>
     fetch(`${base}/saml2/idpresponse`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: body.toString() });
 
-  it('a response is good once; a RelayState it did not seal, a missing SAMLResponse or a huge body get a 400 page', async () => {
+  sqliteOnly('a response is good once; a RelayState it did not seal, a missing SAMLResponse or a huge body get a 400 page', async () => {
     idp.attributes = { [EMAIL]: 'carol@corp.example' };
     const form = await idpForm('carol');
     const ok = await post(new URLSearchParams(form));
@@ -241,7 +244,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     assert.equal(repeated.status, 400);
   });
 
-  it('an unreadable SAMLResponse with a good RelayState goes back to the app, not a 500', async () => {
+  sqliteOnly('an unreadable SAMLResponse with a good RelayState goes back to the app, not a 500', async () => {
     const form = await idpForm('dave');
     const res = await post(new URLSearchParams({ SAMLResponse: Buffer.from('<not-saml/>').toString('base64'), RelayState: form.RelayState }));
     assert.equal(res.status, 302);
@@ -250,7 +253,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     assert.match(back.searchParams.get('error_description') ?? '', /^Invalid SAML response received: /);
   });
 
-  it('a sign-in left unfinished for 5 minutes is cancelled', async () => {
+  sqliteOnly('a sign-in left unfinished for 5 minutes is cancelled', async () => {
     const form = await idpForm('erin');
     server.clock.advance(5 * 60_000 + 1);
     try {
@@ -262,7 +265,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     }
   });
 
-  it('a response to another AuthnRequest is refused (InResponseTo)', async () => {
+  sqliteOnly('a response to another AuthnRequest is refused (InResponseTo)', async () => {
     const first = await idpForm('frank');
     const second = await idpForm('frank');
     const res = await post(new URLSearchParams({ SAMLResponse: first.SAMLResponse, RelayState: second.RelayState }));
@@ -287,7 +290,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     assert.deepEqual((id.identities as Record<string, unknown>[]).map((e) => [e.userId, e.providerName, e.providerType]), [['nina.saml', 'CorpSAML', 'SAML']]);
   });
 
-  it('IdP-initiated sign-in only when the provider has IDPInit true', async () => {
+  sqliteOnly('IdP-initiated sign-in only when the provider has IDPInit true', async () => {
     const relay = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'openid email', identity_provider: 'CorpSAML', state: 'idp-init' }).toString();
     idp.attributes = { [EMAIL]: 'gina@corp.example' };
     const refused = await post(new URLSearchParams({ SAMLResponse: await idp.unsolicitedResponse('gina'), RelayState: relay }));
@@ -311,7 +314,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     }
   });
 
-  it('RequestSigningAlgorithm rsa-sha256 signs the AuthnRequest with the pool certificate of GetSigningCertificate', async () => {
+  sqliteOnly('RequestSigningAlgorithm rsa-sha256 signs the AuthnRequest with the pool certificate of GetSigningCertificate', async () => {
     const certificate = (await server.client.send(new GetSigningCertificateCommand({ UserPoolId: poolId }))).Certificate as string;
     const strict = await startSamlIdp({ spEntityId: `urn:amazon:cognito:sp:${poolId}`, acsUrl: `${base}/saml2/idpresponse`, now: () => server.clock.nowMs(), spCertificate: certificate, wantAuthnRequestsSigned: true });
     try {
@@ -343,7 +346,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     }
   });
 
-  it('EncryptedResponses true: an assertion encrypted for the pool certificate is decrypted and signs the user in', async () => {
+  sqliteOnly('EncryptedResponses true: an assertion encrypted for the pool certificate is decrypted and signs the user in', async () => {
     const certificate = (await server.client.send(new GetSigningCertificateCommand({ UserPoolId: poolId }))).Certificate as string;
     const sealed = await startSamlIdp({ spEntityId: `urn:amazon:cognito:sp:${poolId}`, acsUrl: `${base}/saml2/idpresponse`, now: () => server.clock.nowMs(), encryptFor: certificate });
     try {
@@ -385,7 +388,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     }
   });
 
-  it('a required attribute the IdP does not send: AWS\'s "Invalid user attributes" text, no user made', async () => {
+  sqliteOnly('a required attribute the IdP does not send: AWS\'s "Invalid user attributes" text, no user made', async () => {
     const other = await server.client.send(
       new CreateUserPoolCommand({ PoolName: 'saml-required', Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true }] }),
     );
@@ -421,7 +424,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     }
   });
 
-  it('an IdP with only an HTTP-POST SingleSignOnService gets the AuthnRequest by a form the user submits', async () => {
+  sqliteOnly('an IdP with only an HTTP-POST SingleSignOnService gets the AuthnRequest by a form the user submits', async () => {
     const postOnly = idp.metadata.replace(/urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect/g, 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST');
     await server.client.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'PostSAML', ProviderType: 'SAML', ProviderDetails: { MetadataFile: postOnly } }));
     const app = await server.client.send(
@@ -438,7 +441,7 @@ describe('federation: sign-in through a SAML IdP in a real browser', { skip }, (
     assert.match(page, /name="RelayState" value="[^"]+"/);
   });
 
-  it('a provider whose metadata cannot be read sends the browser back with invalid_request', async () => {
+  sqliteOnly('a provider whose metadata cannot be read sends the browser back with invalid_request', async () => {
     await server.client.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'BrokenSAML', ProviderType: 'SAML', ProviderDetails: { MetadataFile: '<not metadata' } }));
     const app = await server.client.send(
       new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'broken', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['BrokenSAML'] }),

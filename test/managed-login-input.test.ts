@@ -1,12 +1,15 @@
 import { AdminGetUserCommand, CreateUserPoolClientCommand, SetUserPoolMfaConfigCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createInvitedUser } from './support/fixtures.js';
-import { CALLBACK, FormBrowser, assertAccessiblePage, authorizeUrl, oauthPool, type OAuthPool } from './support/managed-login.js';
+import { createConfirmedUser, createInvitedUser } from './support/fixtures.js';
+import { CALLBACK, FormBrowser, assertAccessiblePage, authorizeUrl, exchange, oauthPool, type OAuthPool } from './support/managed-login.js';
 import { latestCode } from './support/outbox.js';
 import { startSwitchboard, type Switchboard } from './support/trigger-switchboard.js';
 
 const PASSWORD = 'Correct-Horse-1';
+const DEVELOPER_EMAIL = { EmailSendingAccount: 'DEVELOPER' as const, SourceArn: 'arn:aws:ses:us-east-1:000000000000:identity/no-reply@example.com' };
+const EMAIL_MFA = { Message: 'Your sign-in code is {####}', Subject: 'Sign-in code' };
 
 /**
  * The sign-up, confirmation and challenge pages without a browser: the PreSignUp function and
@@ -35,7 +38,7 @@ describe('managed login sign-up and challenge pages', () => {
     return res;
   };
 
-  it('runs the PreSignUp function: its refusal is shown in AWS words, and a user it confirms goes straight to sign in', async () => {
+  it('runs the PreSignUp function: its refusal is shown in AWS words, and a user it confirms is signed in at once', async () => {
     const browser = new FormBrowser();
     const signup = await pageOf(browser, byEmail, '/signup');
     assert.match(signup.html, /<label for="username">Email<input id="username"/);
@@ -53,10 +56,8 @@ describe('managed login sign-up and challenge pages', () => {
     await assert.rejects(sb.server.client.send(new AdminGetUserCommand({ UserPoolId: byEmail.poolId, Username: 'jo@example.com' })), { name: 'UserNotFoundException' });
 
     sb.answer((event) => ({ ...(event as object), response: { autoConfirmUser: true, autoVerifyEmail: true } }));
-    const confirmed = await browser.submit(refused.html, { username: 'jo@example.com', password: PASSWORD });
-    assert.match(confirmed.html, /Your account has been created\. Sign in with it\./);
+    const signedIn = await browser.submit(refused.html, { username: 'jo@example.com', password: PASSWORD });
     assert.equal(sb.events('PreSignUp_SignUp').length, 1);
-    const signedIn = await browser.submit(confirmed.html, { username: 'jo@example.com', password: PASSWORD });
     assert.equal(signedIn.status, 302, signedIn.html);
     assert.match(signedIn.location ?? '', /^https:\/\/app\.example\/callback\?code=/);
     sb.answer((event) => event);
@@ -178,6 +179,155 @@ describe('managed login sign-up and challenge pages', () => {
     assert.match(empty.html, /Enter a username and a password\./);
     const unknownClient = await browser.go(`${named.base}/signup?client_id=nope&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code`);
     assert.equal(unknownClient.status, 400);
+  });
+
+  it('signs in the browser that proved the password once the code confirms the user, and only that browser', async () => {
+    const browser = new FormBrowser();
+    const signup = await pageOf(browser, named, '/signup');
+    const confirm = await browser.submit(signup.html, { username: 'max', password: PASSWORD, 'attribute.email': 'max@example.com' });
+    assert.match(confirm.html, /Confirm your account/);
+    assertAccessiblePage(confirm.html);
+    const proof = FormBrowser.hidden(confirm.html).signup as string;
+    assert.ok(proof && proof.length > 50, 'the confirm form carries the sealed proof');
+    assert.equal(FormBrowser.hidden(confirm.html, 1).signup, proof, 'and so does the resend form');
+    assert.doesNotMatch(confirm.html, new RegExp(PASSWORD), 'never the password');
+
+    // A wrong code, then a new code: the proof stays with the page.
+    const wrong = await browser.submit(confirm.html, { code: '000000' });
+    assert.match(wrong.html, /role="alert">Invalid verification code provided/);
+    assert.equal(FormBrowser.hidden(wrong.html).signup, proof);
+    const resent = await browser.submit(wrong.html, {}, 1);
+    assert.match(resent.html, /We sent a confirmation code/);
+    assert.equal(FormBrowser.hidden(resent.html).signup, proof);
+
+    // Carried to another browser (its own CSRF secret), the proof is worth nothing: the code confirms, /login follows.
+    await sb.server.client.send(new SignUpCommand({ ClientId: named.clientId, Username: 'nia', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'nia@example.com' }] }));
+    const thief = new FormBrowser();
+    const thiefPage = await pageOf(thief, named, '/confirmUser');
+    const stolen = await thief.post(FormBrowser.action(confirm.html), { _csrf: FormBrowser.hidden(thiefPage.html)._csrf as string, _action: 'confirm', username: 'max', signup: proof, code: await latestCode(sb.server, named.poolId, 'max') });
+    assert.equal(stolen.status, 200, 'no redirect for another browser');
+    assert.match(stolen.html, /Your account has been confirmed\. Sign in with it\./);
+    // The same proof for another name, or tampered with: confirmed, then /login.
+    const other = await browser.submit(confirm.html, { username: 'nia', code: await latestCode(sb.server, named.poolId, 'nia') });
+    assert.equal(other.status, 200);
+    assert.match(other.html, /Your account has been confirmed\. Sign in with it\./);
+
+    // The owner's browser, with the proof: signed in, back at the app with a code.
+    const browser2 = new FormBrowser();
+    const signup2 = await pageOf(browser2, named, '/signup');
+    const confirm2 = await browser2.submit(signup2.html, { username: 'ora', password: PASSWORD, 'attribute.email': 'ora@example.com' });
+    const tampered = FormBrowser.hidden(confirm2.html).signup as string;
+    const forged = await browser2.submit(confirm2.html, { signup: `${tampered.slice(0, -6)}AAAAAA`, code: '000000' });
+    assert.equal(FormBrowser.hidden(forged.html).signup, undefined, 'a forged proof is dropped');
+    const done = await browser2.submit(confirm2.html, { code: await latestCode(sb.server, named.poolId, 'ora') });
+    assert.equal(done.status, 302, done.html);
+    const back = new URL(done.location as string);
+    assert.equal(`${back.origin}${back.pathname}`, CALLBACK);
+    assert.equal(back.searchParams.get('state'), 'st-1');
+    const tokens = await exchange(named, back.searchParams.get('code') as string);
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+    const id = decodeJwt(tokens.body.id_token as string);
+    assert.equal(id['cognito:username'], 'ora');
+    assert.equal(id.email_verified, true);
+    // The browser is signed in: the next authorize request needs no form.
+    const silent = await browser2.go(authorizeUrl(named));
+    assert.equal(silent.status, 302);
+    assert.match(silent.location ?? '', /^https:\/\/app\.example\/callback\?code=/);
+  });
+
+  it('signs in an UNCONFIRMED user who typed the password on /login once the code confirms them', async () => {
+    await sb.server.client.send(new SignUpCommand({ ClientId: named.clientId, Username: 'pia', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'pia@example.com' }] }));
+    const browser = new FormBrowser();
+    const login = await pageOf(browser, named, '/login');
+    const wrongPassword = await browser.submit(login.html, { username: 'pia', password: 'Wrong-Horse-1' });
+    assert.match(wrongPassword.html, /Incorrect username or password\./);
+    const unconfirmed = await browser.submit(login.html, { username: 'pia', password: PASSWORD });
+    assert.match(unconfirmed.html, /Your account is not confirmed yet/);
+    assert.ok(FormBrowser.hidden(unconfirmed.html).signup);
+    const done = await browser.submit(unconfirmed.html, { code: await latestCode(sb.server, named.poolId, 'pia') });
+    assert.equal(done.status, 302, done.html);
+    assert.match(done.location ?? '', /^https:\/\/app\.example\/callback\?code=/);
+  });
+
+  describe('MFA setup on the pages', () => {
+    let emailOnly: OAuthPool;
+    let both: OAuthPool;
+    before(async () => {
+      emailOnly = await oauthPool(sb.server, 'mfa-email-setup-tests', { PoolName: 'email-mfa', EmailConfiguration: DEVELOPER_EMAIL });
+      await sb.server.client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: emailOnly.poolId, MfaConfiguration: 'ON', EmailMfaConfiguration: EMAIL_MFA }));
+      both = await oauthPool(sb.server, 'mfa-both-setup-tests', { PoolName: 'both-mfa', EmailConfiguration: DEVELOPER_EMAIL });
+      await sb.server.client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: both.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true }, EmailMfaConfiguration: EMAIL_MFA }));
+    });
+
+    it('sets up email MFA where it is the only factor: the address, the code sent to it, then the app', async () => {
+      await createConfirmedUser(sb.server.client, emailOnly.poolId, 'quin', { password: PASSWORD, attributes: [] });
+      const browser = new FormBrowser();
+      const login = await pageOf(browser, emailOnly, '/login');
+      const setup = await browser.submit(login.html, { username: 'quin', password: PASSWORD });
+      assert.match(setup.html, /<h1>Set up email MFA<\/h1>/);
+      assertAccessiblePage(setup.html);
+      assert.match(setup.html, /<input id="email" name="email" type="email" required autocomplete="email">/);
+      for (const email of ['', 'e'.repeat(5000)]) {
+        const res = await browser.submit(setup.html, { email });
+        assert.equal(res.status, 200);
+        assert.match(res.html, /role="alert">Enter your email address\.</);
+      }
+      const bad = await browser.submit(setup.html, { email: 'not-an-email' });
+      assert.equal(bad.status, 200);
+      assert.match(bad.html, /role="alert">Invalid email address format\.</);
+      assert.match(bad.html, /Set up email MFA/);
+      const code = await browser.submit(setup.html, { email: 'quin@example.com' });
+      assert.match(code.html, /Enter your sign-in code/);
+      assert.match(code.html, /We sent a code in an email to q\*\*\*@e\*\*\*/);
+      // Nothing is written before the code is proven.
+      const before = await sb.server.client.send(new AdminGetUserCommand({ UserPoolId: emailOnly.poolId, Username: 'quin' }));
+      assert.equal(before.UserAttributes?.find((a) => a.Name === 'email'), undefined);
+      const mismatch = await browser.submit(code.html, { code: '000000' });
+      assert.match(mismatch.html, /role="alert">/);
+      const done = await browser.submit(mismatch.html, { code: await latestCode(sb.server, emailOnly.poolId, 'quin') });
+      assert.equal(done.status, 302, done.html);
+      assert.match(done.location ?? '', /^https:\/\/app\.example\/callback\?code=/);
+      const user = await sb.server.client.send(new AdminGetUserCommand({ UserPoolId: emailOnly.poolId, Username: 'quin' }));
+      assert.equal(user.UserAttributes?.find((a) => a.Name === 'email')?.Value, 'quin@example.com');
+      assert.equal(user.UserAttributes?.find((a) => a.Name === 'email_verified')?.Value, 'true');
+      assert.deepEqual(user.UserMFASettingList, ['EMAIL_OTP']);
+      assert.equal(user.PreferredMfaSetting, 'EMAIL_OTP');
+    });
+
+    it('offers the choice where the pool offers an authenticator and email, and refuses what it did not offer', async () => {
+      await createConfirmedUser(sb.server.client, both.poolId, 'rae', { password: PASSWORD, attributes: [] });
+      const browser = new FormBrowser();
+      const login = await pageOf(browser, both, '/login');
+      const choice = await browser.submit(login.html, { username: 'rae', password: PASSWORD });
+      assert.match(choice.html, /<h1>Set up multi-factor authentication<\/h1>/);
+      assertAccessiblePage(choice.html);
+      assert.deepEqual([...choice.html.matchAll(/name="mfa_setup" value="([^"]+)"/g)].map((m) => m[1]), ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
+      for (const mfaSetup of ['SMS_MFA', '', 'x'.repeat(5000)]) {
+        const res = await browser.submit(choice.html, { mfa_setup: mfaSetup });
+        assert.equal(res.status, 200);
+        assert.match(res.html, /role="alert">Choose one of the ways to receive sign-in codes\.</);
+      }
+      const totp = await browser.submit(choice.html, { mfa_setup: 'SOFTWARE_TOKEN_MFA' });
+      assert.match(totp.html, /Set up your authenticator app/);
+      assert.match(totp.html, /<code id="totp-secret">[A-Z2-7]{16,}<\/code>/);
+      const email = await browser.submit(choice.html, { mfa_setup: 'EMAIL_OTP' });
+      assert.match(email.html, /Set up email MFA/);
+      const code = await browser.submit(email.html, { email: 'rae@example.com' });
+      assert.match(code.html, /We sent a code in an email to r\*\*\*@e\*\*\*/);
+      const done = await browser.submit(code.html, { code: await latestCode(sb.server, both.poolId, 'rae') });
+      assert.equal(done.status, 302, done.html);
+    });
+
+    it('tells a user who could only set up SMS MFA to ask an administrator', async () => {
+      const sms = await oauthPool(sb.server, 'mfa-sms-setup-tests', { PoolName: 'sms-mfa', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns', ExternalId: 'x' } });
+      await sb.server.client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: sms.poolId, MfaConfiguration: 'ON', SmsMfaConfiguration: { SmsAuthenticationMessage: 'Code {####}' } }));
+      await createConfirmedUser(sb.server.client, sms.poolId, 'sal', { password: PASSWORD, attributes: [] });
+      const browser = new FormBrowser();
+      const login = await pageOf(browser, sms, '/login');
+      const refused = await browser.submit(login.html, { username: 'sal', password: PASSWORD });
+      assert.equal(refused.status, 400);
+      assert.match(refused.html, /no phone number to receive codes\. Ask an administrator to add one\./);
+    });
   });
 
   it('refuses response_type=token for a client without the implicit flow, back at the redirect_uri', async () => {

@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { requestArrived } from '../src/kernel/request-epoch.js';
 import { openSqliteFile } from '../src/storage/sqlite.js';
 import { writtenTable } from '../src/storage/sqlite-connection.js';
 import type { UserMfaRecord } from '../src/domain/mfa/mfa-settings.js';
@@ -185,6 +186,24 @@ describe('SQLite read cache of users, MFA settings and ListUsers pages', () => {
         assert.equal((await a.getUserBySub('p1', u.sub))?.status, 'CONFIRMED', 'precondition: this turn’s answer stands outside');
         const inside = await a.transaction((tx) => tx.getUserBySub('p1', u.sub));
         assert.equal(inside?.status, 'UNCONFIRMED');
+      } finally {
+        other.close();
+      }
+    });
+
+    it('are seen by a request that arrived later in the same turn as the last check', async () => {
+      const u = alice();
+      await a.insertUser(u);
+      const other = new BetterSqlite3(file);
+      try {
+        await nextTurn();
+        // This turn's check (a timer's read, say), then another process commits, then a request
+        // arrives in the same turn: its reads must look again.
+        assert.equal((await a.getUserBySub('p1', u.sub))?.status, 'CONFIRMED');
+        other.prepare("update users set status = 'UNCONFIRMED' where sub = ?").run(u.sub);
+        assert.equal((await a.getUserBySub('p1', u.sub))?.status, 'CONFIRMED', 'precondition: without a new request the check stands');
+        requestArrived();
+        assert.equal((await a.getUserBySub('p1', u.sub))?.status, 'UNCONFIRMED');
       } finally {
         other.close();
       }

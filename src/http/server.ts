@@ -4,9 +4,10 @@ import type { Config } from '../kernel/config.js';
 import type { RequestContext } from '../kernel/request-context.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Random } from '../kernel/random.js';
+import { requestArrived } from '../kernel/request-epoch.js';
 import { createByteBudget, type ByteBudget } from './routes/byte-budget.js';
 import { foreignHostMessage, isLoopbackHost } from './routes/open-mode.js';
-import { BodyAborted, BodyTooLarge, decodeBody, readBody } from './routes/read-body.js';
+import { BodyAborted, BodyTooLarge, decodeBody, readBody, streamBody } from './routes/read-body.js';
 import { json, plainProblem, type Problem, type Route, type RouteResponse } from './routes/route.js';
 import { NO_PARAMS, allowedMethods, routeFor, type PathMatch, type RouteTable } from './routes/table.js';
 
@@ -65,6 +66,8 @@ export function createHttpServer(deps: HttpServerDeps): Server {
       connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(limits.requestTimeoutMs / 4))),
     },
     (req, res) => {
+      // Caches of what other processes may write look again for this request (kernel/request-epoch.ts).
+      requestArrived();
       handle(deps, budget, apiMatch, req, res).catch((err: unknown) => {
         deps.logger.error('unhandled request failure', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
         if (!res.headersSent) res.writeHead(500);
@@ -134,12 +137,18 @@ async function handle(deps: HttpServerDeps, budget: ByteBudget, apiMatch: PathMa
   if (policy.kind !== 'none') {
     const declared = req.headers['content-length'];
     const length = declared === undefined ? undefined : Number(declared);
-    if (length !== undefined && length > policy.limit) {
-      refuse(res, requestId, route, ctx, tooLarge(policy.limit), head, true);
+    // A body larger than the whole byte budget can never be held, however long the client
+    // waits: 413, not a 503 that asks it to retry (every chunked upload was refused 503 before:
+    // test/endpoint-fuzz.test.ts). A streamed body is never held whole: only its route's limit counts.
+    const streamed = policy.kind === 'stream';
+    const limit = streamed ? policy.limit : Math.min(policy.limit, budget.max);
+    if (length !== undefined && length > limit) {
+      refuse(res, requestId, route, ctx, tooLarge(limit), head, true);
       return;
     }
-    // Without a length a body streams in chunks: it may grow to the route's limit.
-    const reserve = length ?? (req.headers['transfer-encoding'] === undefined ? 0 : policy.limit);
+    // Without a length a body streams in chunks: it may grow to that limit (a streamed body holds its window at most).
+    const whole = length ?? (req.headers['transfer-encoding'] === undefined ? 0 : limit);
+    const reserve = streamed ? Math.min(whole, policy.window) : whole;
     if (reserve > 0 && !budget.take(reserve)) {
       // Debug, not info: under a flood of slow uploads every refusal would be a log line.
       deps.logger.debug('request refused: request bodies in flight at the limit', { requestId, route: route.name, sourceIp: ctx.sourceIp });
@@ -147,8 +156,9 @@ async function handle(deps: HttpServerDeps, budget: ByteBudget, apiMatch: PathMa
       return;
     }
     reserved = reserve;
-    try {
-      const decoded = decodeBody(policy, await readBody(req, policy.limit), req.headers);
+    if (streamed) body = streamBody(req, limit);
+    else try {
+      const decoded = decodeBody(policy, await readBody(req, limit), req.headers);
       if ('status' in decoded) {
         budget.give(reserved);
         refuse(res, requestId, route, ctx, decoded, head, false);
@@ -158,7 +168,7 @@ async function handle(deps: HttpServerDeps, budget: ByteBudget, apiMatch: PathMa
     } catch (err) {
       budget.give(reserved);
       if (err instanceof BodyTooLarge) {
-        refuse(res, requestId, route, ctx, tooLarge(policy.limit), head, true);
+        refuse(res, requestId, route, ctx, tooLarge(limit), head, true);
         return;
       }
       if (err instanceof BodyAborted) {
@@ -174,11 +184,23 @@ async function handle(deps: HttpServerDeps, budget: ByteBudget, apiMatch: PathMa
   try {
     response = await route.handle({ method, path, query, params: match.params, headers: req.headers, body, ctx });
   } catch (err) {
+    // A streamed body failing under the handler (which has undone its work): answered as before the handler.
+    // (The budget is given back by `finally`.)
+    if (err instanceof BodyTooLarge) {
+      refuse(res, requestId, route, ctx, tooLarge(policy.kind === 'none' ? 0 : policy.limit), head, true);
+      return;
+    }
+    if (err instanceof BodyAborted) {
+      deps.logger.debug('request body aborted', { requestId, route: route.name, sourceIp: ctx.sourceIp, code: err.code });
+      return;
+    }
     deps.logger.error('internal error', { requestId, route: route.name, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     response = json({ message: 'Internal server error.' }, 500);
   } finally {
     budget.give(reserved);
   }
+  // A streamed body the handler did not read to its end (refused first): the rest is not read either.
+  if (policy.kind === 'stream' && !req.complete) response.headers = { ...response.headers, Connection: 'close' };
   send(res, requestId, route.cors, response, head);
 }
 

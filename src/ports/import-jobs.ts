@@ -53,6 +53,8 @@ export interface ImportJobsPort {
   getImportChunk(jobId: string, uploadId: string, seq: number): Promise<CsvChunk | undefined>;
   /** Deletes the job's chunks of every upload but `keep` (all of them without it). */
   deleteImportChunks(jobId: string, keep?: string): Promise<void>;
+  /** Deletes one upload's chunks (an upload that failed or lost to another: the others stay). */
+  deleteUploadChunks(jobId: string, uploadId: string): Promise<void>;
 
   /** Which of `keys` are username keys of users of the pool. */
   existingUsernameKeys(poolId: string, keys: readonly string[]): Promise<Set<string>>;

@@ -1,3 +1,5 @@
+import { requestsArrived } from '../kernel/request-epoch.js';
+
 /**
  * Rows that nearly every request reads (a user pool and its settings; whether any developer
  * credential exists; users, their MFA settings and ListUsers pages), kept in memory. Reading and
@@ -51,9 +53,12 @@ export function createReadCache(changeCounter: () => number): ReadCache {
   const parts = new Map<string, Part>(TABLES.map((t) => [t, { entries: new Map(), generation: 0 }]));
   const all = [...parts.values()];
   let counter = changeCounter();
-  // Asking SQLite costs a read lock (about 3 µs on a WAL file); once per turn of the event loop
-  // is enough: requests handled in the same turn arrived together.
+  // Asking SQLite costs a read lock (about 3 µs on a WAL file): it is asked once per turn of the
+  // event loop, and again when a request has arrived since (kernel/request-epoch.ts), so every
+  // request is answered after every commit acknowledged before it arrived, whichever phase of
+  // the turn made the last check.
   let checkedThisTurn = false;
+  let checkedForRequest = -1;
   const nextTurn = () => {
     checkedThisTurn = false;
   };
@@ -63,9 +68,11 @@ export function createReadCache(changeCounter: () => number): ReadCache {
   };
 
   const current = (exact = false): void => {
-    if (checkedThisTurn && !exact) return;
+    const requests = requestsArrived();
+    if (checkedThisTurn && !exact && requests === checkedForRequest) return;
     if (!checkedThisTurn) setImmediate(nextTurn);
     checkedThisTurn = true;
+    checkedForRequest = requests;
     const now = changeCounter();
     if (now !== counter) {
       counter = now;

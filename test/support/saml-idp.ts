@@ -13,6 +13,12 @@ import { parseXml } from '../../src/services/federation/xml-dom.js';
  * are made here. `next` shapes the next response, to make the refusals: another audience, an
  * expired assertion, a response changed after signing.
  *
+ * With `logoutUrl` (the pool's /saml2/logout) it also does single logout: its metadata names a
+ * SingleLogoutService (HTTP-Redirect) at /slo, which verifies the pool's signed LogoutRequest and
+ * answers with a signed LogoutResponse in a form posted to the pool (or verifies the pool's
+ * LogoutResponse to its own request); /idp-logout?nameid= starts an IdP-initiated sign-out, and
+ * `logoutResponse` / `logoutRequest` make messages (also forged, unsigned or altered ones).
+ *
  * samlify asks for an XML schema validator before it parses a message. The ones it offers run
  * Java or fetch schemas; here the validator only checks that the XML is well-formed: this IdP
  * parses the AuthnRequests of the server under test, whose own checks of the response are what
@@ -24,7 +30,15 @@ import { parseXml } from '../../src/services/federation/xml-dom.js';
 interface SamlifyEntity {
   getMetadata(): string;
 }
+interface LogoutExtract {
+  extract: { request?: { id: string }; response?: { id: string; inResponseTo?: string }; nameID?: string; sessionIndex?: unknown; issuer?: string };
+}
+type TagReplacement = (template: string) => { id: string; context: string };
 interface SamlifyIdp extends SamlifyEntity {
+  parseLogoutRequest(sp: SamlifyEntity, binding: string, req: { query: Record<string, string>; octetString?: string }): Promise<LogoutExtract>;
+  parseLogoutResponse(sp: SamlifyEntity, binding: string, req: { query: Record<string, string>; octetString?: string }): Promise<LogoutExtract>;
+  createLogoutResponse(sp: SamlifyEntity, requestInfo: unknown, binding: string, options: { relayState?: string; customTagReplacement?: TagReplacement }): { context: string };
+  createLogoutRequest(sp: SamlifyEntity, binding: string, user: Record<string, string>, options: { relayState?: string; customTagReplacement?: TagReplacement }): { context: string };
   parseLoginRequest(sp: SamlifyEntity, binding: string, req: { query: Record<string, string>; octetString?: string }): Promise<{ extract: { request: { id: string } } }>;
   createLoginResponse(
     sp: SamlifyEntity,
@@ -70,6 +84,28 @@ export interface AuthnRequestSeen {
   signed: boolean;
 }
 
+/** A LogoutRequest or LogoutResponse the IdP received at its SingleLogoutService (HTTP-Redirect). */
+export interface LogoutSeen {
+  kind: 'LogoutRequest' | 'LogoutResponse';
+  id: string;
+  nameId?: string | undefined;
+  sessionIndex?: string | undefined;
+  inResponseTo?: string | undefined;
+  relayState: string;
+  sigAlg: string | undefined;
+}
+
+/** How the IdP's next LogoutResponse (or a made one) departs from a good one. */
+export interface LogoutShape {
+  /** Signed with a key that is not in the metadata (same entity ID). */
+  forged?: boolean;
+  /** Not signed at all. */
+  unsigned?: boolean;
+  inResponseTo?: string;
+  status?: string;
+  issuer?: string;
+}
+
 export interface TestSamlIdp {
   url: string;
   entityId: string;
@@ -79,6 +115,16 @@ export interface TestSamlIdp {
   attributes: Record<string, string | string[]>;
   next: NextResponse;
   requests: AuthnRequestSeen[];
+  /** The logout messages that reached /slo (verified by samlify: the pool signs them). */
+  logouts: LogoutSeen[];
+  /** The SessionIndex of the last sign-in of each NameID. */
+  sessionIndexes: Map<string, string>;
+  /** Shapes the LogoutResponse the next /slo LogoutRequest gets. */
+  nextLogout: LogoutShape;
+  /** A LogoutResponse (base64, HTTP-POST binding) to `inResponseTo`. */
+  logoutResponse(inResponseTo: string, shape?: LogoutShape): string;
+  /** An IdP-initiated LogoutRequest (base64, HTTP-POST binding) for `nameId`. */
+  logoutRequest(nameId: string, sessionIndex?: string, shape?: LogoutShape): { id: string; base64: string };
   /** A signed response for `nameId`, as an IdP-initiated sign-in sends it (no AuthnRequest). */
   unsolicitedResponse(nameId: string): Promise<string>;
   close(): Promise<void>;
@@ -93,6 +139,8 @@ export interface SamlIdpOptions {
   /** The pool's signing certificate (GetSigningCertificate), to check signed AuthnRequests. */
   spCertificate?: string;
   wantAuthnRequestsSigned?: boolean;
+  /** The pool's /saml2/logout: the IdP then offers single logout (SingleLogoutService at /slo). */
+  logoutUrl?: string;
   /** Encrypt assertions for this certificate (the pool's, when the provider has EncryptedResponses). */
   encryptFor?: string;
 }
@@ -128,6 +176,7 @@ export async function startSamlIdp(options: SamlIdpOptions): Promise<TestSamlIdp
     signingCert: pem(certificate, 'CERTIFICATE'),
     singleSignOnService: [{ Binding: REDIRECT, Location: `${url}/sso` }],
     wantAuthnRequestsSigned: options.wantAuthnRequestsSigned ?? false,
+    ...(options.logoutUrl !== undefined && { singleLogoutService: [{ Binding: REDIRECT, Location: `${url}/slo` }], wantLogoutRequestSigned: true }),
     nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'],
     ...(options.encryptFor !== undefined && {
       isAssertionEncrypted: true,
@@ -142,7 +191,64 @@ export async function startSamlIdp(options: SamlIdpOptions): Promise<TestSamlIdp
     authnRequestsSigned: options.wantAuthnRequestsSigned ?? false,
     ...(options.spCertificate !== undefined && { signingCert: pem(options.spCertificate, 'CERTIFICATE') }),
     ...(options.encryptFor !== undefined && { encryptCert: pem(options.encryptFor, 'CERTIFICATE') }),
+    ...(options.logoutUrl !== undefined && { singleLogoutService: [{ Binding: POST, Location: options.logoutUrl }], wantLogoutResponseSigned: true, wantLogoutRequestSigned: true }),
   });
+  // The same entity ID with a key of its own: what a forger who knows the IdP's name can sign.
+  const rogueKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const rogue = samlify.IdentityProvider({
+    entityID: entityId,
+    privateKey: rogueKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    signingCert: pem(selfSignedCertificate(rogueKey, 'rogue-saml-idp', Buffer.from('rogue-serial'), new Date(options.now() - 86_400_000)).toString('base64'), 'CERTIFICATE'),
+    singleSignOnService: [{ Binding: REDIRECT, Location: `${url}/sso` }],
+    singleLogoutService: [{ Binding: REDIRECT, Location: `${url}/slo` }],
+  });
+  const unsignedSp = samlify.ServiceProvider({
+    entityID: options.spEntityId,
+    assertionConsumerService: [{ Binding: POST, Location: options.acsUrl }],
+    ...(options.logoutUrl !== undefined && { singleLogoutService: [{ Binding: POST, Location: options.logoutUrl }] }),
+  });
+  const logouts: LogoutSeen[] = [];
+  const sessionIndexes = new Map<string, string>();
+  let nextLogout: LogoutShape = {};
+
+  const logoutResponse = (inResponseTo: string, shape: LogoutShape = {}): string => {
+    const id = `_${randomBytes(16).toString('hex')}`;
+    const replace = (template: string) => ({
+      id,
+      context: samlify.SamlLib.replaceTagsByValue(template, {
+        ID: id,
+        IssueInstant: new Date(options.now()).toISOString(),
+        Destination: options.logoutUrl ?? '',
+        Issuer: shape.issuer ?? entityId,
+        InResponseTo: shape.inResponseTo ?? inResponseTo,
+        StatusCode: shape.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success',
+      }),
+    });
+    const from = shape.forged ? rogue : idp;
+    return from.createLogoutResponse(shape.unsigned ? unsignedSp : sp, { extract: { request: { id: inResponseTo } } }, 'post', { customTagReplacement: replace }).context;
+  };
+
+  const logoutRequest = (nameId: string, sessionIndex?: string, shape: LogoutShape = {}): { id: string; base64: string } => {
+    const id = `_${randomBytes(16).toString('hex')}`;
+    const replace = (template: string) => {
+      let xml = template;
+      if (sessionIndex === undefined) xml = xml.replace(/<samlp:SessionIndex>\{SessionIndex\}<\/samlp:SessionIndex>/, '');
+      return {
+        id,
+        context: samlify.SamlLib.replaceTagsByValue(xml, {
+          ID: id,
+          IssueInstant: new Date(options.now()).toISOString(),
+          Destination: options.logoutUrl ?? '',
+          Issuer: shape.issuer ?? entityId,
+          NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+          NameID: nameId,
+          SessionIndex: sessionIndex ?? '',
+        }),
+      };
+    };
+    const from = shape.forged ? rogue : idp;
+    return { id, base64: from.createLogoutRequest(shape.unsigned ? unsignedSp : sp, 'post', { logoutNameID: nameId }, { customTagReplacement: replace }).context };
+  };
 
   const state: Pick<TestSamlIdp, 'attributes' | 'next' | 'requests'> = { attributes: {}, next: {}, requests: [] };
 
@@ -166,6 +272,7 @@ export async function startSamlIdp(options: SamlIdpOptions): Promise<TestSamlIdp
     const now = new Date(options.now() + shift);
     const later = new Date(options.now() + shift + 5 * 60_000);
     const id = `_${randomBytes(16).toString('hex')}`;
+    sessionIndexes.set(nameId, id);
     const inResponseTo = next.unsolicited || requestId === undefined ? undefined : requestId;
     const replace = (template: string) => {
       let xml = template;
@@ -223,6 +330,51 @@ export async function startSamlIdp(options: SamlIdpOptions): Promise<TestSamlIdp
         );
         return;
       }
+      if (req.method === 'GET' && target.pathname === '/slo') {
+        const query = Object.fromEntries(target.searchParams);
+        const raw = (req.url ?? '').split('?')[1] ?? '';
+        const kind = query.SAMLRequest !== undefined ? 'SAMLRequest' : 'SAMLResponse';
+        const octetString = raw.split('&').filter((p) => new RegExp(`^(${kind}|RelayState|SigAlg)=`).test(p)).join('&');
+        const relay = query.RelayState ?? '';
+        if (kind === 'SAMLRequest') {
+          // The pool's LogoutRequest: samlify checks its signature against the pool's certificate.
+          const parsed = await idp.parseLogoutRequest(sp, 'redirect', { query, octetString });
+          const sessionIndex = parsed.extract.sessionIndex;
+          logouts.push({
+            kind: 'LogoutRequest',
+            id: parsed.extract.request?.id ?? '',
+            nameId: parsed.extract.nameID,
+            sessionIndex: typeof sessionIndex === 'string' ? sessionIndex : Array.isArray(sessionIndex) ? String(sessionIndex[0]) : undefined,
+            relayState: relay,
+            sigAlg: query.SigAlg,
+          });
+          const shape = nextLogout;
+          nextLogout = {};
+          const response = logoutResponse(parsed.extract.request?.id ?? '', shape);
+          res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(
+            html(
+              `<h1>Test IdP sign-out</h1><form method="post" action="${escapeXml(options.logoutUrl ?? '')}"><input type="hidden" name="SAMLResponse" value="${escapeXml(response)}"><input type="hidden" name="RelayState" value="${escapeXml(relay)}"><button type="submit">Continue</button></form>`,
+            ),
+          );
+          return;
+        }
+        // The pool's answer to an IdP-initiated LogoutRequest.
+        const parsed = await idp.parseLogoutResponse(sp, 'redirect', { query, octetString });
+        logouts.push({ kind: 'LogoutResponse', id: parsed.extract.response?.id ?? '', inResponseTo: parsed.extract.response?.inResponseTo, relayState: relay, sigAlg: query.SigAlg });
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html('<h1>Signed out at the test IdP</h1>'));
+        return;
+      }
+      if (req.method === 'GET' && target.pathname === '/idp-logout') {
+        // An IdP-initiated sign-out: a form that posts a LogoutRequest to the pool.
+        const nameId = target.searchParams.get('nameid') ?? '';
+        const made = logoutRequest(nameId, sessionIndexes.get(nameId));
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(
+          html(
+            `<form method="post" action="${escapeXml(options.logoutUrl ?? '')}"><input type="hidden" name="SAMLRequest" value="${escapeXml(made.base64)}"><input type="hidden" name="RelayState" value="idp-relay-1"><button type="submit">Sign out everywhere</button></form>`,
+          ),
+        );
+        return;
+      }
       if (req.method === 'POST' && target.pathname === '/login') {
         const form = await readForm(req);
         const samlResponse = await respond(form.get('nameid') ?? '', form.get('request') ?? undefined, form.get('relay') ?? '');
@@ -257,6 +409,16 @@ export async function startSamlIdp(options: SamlIdpOptions): Promise<TestSamlIdp
       state.next = value;
     },
     requests: state.requests,
+    logouts,
+    sessionIndexes,
+    get nextLogout() {
+      return nextLogout;
+    },
+    set nextLogout(value) {
+      nextLogout = value;
+    },
+    logoutResponse,
+    logoutRequest,
     unsolicitedResponse: (nameId: string) => respond(nameId, undefined, ''),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -27,12 +27,12 @@ export interface Switchboard {
 
 export const SWITCHBOARD_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:switchboard';
 
-export async function startSwitchboard(config: Partial<Config> = {}, extra: Record<string, unknown> = {}): Promise<Switchboard> {
+export async function startSwitchboard(config: Partial<Config> = {}, extra: Record<string, unknown> = {}, dialect?: 'sqlite' | 'postgres'): Promise<Switchboard> {
   let behaviour: Behaviour = (event) => event;
   let from = 0;
   const fn = await startFunctionEndpoint((event) => behaviour(event as unknown as SeenEvent));
   const triggersFile = writeTriggersFile({ [SWITCHBOARD_ARN]: { url: fn.url }, ...extra });
-  const server = await startServer({ config: { triggersFile, ...config } });
+  const server = await startServer({ config: { triggersFile, ...config }, ...(dialect && { dialect }) });
   return {
     server,
     fn,

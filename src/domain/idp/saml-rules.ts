@@ -68,3 +68,24 @@ export function samlRefusalText(description: string): string {
   }
   return description.startsWith(PREFIX) ? description : `${PREFIX}${description}`;
 }
+
+/**
+ * SAML single logout (DG "SAML sign-out flow", cognito-user-pools-saml-idp-sign-out): the pool's
+ * `/saml2/logout` endpoint takes the IdP's LogoutResponse (HTTP POST) and, here, the IdP's own
+ * LogoutRequest. AWS publishes no texts for their refusals; these say what was refused. Each is a
+ * 400 page: a logout message has no app to go back to until it is verified.
+ */
+export const SAML_LOGOUT_MESSAGES = {
+  relayState: 'Invalid SAML logout response or relayState from identity provider',
+  expired: 'The SAML sign-out took longer than 5 minutes. Please sign out again.',
+  signature: 'The SAML logout message signature is invalid.',
+  malformed: 'The SAML logout message could not be read.',
+  inResponseTo: 'The SAML LogoutResponse does not answer the LogoutRequest of this sign-out.',
+  issuer: "The SAML logout message's Issuer is not the identity provider's entity ID.",
+  destination: "The SAML logout message's Destination is not this user pool's logout endpoint.",
+  status: (status: string) => `The identity provider did not sign the user out: ${status}`,
+  unknownProvider: 'No SAML identity provider of this user pool with sign-out (IDPSignout) sent this logout message.',
+  expiredRequest: 'The SAML LogoutRequest has expired.',
+  replayed: 'The SAML logout message has been used before.',
+  missing: 'A SAMLResponse or SAMLRequest is required.',
+} as const;

@@ -11,6 +11,8 @@ export interface ByteBudget {
   give(bytes: number): void;
   /** Bytes reserved now. */
   readonly inUse: number;
+  /** The most that may be reserved at once: no single body larger than this can be read. */
+  readonly max: number;
 }
 
 export function createByteBudget(max: number): ByteBudget {
@@ -27,5 +29,6 @@ export function createByteBudget(max: number): ByteBudget {
     get inUse() {
       return inUse;
     },
+    max,
   };
 }

@@ -1,4 +1,5 @@
 import type { Deps } from '../../services/deps.js';
+import { MAX_CHUNK_BYTES } from '../../domain/import/chunks.js';
 import { IMPORT_LIMITS } from '../../domain/import/import-job.js';
 import { receiveUpload } from '../../services/import/upload.js';
 import { UPLOAD_PATH } from '../../services/import/upload-url.js';
@@ -8,9 +9,10 @@ import { defineRoute, type Problem, type Route, type RouteResponse } from './rou
  * PUT <PreSignedUrl>: a user import job's CSV (CreateUserImportJob), as clients upload it to
  * S3 with AWS's instructions (`curl -T users.csv -H "x-amz-server-side-encryption:aws:kms"
  * URL`, DG23 cognito-user-pools-creating-import-job). The body is limited to AWS's 100 MB per
- * file and counts against the server's bytes-in-flight budget (--max-body-bytes-in-flight,
- * 64 MiB by default: raise it for larger files). Every refusal, before or in the handler, is
- * answered as S3 answers: an XML Error document, never a 500.
+ * file; it streams into the database as it arrives (services/import/upload.ts), so it takes only
+ * a window of the server's bytes-in-flight budget (--max-body-bytes-in-flight), whatever its
+ * size. Every refusal, before, in or after the handler (a body past the limit while streaming),
+ * is answered as S3 answers: an XML Error document, never a 500.
  */
 export function importUploadRoute(deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets'>): Route {
   return defineRoute({
@@ -18,7 +20,9 @@ export function importUploadRoute(deps: Pick<Deps, 'store' | 'clock' | 'random' 
     methods: ['PUT'],
     path: `${UPLOAD_PATH}/:jobId`,
     params: { jobId: /^import-[0-9a-zA-Z-]{1,48}$/u },
-    body: { kind: 'raw', limit: IMPORT_LIMITS.maxFileBytes },
+    // Streamed (issue 21): never held whole. The window is about the most an upload holds at once
+    // (a chunk being cut, MAX_CHUNK_BYTES; a usual chunk of 1,000 lines is near 100 KB).
+    body: { kind: 'stream', limit: IMPORT_LIMITS.maxFileBytes, window: MAX_CHUNK_BYTES },
     cors: false,
     async handle({ params, query, headers, body, ctx }) {
       const sse = headers['x-amz-server-side-encryption'];

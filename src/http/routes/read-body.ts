@@ -60,7 +60,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** The body as the route's policy wants it, or the problem that refuses it. */
-export function decodeBody(policy: Exclude<BodyPolicy, { kind: 'none' }>, raw: Buffer, headers: IncomingHttpHeaders): { body: unknown } | Problem {
+export function decodeBody(policy: Exclude<BodyPolicy, { kind: 'none' | 'stream' }>, raw: Buffer, headers: IncomingHttpHeaders): { body: unknown } | Problem {
   switch (policy.kind) {
     case 'raw':
       return { body: raw };
@@ -81,5 +81,35 @@ export function decodeBody(policy: Exclude<BodyPolicy, { kind: 'none' }>, raw: B
       }
       return { body: new URLSearchParams(raw.toString('utf8')) };
     }
+  }
+}
+
+/**
+ * The body as it arrives, for routes that store it piece by piece (body kind 'stream'): pulled
+ * by the handler, so the socket is read no faster than the handler consumes (backpressure), and
+ * nothing but the piece in hand is held. Throws BodyTooLarge once past `limit`, BodyAborted when
+ * the client goes before the end; the server answers those for the route (src/http/server.ts).
+ */
+export async function* streamBody(req: IncomingMessage, limit: number): AsyncGenerator<Buffer, void, undefined> {
+  let size = 0;
+  const pieces = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await pieces.next();
+    } catch (err) {
+      throw new BodyAborted((err as NodeJS.ErrnoException).code);
+    }
+    if (next.done === true) {
+      // Node ends the iteration quietly when the connection closes mid-body: only a complete request is whole.
+      if (!req.complete) throw new BodyAborted(undefined);
+      return;
+    }
+    size += next.value.length;
+    if (size > limit) {
+      req.pause();
+      throw new BodyTooLarge();
+    }
+    yield next.value;
   }
 }

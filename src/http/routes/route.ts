@@ -42,7 +42,15 @@ export type BodyPolicy =
   | { readonly kind: 'raw'; readonly limit: number }
   | { readonly kind: 'text'; readonly limit: number }
   | { readonly kind: 'json'; readonly limit: number }
-  | { readonly kind: 'form'; readonly limit: number };
+  | { readonly kind: 'form'; readonly limit: number }
+  /**
+   * Streamed to the handler as it arrives (AsyncIterable of Buffer pieces), for bodies too large
+   * to hold (the user import upload, issue 21). The server checks a declared length against
+   * `limit` first; while streaming, passing it or the client going away throws out of the
+   * iteration and the server answers (413) or drops the request: the handler undoes its work and
+   * rethrows. Only `window` bytes count against the byte budget: the handler holds no more.
+   */
+  | { readonly kind: 'stream'; readonly limit: number; readonly window: number };
 
 export type BodyOf<P extends BodyPolicy> = P extends { kind: 'none' }
   ? undefined
@@ -52,7 +60,9 @@ export type BodyOf<P extends BodyPolicy> = P extends { kind: 'none' }
       ? string
       : P extends { kind: 'form' }
         ? URLSearchParams
-        : unknown;
+        : P extends { kind: 'stream' }
+          ? AsyncIterable<Buffer>
+          : unknown;
 
 /**
  * What a handler sees. Method, path, query, headers and body have the names and types of the

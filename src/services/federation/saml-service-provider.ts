@@ -29,7 +29,8 @@ export type AuthnRequestMessage = { binding: 'redirect'; url: string } | { bindi
 
 const RSA_SHA256 = 'rsa-sha256';
 
-function samlOf(config: Omit<SamlConfig, 'issuer' | 'callbackUrl' | 'idpCert'>, endpoints: SamlEndpoints, metadata: SamlIdpMetadata): SAML {
+/** The library configured as this pool's SP for `metadata`'s IdP; `config` adds or overrides options. */
+export function samlOf(config: Omit<SamlConfig, 'issuer' | 'callbackUrl' | 'idpCert'>, endpoints: SamlEndpoints, metadata: SamlIdpMetadata): SAML {
   return new SAML({
     issuer: spEntityId(endpoints.poolId),
     audience: spEntityId(endpoints.poolId),
@@ -94,6 +95,9 @@ export interface SamlAssertion {
   assertionId: string;
   /** When the assertion stops being usable (for replay protection). */
   notOnOrAfter: number;
+  /** NameID's Format and the first AuthnStatement's SessionIndex, for the LogoutRequest of a single logout. */
+  nameIdFormat?: string | undefined;
+  sessionIndex?: string | undefined;
 }
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -204,7 +208,18 @@ export async function verifySamlResponse(
     issuer,
     assertionId: assertion.getAttribute('ID') ?? '',
     notOnOrAfter: notOnOrAfter ?? now + IDP_INITIATED_MAX_AGE_MS,
+    nameIdFormat: typeof profile.nameIDFormat === 'string' && profile.nameIDFormat !== '' ? profile.nameIDFormat : undefined,
+    sessionIndex: firstSessionIndex(assertion),
   };
+}
+
+/**
+ * The SessionIndex of the assertion's first AuthnStatement: the one AWS matches at sign-out
+ * ("The sessionIndex in the first AuthnStatement ... must match", DG "SAML sign-out flow").
+ */
+function firstSessionIndex(assertion: XmlElement): string | undefined {
+  const value = children(assertion, SAML_NS, 'AuthnStatement')[0]?.getAttribute('SessionIndex');
+  return value ? value : undefined;
 }
 
 /** The assertion's attributes by Name (AttributeMapping's keys are these names, §4.8). */

@@ -101,6 +101,10 @@ export class KyselyImportJobs extends KyselyContext implements ImportJobsPort {
     await q.execute();
   }
 
+  async deleteUploadChunks(jobId: string, uploadId: string): Promise<void> {
+    await this.db.deleteFrom('import_job_chunks').where('job_id', '=', jobId).where('upload_id', '=', uploadId).execute();
+  }
+
   async existingUsernameKeys(poolId: string, keys: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {

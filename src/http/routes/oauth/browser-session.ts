@@ -16,6 +16,18 @@ export interface BrowserSession {
   sub: string;
   authTime: number;
   expiresAt: number;
+  /**
+   * Set when the user signed in through a SAML provider: what `/logout` names in the LogoutRequest
+   * of a single logout (DG "SAML sign-out flow"). Sealed with the rest; absent in older cookies.
+   */
+  saml?: SamlSessionInfo | undefined;
+}
+
+export interface SamlSessionInfo {
+  provider: string;
+  nameId: string;
+  nameIdFormat?: string | undefined;
+  sessionIndex?: string | undefined;
 }
 
 export function cookiesOf(headers: IncomingHttpHeaders): Map<string, string> {

@@ -12,14 +12,22 @@ import { escape, form, page, type Field } from './pages.js';
 /**
  * The challenges of a sign-in on the managed login pages, after the password (cognito-facts-areas.md
  * 3.1-3.3): NEW_PASSWORD_REQUIRED (with the required attributes the user lacks), SMS_MFA,
- * EMAIL_OTP and SOFTWARE_TOKEN_MFA codes, SELECT_MFA_TYPE, and MFA_SETUP of an authenticator app
- * (the secret as text and as an otpauth:// URI, as AWS's examples build it, 3.2). Each answer is
- * RespondToAuthChallenge, AssociateSoftwareToken and VerifySoftwareToken themselves, so their
- * checks, attempt limits and triggers apply. The Session stays in sealed page state
+ * EMAIL_OTP and SOFTWARE_TOKEN_MFA codes, SELECT_MFA_TYPE, and MFA_SETUP: of an authenticator app
+ * (the secret as text and as an otpauth:// URI, as AWS's examples build it, 3.2) or of email MFA
+ * (an address, then the code sent to it: MFA_SETUP answered with EMAIL, mfa-email-setup.ts), with
+ * the choice first when the pool offers both, as AWS's hosted UI does ("In user pools that require
+ * MFA, the hosted UI prompts them to choose and set up an MFA factor",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-advanced-security-email-mfa.html).
+ * SMS MFA is not set up here: it needs a phone number on the user, which no sign-in step can
+ * add (cognito-facts-areas.md 3.1). Each answer is RespondToAuthChallenge,
+ * AssociateSoftwareToken and VerifySoftwareToken themselves, so their checks, attempt limits and
+ * triggers apply. The Session stays in sealed page state
  * (challenge-state.ts); one step may lead to another (a new password, then MFA).
  */
 
 const LABELS: Record<string, string> = { SMS_MFA: 'Text message (SMS)', EMAIL_OTP: 'Email', SOFTWARE_TOKEN_MFA: 'Authenticator app' };
+/** The factors a page can set up, in the order the choice lists them. */
+const SETUP_CHOICES = ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'] as const;
 const CODE_RESPONSE: Record<string, string> = { SMS_MFA: 'SMS_MFA_CODE', EMAIL_OTP: 'EMAIL_OTP_CODE', SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA_CODE' };
 /** Codes are digits: Cognito's are 6 (authenticator apps) to 8; anything else never reaches the operations. */
 const CODE = /^[0-9]{4,10}$/;
@@ -63,6 +71,37 @@ function otpauthUri(issuer: string, username: string, secret: string): string {
   return `otpauth://totp/${label}?secret=${encodeURIComponent(secret)}&issuer=${encodeURIComponent(issuer)}`;
 }
 
+/** The pages of MFA_SETUP: the choice of factor, the email address, or the authenticator. */
+function setupStep(deps: Deps, ready: Ready, r: RouteRequest<unknown>, state: ChallengeState, error?: string): RouteResponse {
+  if (state.setup === 'choose') {
+    const radios = SETUP_CHOICES.filter((c) => listOf(state.params.MFAS_CAN_SETUP).includes(c))
+      .map((c, i) => `<label class="choice" for="mfa_setup_${i}"><input type="radio" id="mfa_setup_${i}" name="mfa_setup" value="${escape(c)}"${i === 0 ? ' checked' : ''}> ${escape(LABELS[c] ?? c)}</label>`)
+      .join('');
+    return stepPage(deps, ready, r, state, 'Set up multi-factor authentication', '<p>Multi-factor authentication is required. Choose how you will confirm it is you when you sign in.</p>', [], 'Continue', error, `<fieldset><legend>Receive sign-in codes with</legend>${radios}</fieldset>`);
+  }
+  if (state.setup === 'email') {
+    return stepPage(deps, ready, r, state, 'Set up email MFA', '<p>Multi-factor authentication is required. Enter the email address where you will receive your sign-in codes; we will send a code to it now.</p>', [
+      { name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' },
+    ], 'Send a code', error);
+  }
+  const secret = state.secret ?? '';
+  const uri = otpauthUri(ready.endpoint.pool.name, state.username, secret);
+  const intro =
+    '<p>Multi-factor authentication is required. Add this account to your authenticator app, then enter the code it shows.</p>' +
+    `<p>Secret key: <code id="totp-secret">${escape(secret)}</code></p>` +
+    `<p>Or open this setup link on the device with the app: <a id="totp-uri" href="${escape(uri)}">${escape(uri)}</a></p>`;
+  return stepPage(deps, ready, r, state, 'Set up your authenticator app', intro, [
+    { name: 'code', label: 'Code from the app', type: 'text', autocomplete: 'one-time-code' },
+    { name: 'device_name', label: 'Name of this authenticator (optional)', type: 'text', optional: true },
+  ], 'Verify', error);
+}
+
+/** The authenticator page: AssociateSoftwareToken with the setup's Session gives the secret to show. */
+async function totpSetup(deps: Deps, ready: Ready, r: RouteRequest<unknown>, state: ChallengeState): Promise<RouteResponse> {
+  const associated = await mfaOperations.AssociateSoftwareToken(deps)({ Session: state.session }, r.ctx);
+  return renderStep(deps, ready, r, { ...state, session: associated.Session as string, secret: associated.SecretCode, setup: 'totp' });
+}
+
 /** Renders the page of a challenge (or the same page again, with `error`). */
 function renderStep(deps: Deps, ready: Ready, r: RouteRequest<unknown>, state: ChallengeState, error?: string): RouteResponse {
   const { challenge, params } = state;
@@ -94,18 +133,8 @@ function renderStep(deps: Deps, ready: Ready, r: RouteRequest<unknown>, state: C
         .join('');
       return stepPage(deps, ready, r, state, 'Choose how to sign in', '', [], 'Continue', error, `<fieldset><legend>Confirm it is you with</legend>${radios}</fieldset>`);
     }
-    case 'MFA_SETUP': {
-      const secret = state.secret ?? '';
-      const uri = otpauthUri(ready.endpoint.pool.name, state.username, secret);
-      const intro =
-        '<p>Multi-factor authentication is required. Add this account to your authenticator app, then enter the code it shows.</p>' +
-        `<p>Secret key: <code id="totp-secret">${escape(secret)}</code></p>` +
-        `<p>Or open this setup link on the device with the app: <a id="totp-uri" href="${escape(uri)}">${escape(uri)}</a></p>`;
-      return stepPage(deps, ready, r, state, 'Set up your authenticator app', intro, [
-        { name: 'code', label: 'Code from the app', type: 'text', autocomplete: 'one-time-code' },
-        { name: 'device_name', label: 'Name of this authenticator (optional)', type: 'text', optional: true },
-      ], 'Verify', error);
-    }
+    case 'MFA_SETUP':
+      return setupStep(deps, ready, r, state, error);
     default:
       return unsupportedPage(ready, 'This sign-in needs a step that these pages do not offer.');
   }
@@ -121,12 +150,13 @@ export async function challengeStep(deps: Deps, ready: Ready, r: RouteRequest<un
   if (challenge === undefined || answer.Session === undefined) return unsupportedPage(ready, 'This sign-in needs a step that these pages do not offer.');
   const state: ChallengeState = { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username, challenge, session: answer.Session, params: answer.ChallengeParameters ?? {} };
   if (challenge === 'MFA_SETUP') {
-    // Only an authenticator app is set up on a page; SMS and email need the attribute first (3.1).
-    if (!listOf(state.params.MFAS_CAN_SETUP).includes('SOFTWARE_TOKEN_MFA')) {
-      return unsupportedPage(ready, 'Multi-factor authentication is required, and this account has no phone number or email address to receive codes. Ask an administrator to add one.');
+    const offered = SETUP_CHOICES.filter((c) => listOf(state.params.MFAS_CAN_SETUP).includes(c));
+    if (offered.length === 0) {
+      return unsupportedPage(ready, 'Multi-factor authentication is required, and this account has no phone number to receive codes. Ask an administrator to add one.');
     }
-    const associated = await mfaOperations.AssociateSoftwareToken(deps)({ Session: answer.Session }, r.ctx);
-    return renderStep(deps, ready, r, { ...state, session: associated.Session as string, secret: associated.SecretCode });
+    if (offered.length > 1) return renderStep(deps, ready, r, { ...state, setup: 'choose' });
+    if (offered[0] === 'EMAIL_OTP') return renderStep(deps, ready, r, { ...state, setup: 'email' });
+    return totpSetup(deps, ready, r, state);
   }
   return renderStep(deps, ready, r, state);
 }
@@ -172,6 +202,12 @@ async function answerStep(deps: Deps, ready: Ready, r: RouteRequest<URLSearchPar
       return respond(deps, ready, r, state, 'SELECT_MFA_TYPE', state.session, { ANSWER: choice });
     }
     case 'MFA_SETUP': {
+      if (state.setup === 'email') {
+        // The address is checked by the answer itself (format, aliases): AWS's refusal is shown.
+        const email = field(body, 'email').trim();
+        if (email === '' || email.length > MAX_ATTRIBUTE) throw new FormProblem('Enter your email address.');
+        return respond(deps, ready, r, state, 'MFA_SETUP', state.session, { EMAIL: email });
+      }
       const code = codeOf(body);
       if (code.length !== 6) throw new FormProblem('Enter the 6-digit code your authenticator app shows.');
       const deviceName = field(body, 'device_name').slice(0, 131);
@@ -181,6 +217,14 @@ async function answerStep(deps: Deps, ready: Ready, r: RouteRequest<URLSearchPar
     default:
       throw new FormProblem('This sign-in needs a step that these pages do not offer.');
   }
+}
+
+/** The choice of factor to set up: the authenticator's page (with its secret) or the email address page. */
+async function chosenSetup(deps: Deps, ready: Ready, r: RouteRequest<URLSearchParams>, state: ChallengeState): Promise<RouteResponse> {
+  const choice = field(r.body, 'mfa_setup');
+  if (!(SETUP_CHOICES as readonly string[]).includes(choice) || !listOf(state.params.MFAS_CAN_SETUP).includes(choice)) throw new FormProblem('Choose one of the ways to receive sign-in codes.');
+  if (choice === 'EMAIL_OTP') return renderStep(deps, ready, r, { ...state, setup: 'email' });
+  return totpSetup(deps, ready, r, state);
 }
 
 /** POST /challenge: the answer to the step's page. */
@@ -193,6 +237,8 @@ export function challengeSubmitHandler(deps: Deps) {
       : undefined;
     if (!state) return expiredPage(ready);
     try {
+      // The choice of factor to set up is a page of its own, not an answer (setupStep).
+      if (state.challenge === 'MFA_SETUP' && state.setup === 'choose') return await chosenSetup(deps, ready, r, state);
       const answer = await answerStep(deps, ready, r, state);
       return await challengeStep(deps, ready, r, state.username, answer);
     } catch (err) {

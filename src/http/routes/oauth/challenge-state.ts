@@ -18,7 +18,12 @@ export interface ChallengeState {
   params: Record<string, string>;
   /** MFA_SETUP: the authenticator secret AssociateSoftwareToken gave, shown again after a wrong code. */
   secret?: string | undefined;
+  /** MFA_SETUP: which page of the setup this is (the choice of factor, the authenticator, the email address). */
+  setup?: MfaSetupPage | undefined;
 }
+
+export type MfaSetupPage = 'choose' | 'totp' | 'email';
+const SETUP_PAGES: readonly string[] = ['choose', 'totp', 'email'] satisfies MfaSetupPage[];
 
 interface Sealed extends ChallengeState {
   v: 1;
@@ -58,5 +63,6 @@ export function openChallengeState(deps: Pick<Deps, 'secrets' | 'clock'>, header
   if (typeof parsed.exp !== 'number' || deps.clock.nowMs() >= parsed.exp) return undefined;
   if (parsed.poolId !== expected.poolId || parsed.clientId !== expected.clientId) return undefined;
   if (typeof parsed.username !== 'string' || typeof parsed.challenge !== 'string' || typeof parsed.session !== 'string' || typeof parsed.params !== 'object' || parsed.params === null) return undefined;
-  return { poolId: parsed.poolId, clientId: parsed.clientId, username: parsed.username, challenge: parsed.challenge, session: parsed.session, params: parsed.params, secret: parsed.secret };
+  const setup = typeof parsed.setup === 'string' && SETUP_PAGES.includes(parsed.setup) ? parsed.setup : undefined;
+  return { poolId: parsed.poolId, clientId: parsed.clientId, username: parsed.username, challenge: parsed.challenge, session: parsed.session, params: parsed.params, secret: parsed.secret, setup };
 }

@@ -8,6 +8,7 @@ import { confirmUserPageHandler, confirmUserSubmitHandler, signUpPageHandler, si
 import { errorPage } from './pages.js';
 import { idpResponseHandler } from './idp-response-route.js';
 import { samlProblem, samlResponseHandler } from './saml-response-route.js';
+import { samlLogoutHandler, samlLogoutProblem } from './saml-logout-route.js';
 import { oauthProblem, wrongMethod } from './oauth-response.js';
 import { revokeHandler } from './revoke-route.js';
 import { tokenHandler } from './token-route.js';
@@ -50,6 +51,8 @@ export function oauthRoutes(deps: Deps): Route[] {
     // The SAML assertion consumer service (POST binding); responses of up to 100,000 characters (saml-response-route.ts).
     routes.push(
       defineRoute({ name: 'saml2-idpresponse', methods: ['POST'], path: at('/saml2/idpresponse'), ...(params && { params }), body: { kind: 'form', limit: SAML_FORM_LIMIT }, cors: false, handle: samlResponseHandler(deps), problem: samlProblem }),
+      // SAML single logout: the IdP's LogoutResponse or LogoutRequest, by HTTP POST (saml-logout-route.ts).
+      defineRoute({ name: 'saml2-logout', methods: ['POST'], path: at('/saml2/logout'), ...(params && { params }), body: { kind: 'form', limit: SAML_FORM_LIMIT }, cors: false, handle: samlLogoutHandler(deps), problem: samlLogoutProblem }),
     );
     pageRoute('login-page', ['GET'], '/login', loginPageHandler(deps));
     formRoute('login-submit', '/login', loginSubmitHandler(deps));
@@ -75,6 +78,8 @@ export function oauthRoutes(deps: Deps): Route[] {
       );
     formRoute('challenge-submit', '/challenge', challengeSubmitHandler(deps));
     wrongPageMethod('challenge', '/challenge', ['POST']);
+    // The IdP's logout messages come by HTTP POST only (AWS: "Your IdP must send the LogoutResponse in an HTTP POST request").
+    wrongPageMethod('saml2-logout', '/saml2/logout', ['POST']);
     pageRoute('signup-page', ['GET'], '/signup', signUpPageHandler(deps));
     formRoute('signup-submit', '/signup', signUpSubmitHandler(deps, signInPage));
     wrongPageMethod('signup', '/signup', ['GET', 'POST']);

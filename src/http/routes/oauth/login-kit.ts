@@ -16,7 +16,7 @@ import type { SignInClient } from '../../../features/auth/sign-in-client.js';
 import { authorizeRequestOf, implicitGrant, issueCode } from '../../../features/oauth/index.js';
 import { pageCss } from '../../../features/branding/ui-customization.js';
 import { redirect, type RouteRequest, type RouteResponse } from '../route.js';
-import { csrfSecret, csrfToken, sessionCookie } from './browser-session.js';
+import { csrfSecret, csrfToken, sessionCookie, type SamlSessionInfo } from './browser-session.js';
 import { endpointPool, type EndpointPool } from './endpoint-pool.js';
 import { errorPage, page } from './pages.js';
 
@@ -61,9 +61,10 @@ export function signInClientOf(deps: Deps, ready: Ready): SignInClient {
  * (response_type=code) in the query, or the implicit grant's tokens in the fragment
  * (response_type=token: RFC 6749 §4.2.2, no refresh token, cognito-facts-areas.md §4.2).
  */
-export async function complete(deps: Deps, ready: Ready, sub: string, authTime: number, baseUrl: string): Promise<RouteResponse> {
+export async function complete(deps: Deps, ready: Ready, sub: string, authTime: number, baseUrl: string, saml?: SamlSessionInfo): Promise<RouteResponse> {
   const { request } = ready;
-  const cookie = sessionCookie(deps, { poolId: ready.endpoint.pool.id, sub, authTime }, ready.endpoint.cookiePath, secure(ready));
+  // A SAML sign-in's NameID and SessionIndex ride in the session, for the single logout of /logout.
+  const cookie = sessionCookie(deps, { poolId: ready.endpoint.pool.id, sub, authTime, ...(saml && { saml }) }, ready.endpoint.cookiePath, secure(ready));
   const headers = { 'Set-Cookie': cookie, 'Cache-Control': 'no-store' };
   if (request.responseType === 'token') {
     let fragment: Record<string, string>;

@@ -66,7 +66,7 @@ export function authorizeHandler(deps: Deps) {
     const session = openBrowserSession(deps, r.headers, ready.endpoint.pool.id);
     if (session) {
       const user = await deps.store.getUserBySub(ready.endpoint.pool.id, session.sub);
-      if (user && user.enabled && (user.status === 'CONFIRMED' || user.status === 'EXTERNAL_PROVIDER')) return complete(deps, ready, session.sub, session.authTime, r.ctx.baseUrl);
+      if (user && user.enabled && (user.status === 'CONFIRMED' || user.status === 'EXTERNAL_PROVIDER')) return complete(deps, ready, session.sub, session.authTime, r.ctx.baseUrl, session.saml);
     }
     return redirect(at(ready, '/login'), 302, { 'Cache-Control': 'no-store' });
   };

@@ -29,7 +29,7 @@ export function page(title: string, body: string, status = 200, setCookies: stri
 export interface Field {
   name: string;
   label: string;
-  type: 'text' | 'password' | 'hidden';
+  type: 'text' | 'email' | 'password' | 'hidden';
   autocomplete?: string;
   value?: string;
   /** Not required to submit the form. */

@@ -107,7 +107,8 @@ async function finish(
       clientId: ready.client.id,
       issuer: metadata.entityId,
     });
-    return await complete(deps, ready, user.sub, user.authTime, r.ctx.baseUrl);
+    const saml = { provider: provider.name, nameId: assertion.nameId, nameIdFormat: assertion.nameIdFormat, sessionIndex: assertion.sessionIndex };
+    return await complete(deps, ready, user.sub, user.authTime, r.ctx.baseUrl, saml);
   } catch (err) {
     if (err instanceof SamlRejection) return backWithError(ready, 'server_error', err.message);
     if (err instanceof SamlMetadataError) return backWithError(ready, 'invalid_request', SAML_MESSAGES.metadata(provider.name, err.message));

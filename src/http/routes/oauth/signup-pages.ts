@@ -5,9 +5,13 @@ import { DEFAULT_PASSWORD_POLICY, settingsOf, type PoolSettings } from '../../..
 import { clientSettingsOf } from '../../../domain/clients/app-client.js';
 import { signupOperations } from '../../../features/signup/index.js';
 import { signUpTermsLinks } from '../../../features/branding/sign-up-terms.js';
+import type { RequestContext } from '../../../kernel/request-context.js';
+import { finishSignIn } from '../../../features/auth/finish-sign-in.js';
+import { findUser } from '../../../services/directory/find-user.js';
 import type { RouteRequest, RouteResponse } from '../route.js';
 import { csrfValid } from './browser-session.js';
-import { at, checked, field, formPage, prepare, secretHashFor, type Ready } from './login-kit.js';
+import { at, checked, field, formPage, fromTokens, prepare, secretHashFor, shown, signInClientOf, type Ready } from './login-kit.js';
+import { openSignUpState, sealSignUpState, type SignUpState } from './signup-state.js';
 import { errorPage, escape, form, page, type Field } from './pages.js';
 
 /**
@@ -17,7 +21,10 @@ import { errorPage, escape, form, page, type Field } from './pages.js';
  * requires, with the client's terms links (CreateTerms) once both documents exist; /confirmUser
  * takes the code sent to the user (and sends a new one). Each step is SignUp, ConfirmSignUp or
  * ResendConfirmationCode itself, so the PreSignUp, CustomMessage and PostConfirmation functions,
- * the password policy and the attempt limits apply. A confirmed user signs in on /login.
+ * the password policy and the attempt limits apply. A browser that has just proven the password
+ * (on /signup, or on /login for an UNCONFIRMED user) is signed in once the code confirms the
+ * user and goes back to the app, as AWS's hosted UI does (signup-state.ts), and so is a user the
+ * PreSignUp function confirmed; any other confirmation (another browser, GET /confirmUser) leads to /login.
  */
 
 /** The sign-in page (managed-login.ts), handed in by the route table so the two files do not import each other. */
@@ -102,19 +109,49 @@ function deliveryNotice(details: CodeDeliveryDetailsType | undefined): string {
   return `We sent a confirmation code in ${medium}${details.Destination ? ` to ${details.Destination}` : ''}.`;
 }
 
-/** The confirmation page: the code for `username`, and a way to have another one sent. */
-function confirmUserPage(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string | undefined, notice?: string, error?: string): RouteResponse {
+/**
+ * The confirmation page: the code for `username`, and a way to have another one sent. `proof` is
+ * the sealed sign-up state (signup-state.ts) both forms carry, when this browser proved the password.
+ */
+function confirmUserPage(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string | undefined, notice?: string, error?: string, proof?: string): RouteResponse {
+  const proofField = proof === undefined ? '' : `<input type="hidden" name="signup" value="${escape(proof)}">`;
   return formPage(deps, ready, r, 'Confirm your account', (csrf) =>
     (notice === undefined ? '' : `<p role="status">${escape(notice)}</p>`) +
     form(at(ready, '/confirmUser'), csrf, [
       { name: '_action', label: '', type: 'hidden', value: 'confirm' },
       username === undefined ? { name: 'username', label: 'Username', type: 'text', autocomplete: 'username' } : { name: 'username', label: '', type: 'hidden', value: username },
+      ...(proof === undefined ? [] : [{ name: 'signup', label: '', type: 'hidden', value: proof } satisfies Field]),
       { name: 'code', label: 'Confirmation code', type: 'text', autocomplete: 'one-time-code' },
     ], 'Confirm account', error) +
     (username === undefined
       ? ''
-      : `<form method="post" action="${escape(at(ready, '/confirmUser'))}"><input type="hidden" name="_csrf" value="${escape(csrf)}"><input type="hidden" name="_action" value="resend"><input type="hidden" name="username" value="${escape(username)}"><button class="btn-secondary" type="submit">Send a new code</button></form>`),
+      : `<form method="post" action="${escape(at(ready, '/confirmUser'))}"><input type="hidden" name="_csrf" value="${escape(csrf)}"><input type="hidden" name="_action" value="resend"><input type="hidden" name="username" value="${escape(username)}">${proofField}<button class="btn-secondary" type="submit">Send a new code</button></form>`),
   );
+}
+
+/** The sealed proof that this browser knows the password of `username` (signup-state.ts). */
+function proofFor(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string, sub: string | undefined): string | undefined {
+  return sub === undefined ? undefined : sealSignUpState(deps, r.headers, { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username, sub });
+}
+
+/**
+ * The sign-in that follows the confirmation in the browser that proved the password: the user
+ * as confirmed (enabled, CONFIRMED), the PostAuthentication function and the tokens of any
+ * sign-in (finishSignIn), then the code for the app. Without MFA: the confirmed code is the
+ * second factor of this first sign-in (DG:user-pool-settings-mfa, signup-state.ts).
+ */
+async function signInConfirmed(deps: Deps, ready: Ready, r: RouteRequest<unknown>, proof: SignUpState, signInPage: SignInPage, notice = 'Your account has been confirmed. Sign in with it.'): Promise<RouteResponse> {
+  // The name confirmed must still be the user whose password was proven.
+  const user = await findUser(deps.store, ready.endpoint.pool.id, settingsOf(ready.endpoint.pool), proof.username);
+  if (!user || user.sub !== proof.sub || !user.enabled || user.status !== 'CONFIRMED') return signInPage(deps, ready, r, undefined, notice);
+  try {
+    const done = await finishSignIn(deps, signInClientOf(deps, ready), user, r.ctx as RequestContext);
+    if (!done.AuthenticationResult) return signInPage(deps, ready, r, undefined, notice);
+    return await fromTokens(deps, ready, done.AuthenticationResult, r.ctx.baseUrl);
+  } catch (err) {
+    if (!(err instanceof ServiceError)) throw err;
+    return signInPage(deps, ready, r, shown(err), notice.replace(' Sign in with it.', ''));
+  }
 }
 
 /** The message a refused sign-up step shows: AWS's text, except where it would tell which users exist. */
@@ -123,19 +160,24 @@ function signUpMessage(err: ServiceError): string {
   return err.message;
 }
 
-/** An UNCONFIRMED user who signs in is sent a new code and taken to the confirmation page, as the hosted UI does. */
+/**
+ * An UNCONFIRMED user who signs in is sent a new code and taken to the confirmation page, as the
+ * hosted UI does. The sign-in refused the user only after the password matched (password-sign-in.ts),
+ * so the page carries the proof that signs the user in once confirmed.
+ */
 export async function unconfirmedSignIn(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string): Promise<RouteResponse> {
-  return resend(deps, ready, r, username, 'Your account is not confirmed yet.');
+  const user = await findUser(deps.store, ready.endpoint.pool.id, settingsOf(ready.endpoint.pool), username);
+  return resend(deps, ready, r, username, 'Your account is not confirmed yet.', proofFor(deps, ready, r, username, user?.sub));
 }
 
-async function resend(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string, lead = ''): Promise<RouteResponse> {
+async function resend(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string, lead = '', proof?: string): Promise<RouteResponse> {
   const hash = secretHashFor(deps, ready.client, username);
   try {
     const sent = await signupOperations.ResendConfirmationCode(deps)(checked('ResendConfirmationCode', { ClientId: ready.client.id, Username: username, ...(hash !== undefined && { SecretHash: hash }) }), r.ctx);
-    return confirmUserPage(deps, ready, r, username, `${lead} ${deliveryNotice(sent.CodeDeliveryDetails)}`.trim());
+    return confirmUserPage(deps, ready, r, username, `${lead} ${deliveryNotice(sent.CodeDeliveryDetails)}`.trim(), undefined, proof);
   } catch (err) {
     if (!(err instanceof ServiceError)) throw err;
-    return confirmUserPage(deps, ready, r, username, lead || undefined, signUpMessage(err));
+    return confirmUserPage(deps, ready, r, username, lead || undefined, signUpMessage(err), proof);
   }
 }
 
@@ -168,11 +210,15 @@ export function signUpSubmitHandler(deps: Deps, signInPage: SignInPage) {
         checked('SignUp', { ClientId: ready.client.id, Username: username, Password: password, UserAttributes: attributes, ...(hash !== undefined && { SecretHash: hash }) }),
         r.ctx,
       );
-      if (created.UserConfirmed) return signInPage(deps, ready, r, undefined, 'Your account has been created. Sign in with it.');
+      // Confirmed by the PreSignUp function: signed in at once, the password just chosen in this browser.
+      if (created.UserConfirmed) {
+        const proof = { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username, sub: created.UserSub };
+        return signInConfirmed(deps, ready, r, proof, signInPage, 'Your account has been created. Sign in with it.');
+      }
       if (!created.CodeDeliveryDetails) {
         return page('Account created', `<p role="status">Your account has been created. An administrator must confirm it before you can sign in.</p><p><a href="${escape(at(ready, '/login'))}">Sign in</a></p>`, 200, [], ready.css);
       }
-      return confirmUserPage(deps, ready, r, username, deliveryNotice(created.CodeDeliveryDetails));
+      return confirmUserPage(deps, ready, r, username, deliveryNotice(created.CodeDeliveryDetails), undefined, proofFor(deps, ready, r, username, created.UserSub));
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       return signUpPage(deps, ready, r, values, signUpMessage(err));
@@ -196,16 +242,21 @@ export function confirmUserSubmitHandler(deps: Deps, signInPage: SignInPage) {
     const known = username === '' ? undefined : username;
     if (!csrfValid(deps, r.headers, r.body.get('_csrf'))) return confirmUserPage(deps, ready, r, known, undefined, 'The page expired. Please try again.');
     if (username === '') return confirmUserPage(deps, ready, r, undefined, undefined, 'Enter your username and the code.');
-    if (r.body.get('_action') === 'resend') return resend(deps, ready, r, username);
+    // The proof of the password, if this browser gave it for this user; carried on unchanged.
+    const sealedProof = field(r.body, 'signup');
+    const proof = openSignUpState(deps, r.headers, sealedProof, { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username });
+    const carried = proof === undefined ? undefined : sealedProof;
+    if (r.body.get('_action') === 'resend') return resend(deps, ready, r, username, '', carried);
     const code = field(r.body, 'code').trim();
-    if (code === '') return confirmUserPage(deps, ready, r, username, undefined, 'Enter the code you received.');
+    if (code === '') return confirmUserPage(deps, ready, r, username, undefined, 'Enter the code you received.', carried);
     const hash = secretHashFor(deps, ready.client, username);
     try {
       await signupOperations.ConfirmSignUp(deps)(checked('ConfirmSignUp', { ClientId: ready.client.id, Username: username, ConfirmationCode: code, ...(hash !== undefined && { SecretHash: hash }) }), r.ctx);
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
-      return confirmUserPage(deps, ready, r, username, undefined, signUpMessage(err));
+      return confirmUserPage(deps, ready, r, username, undefined, signUpMessage(err), carried);
     }
+    if (proof) return signInConfirmed(deps, ready, r, proof, signInPage);
     return signInPage(deps, ready, r, undefined, 'Your account has been confirmed. Sign in with it.');
   };
 }
