@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitUpload, type CsvChunk } from '../src/domain/import/chunks.js';
+import { MAX_CHUNK_BYTES, MAX_LINE_BYTES, createChunkCutter, splitUpload, type CsvChunk } from '../src/domain/import/chunks.js';
 import { IMPORT_LIMITS, ROWS_PER_BATCH } from '../src/domain/import/import-job.js';
 
 function chunksOf(text: string | Buffer): { chunks: CsvChunk[]; users: number } {
@@ -45,5 +45,35 @@ describe('uploaded CSV files in chunks', () => {
     assert.match(problem(Buffer.from('  \nx\n')) ?? '', /no header/u);
     const tooMany = Buffer.from('h\n' + 'u\n'.repeat(IMPORT_LIMITS.maxUsers + 1));
     assert.match(problem(tooMany) ?? '', new RegExp(`has ${IMPORT_LIMITS.maxUsers + 1} users`, 'u'));
+  });
+
+  it('cuts the same chunks from a stream, whatever its pieces (lines, CRLF and characters split across them)', () => {
+    const rows = Array.from({ length: ROWS_PER_BATCH + 7 }, (_, i) => (i % 50 === 0 ? '' : `naïve-${i},ü€`));
+    const file = Buffer.from(['h,é', ...rows].join('\r\n') + '\r\nlast,no-newline', 'utf8');
+    const whole = chunksOf(file);
+    for (const size of [1, 2, 3, 7, 4096]) {
+      const cutter = createChunkCutter();
+      const chunks: CsvChunk[] = [];
+      for (let i = 0; i < file.length; i += size) chunks.push(...cutter.push(file.subarray(i, i + size)));
+      const end = cutter.end();
+      if (end.problem !== undefined) throw new Error(end.problem);
+      chunks.push(...end.chunks);
+      assert.deepEqual(chunks, whole.chunks, `pieces of ${size} bytes`);
+      assert.equal(end.count, whole.chunks.length);
+      assert.equal(end.users, whole.users);
+    }
+  });
+
+  it('bounds what it holds: chunks cut early at MAX_CHUNK_BYTES, a line over MAX_LINE_BYTES refused', () => {
+    const line = 'x'.repeat(100 * 1024);
+    const { chunks } = chunksOf(['h', ...Array.from({ length: 100 }, () => line)].join('\n'));
+    assert.ok(chunks.length > 2, 'several chunks of fewer lines');
+    for (const c of chunks) assert.ok(Buffer.byteLength(c.data) <= MAX_CHUNK_BYTES + line.length + 1);
+    assert.equal(chunks.slice(1).map((c) => c.data).join('\n').split('\n').length, 100);
+    assert.equal(chunks[2]?.firstLine, 2 + (chunks[1]?.data.split('\n').length ?? 0), 'line numbers right');
+    const cutter = createChunkCutter();
+    cutter.push(Buffer.from('h\nok\n'));
+    assert.deepEqual(cutter.push(Buffer.alloc(MAX_LINE_BYTES + 1, 0x61)), []);
+    assert.deepEqual(cutter.end(), { problem: `Line 3 of the CSV file is longer than ${MAX_LINE_BYTES} bytes.` });
   });
 });

@@ -80,6 +80,12 @@ storeContract((onOpen) => {
       assert.deepEqual(await store.getImportChunk('import-a', 'u2', 0), { seq: 0, firstLine: 1, data: 'h2' });
       await store.deleteImportChunks('import-a');
       assert.equal(await store.getImportChunk('import-a', 'u2', 0), undefined);
+      // One upload's chunks only (a streamed upload that failed): the others stay.
+      await store.insertImportChunks('import-a', 'u3', [{ seq: 0, firstLine: 1, data: 'h3' }]);
+      await store.insertImportChunks('import-a', 'u4', [{ seq: 0, firstLine: 1, data: 'h4' }]);
+      await store.deleteUploadChunks('import-a', 'u3');
+      assert.equal(await store.getImportChunk('import-a', 'u3', 0), undefined);
+      assert.deepEqual(await store.getImportChunk('import-a', 'u4', 0), { seq: 0, firstLine: 1, data: 'h4' });
     });
 
     it('inserts users in bulk, finds taken usernames and aliases, and refuses a taken one whole', async () => {

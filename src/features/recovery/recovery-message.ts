@@ -51,6 +51,7 @@ export async function queueRecoveryCode(
   const code = await deps.codes.issue(tx, target, ttlMs);
   await queueMessage(tx, deps, {
     user,
+    settings,
     trigger: 'ForgotPassword',
     channel: channel.medium,
     destination: channel.destination,

@@ -67,6 +67,7 @@ export async function sendVerificationCode(
   const code = await deps.codes.issue(tx, { poolId: user.poolId, userSub: user.sub, purpose, destination: channel.destination }, VERIFICATION_CODE_TTL_MS);
   await queueMessage(tx, deps, {
     user,
+    settings,
     trigger: prepared.trigger,
     channel: channel.medium,
     destination: channel.destination,

@@ -61,7 +61,7 @@ export const adminCreateUser: Operation<'AdminCreateUser'> = (deps) => async (in
     await assertUsernameAvailable(tx, settings, user, () => usernameExists('User account already exists'));
     await claimAliases(tx, settings, user, input.ForceAliasCreation === true, 'create', now);
     await uniquely(settings, 'create', () => tx.insertUser(user));
-    await enqueueInvitations(deps, tx, user, rendered, temporaryPassword, input.ClientMetadata, now + temporaryPasswordValidityDays(settings) * DAY_MS);
+    await enqueueInvitations(deps, tx, settings, user, rendered, temporaryPassword, input.ClientMetadata, now + temporaryPasswordValidityDays(settings) * DAY_MS);
   });
   if (rendered.length > 0) deps.onMessageQueued();
   return { User: userType(user) };
@@ -100,7 +100,7 @@ async function resend(
     assertInvited(user);
     const next: UserRecord = { ...user, passwordHash, srp, passwordUpdatedAt: now, updatedAt: now };
     await tx.updateUser(next);
-    await enqueueInvitations(deps, tx, next, rendered, temporaryPassword, input.ClientMetadata, now + temporaryPasswordValidityDays(settings) * DAY_MS);
+    await enqueueInvitations(deps, tx, settings, next, rendered, temporaryPassword, input.ClientMetadata, now + temporaryPasswordValidityDays(settings) * DAY_MS);
     return next;
   });
   if (rendered.length > 0) deps.onMessageQueued();

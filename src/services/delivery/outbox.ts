@@ -5,12 +5,18 @@ import type { OutboxRecord } from '../../ports/outbox.js';
 import type { StoreTx } from '../../ports/store.js';
 import type { UserRecord } from '../../domain/users/user.js';
 import type { MessagePayload } from './message-view.js';
-import { settingsOf } from '../../domain/pools/user-pool.js';
+import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import { customSenderFor } from '../triggers/custom-sender.js';
 import { triggerUserAttributes } from '../triggers/user-attributes.js';
 
 export interface QueuedMessage {
   user: UserRecord;
+  /**
+   * The user's pool settings as the operation already holds them (they say whether a custom
+   * sender takes the message). Not read again here: a ForgotPassword for an unknown name must
+   * do the same store work as for a real user short of the outbox row (user-existence.test.ts).
+   */
+  settings: PoolSettings;
   /** The CustomMessage trigger source suffix: ForgotPassword, AdminCreateUser, SignUp, ... */
   trigger: string;
   channel: 'EMAIL' | 'SMS';
@@ -31,8 +37,7 @@ export async function queueMessage(
   message: QueuedMessage,
 ): Promise<OutboxRecord> {
   const now = deps.clock.nowMs();
-  const pool = await tx.getPool(message.user.poolId);
-  const route = pool === undefined ? undefined : customSenderFor(settingsOf(pool), message.channel);
+  const route = customSenderFor(message.settings, message.channel);
   const payload: MessagePayload = route === undefined ? message.payload : { ...message.payload, sender: route, userAttributes: triggerUserAttributes(message.user) };
   const record: OutboxRecord = {
     id: outboxId(now, deps.random),

@@ -100,7 +100,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     while (!stopping && channels.length > 0 && active.size < concurrency) {
       const free = concurrency - active.size;
       const now = clock.nowMs();
-      const rows = await store.transaction((tx) => tx.claimMessages(workerId, now, now + claimTtlMs, free, channels));
+      // One statement, atomic on its own (storage/kysely/outbox.ts): no transaction around it, so
+      // a poll takes no place in the transactions of requests (on SQLite it would join their
+      // batch; user-existence.test.ts sees a request's transactions and nothing of the outbox's).
+      const rows = await store.claimMessages(workerId, now, now + claimTtlMs, free, channels);
       for (const row of rows) begin(row);
       begun += rows.length;
       if (rows.length < free) break;

@@ -132,6 +132,7 @@ export async function renderInvitations(
 export async function enqueueInvitations(
   deps: Deps,
   tx: StoreTx,
+  settings: PoolSettings,
   user: UserRecord,
   invitations: readonly RenderedInvitation[],
   temporaryPassword: string,
@@ -140,6 +141,6 @@ export async function enqueueInvitations(
 ): Promise<void> {
   for (const { channel, destination, text } of invitations) {
     const payload: MessagePayload = { temporaryPassword, ...(clientMetadata !== undefined && { clientMetadata }), ...text, expiresAt };
-    await queueMessage(tx, deps, { user, trigger: 'AdminCreateUser', channel, destination, payload });
+    await queueMessage(tx, deps, { user, settings, trigger: 'AdminCreateUser', channel, destination, payload });
   }
 }

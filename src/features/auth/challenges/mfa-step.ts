@@ -91,6 +91,7 @@ export async function codeChallenge(
     const code = await deps.codes.issue(tx, { poolId: sc.pool.id, userSub: user.sub, purpose: MFA_CODE_PURPOSE, destination }, ttlMs);
     await queueMessage(tx, deps, {
       user,
+      settings: sc.settings,
       trigger: 'Authentication',
       channel: medium,
       destination,
