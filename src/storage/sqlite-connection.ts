@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { SqliteDialect, SqliteDriver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
+import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnection, type QueryResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
 
 /**
  * The SQLite connection as Kysely sees it, with two changes that keep SQLite's guarantees and
@@ -21,6 +22,8 @@ import { SqliteDialect, SqliteDriver, type SqliteDatabase, type SqliteDialectCon
 export function durableSqliteDialect(database: BetterSqlite3.Database, path: string, onChange: TableChanged = () => {}): SqliteDialect {
   let wrote = false;
   const statements = new Map<string, SqliteStatement>();
+  // The statements that take the write lock by themselves when run outside a transaction.
+  const writers = new WeakSet<SqliteStatement>();
   // An in-memory database has no file to make durable.
   const wal = path === ':memory:' ? { sync: async () => {}, close: () => {} } : groupFsync(`${path}-wal`);
   const cached: SqliteDatabase = {
@@ -65,6 +68,9 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, path: str
                   return result;
                 },
               };
+        // Savepoints (which open a deferred transaction), pragmas and statements that cannot run
+        // in a transaction are left as they are.
+        if (!prepared.readonly && !control && !/^\s*(savepoint|release|pragma|vacuum|attach|detach)\b/i.test(sql)) writers.add(statement);
         // Queries built with variable IN lists differ in text; keep the cache bounded.
         if (statements.size >= 1_000) statements.clear();
         statements.set(sql, statement);
@@ -76,6 +82,10 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, path: str
   return new (class extends SqliteDialect {
     override createDriver() {
       return new (class extends SqliteDriver {
+        override async acquireConnection(): Promise<DatabaseConnection> {
+          return lockingWrites(database, await super.acquireConnection(), (sql) => writers.has(cached.prepare(sql)));
+        }
+
         override async releaseConnection(): Promise<void> {
           // Decided before the connection passes on: the next holder may open a transaction.
           const due = wrote && !database.inTransaction;
@@ -86,6 +96,63 @@ export function durableSqliteDialect(database: BetterSqlite3.Database, path: str
       })(config);
     }
   })(config);
+}
+
+/** How long a write outside a transaction waits for another connection's write lock before failing. */
+const LOCK_WAIT_MS = 5000;
+/** The longest pause between two tries for the lock. */
+const MAX_PAUSE_MS = 10;
+
+/**
+ * The connection, with every write made outside a transaction (an UPDATE ... RETURNING that
+ * claims outbox rows, a counter reset) run in a BEGIN IMMEDIATE ... COMMIT of its own, the lock
+ * waited for asynchronously. Left to itself, such a statement would wait for a busy lock inside
+ * SQLite (busy_timeout), synchronously: the event loop stalls for as long as another process or
+ * the import writer thread (sqlite-writer.ts) holds the lock, and when the holder is another
+ * connection of this same thread (a transaction between two of its statements, waiting for the
+ * event loop) it can never finish: the wait ends in SQLITE_BUSY. Since the transactions give
+ * their connection back between tries for the lock (sqlite-transactions.ts), such writes run
+ * exactly while the lock is taken. Statements inside a transaction need no wait of their own:
+ * BEGIN IMMEDIATE took the lock before them.
+ */
+function lockingWrites(database: BetterSqlite3.Database, connection: DatabaseConnection, writes: (sql: string) => boolean): DatabaseConnection {
+  return {
+    executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      if (database.inTransaction || !writes(query.sql)) return connection.executeQuery<R>(query);
+      return (async () => {
+        await beginImmediate(database);
+        try {
+          const result = await connection.executeQuery<R>(query);
+          database.exec('commit');
+          return result;
+        } catch (err) {
+          if (database.inTransaction) database.exec('rollback');
+          throw err;
+        }
+      })();
+    },
+    streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+  };
+}
+
+/** Takes the write lock without SQLite's synchronous busy wait: tries, and pauses asynchronously between tries. */
+async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
+  const deadline = performance.now() + LOCK_WAIT_MS;
+  const configured = database.pragma('busy_timeout', { simple: true }) as number;
+  database.pragma('busy_timeout = 0');
+  try {
+    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
+      try {
+        database.exec('begin immediate');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw err;
+      }
+      await sleep(pauseMs);
+    }
+  } finally {
+    database.pragma(`busy_timeout = ${Math.trunc(configured)}`);
+  }
 }
 
 /** Told of every statement that changed rows, with its table (undefined: not known). */

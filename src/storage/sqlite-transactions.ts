@@ -70,7 +70,10 @@ export function batchedSqliteTransactions(): RunTransaction {
  * Runs the batch once this connection has the write lock. While another connection holds it (a
  * CLI command, another process, the import writer thread: sqlite-writer.ts), the connection is
  * given back between tries, so this process's reads go on meanwhile instead of queueing behind
- * a transaction that waits (AdminGetUser waited whole import batches, bench/RESULTS.md).
+ * a transaction that waits (AdminGetUser waited whole import batches, bench/RESULTS.md). The
+ * writes it lets run meanwhile outside transactions wait for the lock asynchronously as well
+ * (sqlite-connection.ts): SQLite's own synchronous wait would hold the event loop, and with it
+ * the holder when that is another connection of this process.
  */
 async function runWhenUnlocked(db: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
   const deadline = performance.now() + LOCK_WAIT_MS;

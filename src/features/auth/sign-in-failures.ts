@@ -93,9 +93,17 @@ export class SignInFailures {
     });
   }
 
+  /**
+   * The attempt succeeded: the streak ends. One transaction, as `take` reads the three counters
+   * together: three separate resets let reservations land between them, and those made after
+   * the count was reset but before the attempts in flight were would stay counted as proven
+   * failures (a batch of 16 parallel sign-ins there locked out the right password).
+   */
   async clear(): Promise<void> {
-    await this.store.resetCounter(this.countKey);
-    await this.store.resetCounter(this.lastKey);
-    await this.store.resetCounter(this.pendingKey);
+    await this.store.transaction(async (tx) => {
+      await tx.resetCounter(this.countKey);
+      await tx.resetCounter(this.lastKey);
+      await tx.resetCounter(this.pendingKey);
+    });
   }
 }
