@@ -199,9 +199,10 @@ describe('Lambda Invoke API invoker (real @aws-sdk/client-lambda against a fake 
         new InvokeReply(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' }, JSON.stringify({ Type: 'User', message: 'Rate exceeded', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' })),
       denied: () =>
         new InvokeReply(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' }, JSON.stringify({ Message: 'not authorized' })),
-      slow: (event) => new Promise((resolve) => setTimeout(() => resolve(event), 1000)),
+      slow: (event) => new Promise((resolve) => setTimeout(() => resolve(event), 5000)),
     });
-    invoker = createLambdaApiInvoker({ endpoint: lambda.endpoint, defaultRegion: 'us-east-1', timeoutMs: 300, credentials: CREDS });
+    // The first call loads the Lambda SDK: the limit leaves room for that on a loaded machine.
+    invoker = createLambdaApiInvoker({ endpoint: lambda.endpoint, defaultRegion: 'us-east-1', timeoutMs: 2000, credentials: CREDS });
   });
   after(async () => {
     await invoker.close?.();

@@ -3,12 +3,8 @@ import {
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   CreateIdentityProviderCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  CreateUserPoolDomainCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Browser, Page } from 'playwright-core';
@@ -16,11 +12,10 @@ import { createConfirmedUser } from './support/fixtures.js';
 import { startOidcIdp, type OidcIdp } from './support/oidc-idp.js';
 import { startRogueIdp, type RogueIdp } from './support/rogue-oidc.js';
 import { startSwitchboard, type SeenEvent, type Switchboard } from './support/trigger-switchboard.js';
+import { CALLBACK, chromiumMissing, launchChromium, oauthClient, poolWithDomain } from './support/managed-login.js';
 import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium): the federation browser test needs a real browser`;
-const CALLBACK = 'https://app.example/callback';
+const skip = chromiumMissing('federation browser test');
 
 /**
  * Sign-in through an external OpenID Provider (issue #20): userpoold's /oauth2/authorize with
@@ -47,15 +42,10 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through an OID
     // The providers sign with the real time; the pool checks their tokens with its clock.
     sb.server.clock.set(Date.now());
     const client = sb.server.client;
-    const pool = await client.send(
-      new CreateUserPoolCommand({
-        PoolName: 'federation',
-        LambdaConfig: { PreSignUp: sb.arn, PostConfirmation: sb.arn, PreAuthentication: sb.arn, PostAuthentication: sb.arn, PreTokenGeneration: sb.arn },
-      }),
-    );
-    poolId = pool.UserPool?.Id as string;
-    base = `${sb.server.url}/${poolId}`;
-    await client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'federation-tests' }));
+    ({ poolId, base } = await poolWithDomain(sb.server, 'federation-tests', {
+      PoolName: 'federation',
+      LambdaConfig: { PreSignUp: sb.arn, PostConfirmation: sb.arn, PreAuthentication: sb.arn, PostAuthentication: sb.arn, PreTokenGeneration: sb.arn },
+    }));
     idp = await startOidcIdp([`${base}/oauth2/idpresponse`]);
     rogue = await startRogueIdp('rogue-client');
     await client.send(
@@ -113,20 +103,8 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through an OID
         AttributeMapping: { email: 'email', name: 'name' },
       }),
     );
-    const app = await client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: 'web',
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: ['code'],
-        AllowedOAuthScopes: ['openid', 'email', 'profile'],
-        CallbackURLs: [CALLBACK],
-        SupportedIdentityProviders: ['COGNITO', 'Corp', 'Rogue', 'Google', 'Facebook'],
-      }),
-    );
-    clientId = app.UserPoolClient?.ClientId as string;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    clientId = await oauthClient(sb.server, poolId, { SupportedIdentityProviders: ['COGNITO', 'Corp', 'Rogue', 'Google', 'Facebook'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -330,12 +308,7 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through an OID
   });
 
   sqliteOnly('a provider the client does not list is not available; a client without COGNITO gets only the provider links', async () => {
-    const make = async (providers: string[]) =>
-      (
-        await sb.server.client.send(
-          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: providers.join('-'), AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: providers }),
-        )
-      ).UserPoolClient?.ClientId as string;
+    const make = (providers: string[]) => oauthClient(sb.server, poolId, { ClientName: providers.join('-'), AllowedOAuthScopes: ['openid'], SupportedIdentityProviders: providers });
     const cognitoOnly = await make(['COGNITO']);
     const corpOnly = await make(['Corp']);
     const query = (id: string, extra: Record<string, string> = {}) => new URLSearchParams({ response_type: 'code', client_id: id, redirect_uri: CALLBACK, scope: 'openid', ...extra });

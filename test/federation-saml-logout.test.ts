@@ -1,20 +1,15 @@
 import {
   CreateIdentityProviderCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  CreateUserPoolDomainCommand,
   GetSigningCertificateCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server.js';
 import { startSamlIdp, type TestSamlIdp } from './support/saml-idp.js';
+import { CALLBACK, chromiumMissing, launchChromium, oauthClient, poolWithDomain } from './support/managed-login.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium): the SAML logout browser test needs a real browser`;
-const CALLBACK = 'https://app.example/callback';
+const skip = chromiumMissing('SAML logout browser test');
 const SIGNED_OUT = 'https://app.example/signed-out';
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
@@ -38,10 +33,7 @@ describe('federation: SAML single logout in a real browser', { skip }, () => {
   before(async () => {
     server = await startServer();
     const client = server.client;
-    const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'saml-logout' }));
-    poolId = pool.UserPool?.Id as string;
-    base = `${server.url}/${poolId}`;
-    await client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'saml-logout-tests' }));
+    ({ poolId, base } = await poolWithDomain(server, 'saml-logout-tests', { PoolName: 'saml-logout' }));
     const certificate = (await client.send(new GetSigningCertificateCommand({ UserPoolId: poolId }))).Certificate as string;
     idp = await startSamlIdp({
       spEntityId: `urn:amazon:cognito:sp:${poolId}`,
@@ -58,21 +50,8 @@ describe('federation: SAML single logout in a real browser', { skip }, () => {
         new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: name, ProviderType: 'SAML', ProviderDetails: { MetadataURL: idp.metadataUrl, IDPSignout: signOut, IDPInit: 'false' } }),
       );
     }
-    const app = await client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: 'web',
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: ['code'],
-        AllowedOAuthScopes: ['openid'],
-        CallbackURLs: [CALLBACK],
-        LogoutURLs: [SIGNED_OUT],
-        SupportedIdentityProviders: ['COGNITO', 'CorpSAML', 'PlainSAML'],
-      }),
-    );
-    clientId = app.UserPoolClient?.ClientId as string;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    clientId = await oauthClient(server, poolId, { AllowedOAuthScopes: ['openid'], LogoutURLs: [SIGNED_OUT], SupportedIdentityProviders: ['COGNITO', 'CorpSAML', 'PlainSAML'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -2,25 +2,20 @@ import {
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   CreateIdentityProviderCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  CreateUserPoolDomainCommand,
   GetSigningCertificateCommand,
   UpdateIdentityProviderCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { createConfirmedUser } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startSamlIdp, type TestSamlIdp } from './support/saml-idp.js';
+import { CALLBACK, chromiumMissing, launchChromium, oauthClient, poolWithDomain } from './support/managed-login.js';
 import { E2E_DIALECTS, skipFor } from './support/postgres-schema.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium): the SAML federation browser test needs a real browser`;
-const CALLBACK = 'https://app.example/callback';
+const skip = chromiumMissing('SAML federation browser test');
 const EMAIL = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress';
 const PREFIX = 'Invalid SAML response received: ';
 
@@ -45,13 +40,9 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
 
   before(async () => {
     server = await startServer({ dialect });
-    const client = server.client;
-    const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'saml' }));
-    poolId = pool.UserPool?.Id as string;
-    base = `${server.url}/${poolId}`;
-    await client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'saml-tests' }));
+    ({ poolId, base } = await poolWithDomain(server, 'saml-tests', { PoolName: 'saml' }));
     idp = await startSamlIdp({ spEntityId: `urn:amazon:cognito:sp:${poolId}`, acsUrl: `${base}/saml2/idpresponse`, now: () => server.clock.nowMs() });
-    await client.send(
+    await server.client.send(
       new CreateIdentityProviderCommand({
         UserPoolId: poolId,
         ProviderName: 'CorpSAML',
@@ -61,20 +52,8 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
         IdpIdentifiers: ['corp.example'],
       }),
     );
-    const app = await client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: 'web',
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: ['code'],
-        AllowedOAuthScopes: ['openid', 'email', 'profile'],
-        CallbackURLs: [CALLBACK],
-        SupportedIdentityProviders: ['CorpSAML'],
-      }),
-    );
-    clientId = app.UserPoolClient?.ClientId as string;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    clientId = await oauthClient(server, poolId, { SupportedIdentityProviders: ['CorpSAML'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -327,10 +306,8 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
           AttributeMapping: { email: EMAIL },
         }),
       );
-      const app = await server.client.send(
-        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'signed', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['SignedSAML'] }),
-      );
-      const query = new URLSearchParams({ response_type: 'code', client_id: app.UserPoolClient?.ClientId as string, redirect_uri: CALLBACK, identity_provider: 'SignedSAML' });
+      const appClientId = await oauthClient(server, poolId, { ClientName: 'signed', AllowedOAuthScopes: ['openid'], SupportedIdentityProviders: ['SignedSAML'] });
+      const query = new URLSearchParams({ response_type: 'code', client_id: appClientId, redirect_uri: CALLBACK, identity_provider: 'SignedSAML' });
       const start = await fetch(`${base}/oauth2/authorize?${query}`, { redirect: 'manual' });
       const location = new URL(start.headers.get('location') as string);
       assert.equal(location.searchParams.get('SigAlg'), 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
@@ -355,12 +332,9 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
       );
       // The certificate the IdP encrypts for, as AWS shows it.
       assert.equal(made.IdentityProvider?.ProviderDetails?.ActiveEncryptionCertificate, certificate);
-      const app = await server.client.send(
-        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'sealed', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['SealedSAML'] }),
-      );
+      const appClientId = await oauthClient(server, poolId, { ClientName: 'sealed', AllowedOAuthScopes: ['openid', 'email'], SupportedIdentityProviders: ['SealedSAML'] });
       sealed.attributes = { [EMAIL]: 'hana@corp.example' };
-      const sealedClient = app.UserPoolClient?.ClientId as string;
-      const form = await idpFormAt(sealed, new URLSearchParams({ response_type: 'code', client_id: sealedClient, redirect_uri: CALLBACK, identity_provider: 'SealedSAML', scope: 'openid email' }), 'hana');
+      const form = await idpFormAt(sealed, new URLSearchParams({ response_type: 'code', client_id: appClientId, redirect_uri: CALLBACK, identity_provider: 'SealedSAML', scope: 'openid email' }), 'hana');
       assert.match(Buffer.from(form.SAMLResponse, 'base64').toString('utf8'), /EncryptedAssertion/);
       const res = await post(new URLSearchParams(form));
       assert.equal(res.status, 302);
@@ -369,7 +343,7 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
       const token = await fetch(`${base}/oauth2/token`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: sealedClient, code, redirect_uri: CALLBACK }).toString(),
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: appClientId, code, redirect_uri: CALLBACK }).toString(),
       });
       const idToken = ((await token.json()) as { id_token: string }).id_token;
       const claims = JSON.parse(Buffer.from(idToken.split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -379,7 +353,7 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
       // Without EncryptedResponses the pool has no key for it: refused, not a 500.
       const updated = await server.client.send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'SealedSAML', ProviderDetails: { MetadataURL: sealed.metadataUrl } }));
       assert.equal(updated.IdentityProvider?.ProviderDetails?.ActiveEncryptionCertificate, undefined);
-      const again = await idpFormAt(sealed, new URLSearchParams({ response_type: 'code', client_id: sealedClient, redirect_uri: CALLBACK, identity_provider: 'SealedSAML' }), 'hana');
+      const again = await idpFormAt(sealed, new URLSearchParams({ response_type: 'code', client_id: appClientId, redirect_uri: CALLBACK, identity_provider: 'SealedSAML' }), 'hana');
       const refused = new URL((await post(new URLSearchParams(again))).headers.get('location') as string);
       assert.equal(refused.searchParams.get('error'), 'server_error');
       assert.match(refused.searchParams.get('error_description') ?? '', /encrypted/);
@@ -389,20 +363,16 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
   });
 
   sqliteOnly('a required attribute the IdP does not send: AWS\'s "Invalid user attributes" text, no user made', async () => {
-    const other = await server.client.send(
-      new CreateUserPoolCommand({ PoolName: 'saml-required', Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true }] }),
-    );
-    const otherId = other.UserPool?.Id as string;
-    const otherBase = `${server.url}/${otherId}`;
-    await server.client.send(new CreateUserPoolDomainCommand({ UserPoolId: otherId, Domain: 'saml-required' }));
+    const { poolId: otherId, base: otherBase } = await poolWithDomain(server, 'saml-required', {
+      PoolName: 'saml-required',
+      Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true }],
+    });
     const strictIdp = await startSamlIdp({ spEntityId: `urn:amazon:cognito:sp:${otherId}`, acsUrl: `${otherBase}/saml2/idpresponse`, now: () => server.clock.nowMs() });
     try {
       await server.client.send(new CreateIdentityProviderCommand({ UserPoolId: otherId, ProviderName: 'CorpSAML', ProviderType: 'SAML', ProviderDetails: { MetadataFile: strictIdp.metadata }, AttributeMapping: { email: EMAIL } }));
-      const app = await server.client.send(
-        new CreateUserPoolClientCommand({ UserPoolId: otherId, ClientName: 'web', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['CorpSAML'] }),
-      );
+      const appClientId = await oauthClient(server, otherId, { ClientName: 'web', AllowedOAuthScopes: ['openid'], SupportedIdentityProviders: ['CorpSAML'] });
       strictIdp.attributes = { displayName: 'No Mail' };
-      const query = new URLSearchParams({ response_type: 'code', client_id: app.UserPoolClient?.ClientId as string, redirect_uri: CALLBACK, identity_provider: 'CorpSAML', state: 'r' });
+      const query = new URLSearchParams({ response_type: 'code', client_id: appClientId, redirect_uri: CALLBACK, identity_provider: 'CorpSAML', state: 'r' });
       const start = await fetch(`${otherBase}/oauth2/authorize?${query}`, { redirect: 'manual' });
       const sso = await (await fetch(start.headers.get('location') as string)).text();
       const hidden = (html: string, name: string) => (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '').replace(/&amp;/g, '&');
@@ -427,10 +397,8 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
   sqliteOnly('an IdP with only an HTTP-POST SingleSignOnService gets the AuthnRequest by a form the user submits', async () => {
     const postOnly = idp.metadata.replace(/urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect/g, 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST');
     await server.client.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'PostSAML', ProviderType: 'SAML', ProviderDetails: { MetadataFile: postOnly } }));
-    const app = await server.client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'post', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['PostSAML'] }),
-    );
-    const query = new URLSearchParams({ response_type: 'code', client_id: app.UserPoolClient?.ClientId as string, redirect_uri: CALLBACK, identity_provider: 'PostSAML' });
+    const appClientId = await oauthClient(server, poolId, { ClientName: 'post', AllowedOAuthScopes: ['openid'], SupportedIdentityProviders: ['PostSAML'] });
+    const query = new URLSearchParams({ response_type: 'code', client_id: appClientId, redirect_uri: CALLBACK, identity_provider: 'PostSAML' });
     const res = await fetch(`${base}/oauth2/authorize?${query}`, { redirect: 'manual' });
     assert.equal(res.status, 200);
     const page = await res.text();
@@ -443,10 +411,8 @@ for (const dialect of E2E_DIALECTS) describe(`federation: sign-in through a SAML
 
   sqliteOnly('a provider whose metadata cannot be read sends the browser back with invalid_request', async () => {
     await server.client.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'BrokenSAML', ProviderType: 'SAML', ProviderDetails: { MetadataFile: '<not metadata' } }));
-    const app = await server.client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'broken', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['BrokenSAML'] }),
-    );
-    const query = new URLSearchParams({ response_type: 'code', client_id: app.UserPoolClient?.ClientId as string, redirect_uri: CALLBACK, identity_provider: 'BrokenSAML', state: 's' });
+    const appClientId = await oauthClient(server, poolId, { ClientName: 'broken', AllowedOAuthScopes: ['openid'], SupportedIdentityProviders: ['BrokenSAML'] });
+    const query = new URLSearchParams({ response_type: 'code', client_id: appClientId, redirect_uri: CALLBACK, identity_provider: 'BrokenSAML', state: 's' });
     const res = await fetch(`${base}/oauth2/authorize?${query}`, { redirect: 'manual' });
     assert.equal(res.status, 302);
     const back = new URL(res.headers.get('location') as string);

@@ -8,17 +8,16 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { createConfirmedUser, createInvitedUser } from './support/fixtures.js';
-import { CALLBACK, CHROMIUM, authorizeUrl, catchCallbacks, exchange, mailedCode, oauthPool, pkce, screenshot, type OAuthPool } from './support/managed-login.js';
+import { CALLBACK, authorizeUrl, catchCallbacks, chromiumMissing, exchange, launchChromium, mailedCode, oauthPool, pkce, screenshot, type OAuthPool } from './support/managed-login.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { authenticatorCode } from './support/totp.js';
 
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium): the managed login browser tests need a real browser`;
+const skip = chromiumMissing('managed login browser tests');
 const PASSWORD = 'Correct-Horse-1';
 const DEVELOPER_EMAIL = { EmailSendingAccount: 'DEVELOPER' as const, SourceArn: 'arn:aws:ses:us-east-1:000000000000:identity/no-reply@example.com' };
 
@@ -48,8 +47,7 @@ describe('managed login pages in a real browser', { skip }, () => {
     for (const [name, link] of [['terms-of-use', 'https://app.example/terms'], ['privacy-policy', 'https://app.example/privacy']] as const) {
       await server.client.send(new CreateTermsCommand({ UserPoolId: plain.poolId, ClientId: plain.clientId, TermsName: name, TermsSource: 'LINK', Enforcement: 'NONE', Links: { 'cognito:default': link } }));
     }
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

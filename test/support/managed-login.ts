@@ -1,9 +1,9 @@
-import { CreateUserPoolClientCommand, CreateUserPoolDomainCommand, type CreateUserPoolClientCommandInput, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand, type CreateUserPoolClientCommandInput, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createPoolWithClient } from './fixtures.js';
 import type { TestServer } from './server.js';
 import type { TestSmtp } from './smtp.js';
@@ -22,6 +22,20 @@ export interface OAuthPool {
 export async function oauthPool(server: TestServer, domain: string, pool: CreateUserPoolCommandInput, client: Partial<CreateUserPoolClientCommandInput> = {}): Promise<OAuthPool> {
   const { poolId } = await createPoolWithClient(server.client, pool);
   await server.client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain }));
+  const clientId = await oauthClient(server, poolId, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], ...client });
+  return { poolId, clientId, base: `${server.url}/${poolId}` };
+}
+
+/** A pool (and nothing else) with the managed-login `domain`; `base` is the root of its endpoints. */
+export async function poolWithDomain(server: TestServer, domain: string, pool: CreateUserPoolCommandInput): Promise<{ poolId: string; base: string }> {
+  const created = await server.client.send(new CreateUserPoolCommand(pool));
+  const poolId = created.UserPool?.Id as string;
+  await server.client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain }));
+  return { poolId, base: `${server.url}/${poolId}` };
+}
+
+/** The app's client: the code grant back to CALLBACK with openid, email and profile, through Cognito's own page unless `over` says otherwise. */
+export async function oauthClient(server: TestServer, poolId: string, over: Partial<CreateUserPoolClientCommandInput> = {}): Promise<string> {
   const made = await server.client.send(
     new CreateUserPoolClientCommand({
       UserPoolId: poolId,
@@ -31,11 +45,21 @@ export async function oauthPool(server: TestServer, domain: string, pool: Create
       AllowedOAuthScopes: ['openid', 'email', 'profile'],
       CallbackURLs: [CALLBACK],
       SupportedIdentityProviders: ['COGNITO'],
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      ...client,
+      ...over,
     }),
   );
-  return { poolId, clientId: made.UserPoolClient?.ClientId as string, base: `${server.url}/${poolId}` };
+  return made.UserPoolClient?.ClientId as string;
+}
+
+/** The skip reason of a browser test on a machine without Chromium, else false. */
+export function chromiumMissing(test: string): string | false {
+  return existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium): the ${test} needs a real browser`;
+}
+
+/** Headless Chromium from the system (never a downloaded browser). */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
 export function pkce() {

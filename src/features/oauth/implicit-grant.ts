@@ -3,8 +3,8 @@ import type { ClientRecord } from '../../domain/clients/client.js';
 import type { PoolRecord } from '../../domain/pools/pool.js';
 import { clientSettingsOf } from '../../domain/clients/app-client.js';
 import { OAuthError, allowsOAuthFlow } from '../../domain/oauth/grant.js';
-import { issueTokens } from '../../services/tokens/tokens.js';
 import type { GrantDeps } from './token-grants.js';
+import { hostedSignInTokens } from './hosted-sign-in-tokens.js';
 
 /**
  * The implicit grant (response_type=token, RFC 6749 §4.2; cognito-facts-areas.md §4.2): the
@@ -22,20 +22,12 @@ export async function implicitGrant(
   baseUrl: string,
 ): Promise<Record<string, string>> {
   if (!allowsOAuthFlow(clientSettingsOf(client), 'implicit')) throw new OAuthError('unauthorized_client');
-  const user = await deps.store.getUserBySub(pool.id, userSub);
-  if (!user || !user.enabled || user.status === 'RESET_REQUIRED') throw new OAuthError('access_denied');
-  const tokens = await issueTokens(deps, {
-    pool,
-    client,
-    user,
-    baseUrl,
-    oauth: { scopes: request.scopes, nonce: request.nonce },
-    trigger: { source: 'TokenGeneration_HostedAuth' },
-  });
+  const tokens = await hostedSignInTokens(deps, pool, client, userSub, { scopes: request.scopes, nonce: request.nonce }, baseUrl);
+  if (!tokens) throw new OAuthError('access_denied');
   return {
-    access_token: tokens.AccessToken as string,
-    ...(request.scopes.includes('openid') && { id_token: tokens.IdToken as string }),
-    token_type: 'Bearer',
-    expires_in: String(tokens.ExpiresIn),
+    access_token: tokens.access_token,
+    ...(tokens.id_token !== undefined && { id_token: tokens.id_token }),
+    token_type: tokens.token_type,
+    expires_in: String(tokens.expires_in),
   };
 }

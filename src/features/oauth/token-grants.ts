@@ -7,15 +7,10 @@ import { OAuthError, allowsOAuthFlow, clientCredentialsScopes, verifierMatches }
 import { issueTokens, refreshTokenDigest, signPoolToken, issuerOf, type TokenIssuerDeps } from '../../services/tokens/tokens.js';
 import { poolCustomScopes } from '../../services/oauth/client-oauth.js';
 import { consumeCode } from './authorization-code.js';
+import { hostedSignInTokens, userWhoMaySignIn, type SignInTokens } from './hosted-sign-in-tokens.js';
 
 /** The token endpoint's success body (RFC 6749 §5.1; cognito-facts-areas.md §4.4). */
-export interface TokenResponse {
-  access_token: string;
-  id_token?: string;
-  refresh_token?: string;
-  token_type: 'Bearer';
-  expires_in: number;
-}
+export type TokenResponse = SignInTokens;
 
 export type GrantDeps = TokenIssuerDeps | 'secrets' | 'clock' | 'store';
 
@@ -58,30 +53,16 @@ export async function authorizationCodeGrant(
   const grant = await consumeCode(deps, form.code);
   if (!grant || grant.poolId !== pool.id || grant.clientId !== client.id || grant.redirectUri !== form.redirectUri) throw new OAuthError('invalid_grant');
   if (grant.challenge !== undefined && (form.codeVerifier === undefined || !verifierMatches(form.codeVerifier, grant.challenge))) throw new OAuthError('invalid_grant');
-  const user = await deps.store.getUserBySub(pool.id, grant.userSub);
-  if (!user || !user.enabled || user.status === 'RESET_REQUIRED') throw new OAuthError('invalid_grant');
-  const tokens = await issueTokens(deps, {
-    pool,
-    client,
-    user,
-    baseUrl,
-    oauth: { scopes: grant.scopes, nonce: grant.nonce },
-    trigger: { source: 'TokenGeneration_HostedAuth' },
-  });
-  const originJti = decodeJwt(tokens.AccessToken as string).origin_jti as string;
+  const tokens = await hostedSignInTokens(deps, pool, client, grant.userSub, { scopes: grant.scopes, nonce: grant.nonce }, baseUrl);
+  if (!tokens) throw new OAuthError('invalid_grant');
+  const originJti = decodeJwt(tokens.access_token).origin_jti as string;
   await deps.store.putGrantScopes({
     originJti,
     poolId: pool.id,
     scopes: grant.scopes,
     expiresAt: deps.clock.nowMs() + tokenValiditySeconds(clientSettingsOf(client)).refresh * 1000,
   }, deps.clock.nowMs());
-  return {
-    access_token: tokens.AccessToken as string,
-    ...(grant.scopes.includes('openid') && { id_token: tokens.IdToken as string }),
-    ...(tokens.RefreshToken !== undefined && { refresh_token: tokens.RefreshToken }),
-    token_type: 'Bearer',
-    expires_in: tokens.ExpiresIn as number,
-  };
+  return tokens;
 }
 
 /**
@@ -99,8 +80,8 @@ export async function refreshTokenGrant(deps: Pick<Deps, GrantDeps>, pool: PoolR
   // A sign-in on a remembered-devices device refreshes only through the API with its device key:
   // the token endpoint cannot refresh it (cognito-facts-areas.md 3.5, DOC DG:token-endpoint).
   if (record.deviceKey) throw new OAuthError('invalid_grant');
-  const user = await deps.store.getUserBySub(pool.id, record.userSub);
-  if (!user || !user.enabled || user.status === 'RESET_REQUIRED') throw new OAuthError('invalid_grant');
+  const user = await userWhoMaySignIn(deps, pool.id, record.userSub);
+  if (!user) throw new OAuthError('invalid_grant');
   const scopes = await deps.store.grantScopes(record.originJti);
   const tokens = await issueTokens(deps, {
     pool,

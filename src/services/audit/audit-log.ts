@@ -3,6 +3,7 @@ import type { Logger } from '../../kernel/logger.js';
 import type { AuditRecord } from '../../ports/audit.js';
 import type { Store } from '../../ports/store.js';
 import type { RequestContext } from '../../kernel/request-context.js';
+import type { TriggerInvocation } from '../triggers/invoker-registry.js';
 
 /**
  * The audit log: one row per API request (who, what, which pool and user, outcome, where
@@ -36,16 +37,11 @@ export interface AuditedOutcome {
   errorType: string | undefined;
 }
 
-/** What the trigger invoker reports after each invocation: never the event or the answer. */
-export interface AuditedTrigger {
-  triggerSource: string;
-  poolId: string;
-  userName: string;
-  clientId: string | null;
-  outcome: string;
-  status: number;
-  durationMs: number;
-}
+/**
+ * What the audit keeps of the trigger invoker's report after each invocation (never the event or
+ * the answer): everything but where the function ran, which is the server's configuration.
+ */
+export type AuditedTrigger = Omit<TriggerInvocation, 'functionArn' | 'via'>;
 
 /** Trigger rows have no request of their own to name (a custom sender runs from the outbox). */
 const NO_REQUEST = '-';

@@ -1,19 +1,17 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { LogDeliveryPort } from '../../ports/log-delivery.js';
 import type { AuthEventRecord } from '../../domain/security/auth-event.js';
 import { authEventsLogGroup } from '../../domain/security/log-delivery.js';
-import { fileNameOf } from '../delivery/notification-log.js';
+import { logGroupFiles } from '../delivery/log-group-files.js';
 
 /**
  * A pool's `userAuthEvents` logs: threat protection's user activity, which AWS exports at INFO
  * level to the destination of the pool's SetLogDeliveryConfiguration (API_LogConfigurationType:
  * "To send info-level logs about threat-protection user activity in user pools with the Plus
  * feature plan, set to userAuthEvents"). Written the way the `userNotification` logs are
- * (services/delivery/notification-log.ts): the CloudWatch Logs log group `…:log-group:NAME` is the
- * file `<dir>/NAME.log`, one JSON object per line. S3 and Firehose destinations are kept but not
+ * (services/delivery/notification-log.ts): the CloudWatch Logs log group is a file of the folder
+ * (services/delivery/log-group-files.ts). S3 and Firehose destinations are kept but not
  * written. The record carries the event as AdminListUserAuthEvents shows it (AuthEventType's
  * members, camel-cased) inside AWS's log envelope (eventTimestamp, logLevel, eventSource,
  * userPoolId); AWS's full record format was not found published, so the field names are ours.
@@ -30,16 +28,14 @@ export interface AuthEventLog {
 
 export function createAuthEventLog(options: { dir: string; store: LogDeliveryPort; clock: Clock; logger: Logger }): AuthEventLog {
   const { dir, store, clock, logger } = options;
-  let made: Promise<unknown> | undefined;
+  const files = logGroupFiles(dir);
   const pending = new Set<Promise<void>>();
 
   async function write(event: AuthEventRecord, clientId: string | undefined): Promise<void> {
     try {
       const group = authEventsLogGroup(await store.getLogDelivery(event.poolId));
       if (group === undefined) return;
-      made ??= mkdir(dir, { recursive: true, mode: 0o700 });
-      await made;
-      const record = {
+      await files.append(group, {
         eventTimestamp: clock.nowMs(),
         logLevel: 'INFO',
         eventSource: 'USER_AUTH_EVENTS',
@@ -58,8 +54,7 @@ export function createAuthEventLog(options: { dir: string; store: LogDeliveryPor
           userSub: event.userSub,
           ...(clientId !== undefined && { clientId }),
         },
-      };
-      await appendFile(join(dir, `${fileNameOf(group)}.log`), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+      });
     } catch (err) {
       // The log reports sign-in activity; it is never a reason for a sign-in to fail.
       logger.warn('could not write a user auth events log', { eventId: event.eventId, error: err instanceof Error ? err.message : String(err) });

@@ -5,7 +5,8 @@ import { authOperations } from '../../../features/auth/index.js';
 import { mfaOperations } from '../../../features/mfa/index.js';
 import type { RouteRequest, RouteResponse } from '../route.js';
 import { csrfValid } from './browser-session.js';
-import { openChallengeState, sealChallengeState, type ChallengeState } from './challenge-state.js';
+import { challengeStates, type ChallengeState } from './challenge-state.js';
+import { openFormState, sealFormState } from './form-state.js';
 import { at, checked, field, formPage, fromTokens, prepare, secretHashFor, shown, type Ready } from './login-kit.js';
 import { escape, form, page, type Field } from './pages.js';
 
@@ -61,7 +62,7 @@ function unsupportedPage(ready: Ready, message: string): RouteResponse {
 
 /** The form of a step: its sealed state and the fields the user fills. */
 function stepPage(deps: Deps, ready: Ready, r: RouteRequest<unknown>, state: ChallengeState, title: string, intro: string, fields: Field[], submit: string, error?: string, extra = ''): RouteResponse {
-  const sealed = sealChallengeState(deps, r.headers, state);
+  const sealed = sealFormState(deps, challengeStates, r.headers, state);
   if (sealed === undefined) return expiredPage(ready);
   return formPage(deps, ready, r, title, (csrf) => intro + form(at(ready, '/challenge'), csrf, [{ name: 'state', label: '', type: 'hidden', value: sealed }, ...fields], submit, error, extra));
 }
@@ -233,7 +234,7 @@ export function challengeSubmitHandler(deps: Deps) {
     const ready = await prepare(deps, r);
     if (!('request' in ready)) return ready;
     const state = csrfValid(deps, r.headers, r.body.get('_csrf'))
-      ? openChallengeState(deps, r.headers, field(r.body, 'state'), { poolId: ready.endpoint.pool.id, clientId: ready.client.id })
+      ? openFormState(deps, challengeStates, r.headers, field(r.body, 'state'), { poolId: ready.endpoint.pool.id, clientId: ready.client.id })
       : undefined;
     if (!state) return expiredPage(ready);
     try {

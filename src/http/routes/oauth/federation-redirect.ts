@@ -5,7 +5,7 @@ import { clientSettingsOf } from '../../../domain/clients/app-client.js';
 import { FederationRefusal } from '../../../domain/idp/federated-profile.js';
 import { redirectWith } from '../../../domain/oauth/authorize-request.js';
 import { authorizationUrl, providerEndpoints } from '../../../services/federation/oidc-relying-party.js';
-import { browserDigest, sealOidcState } from '../../../services/federation/oidc-state.js';
+import { oidcStates } from '../../../services/federation/oidc-state.js';
 import { redirect, type RouteRequest, type RouteResponse } from '../route.js';
 import type { Ready } from './login-kit.js';
 import { startSaml } from './saml-sign-in.js';
@@ -43,7 +43,7 @@ const startOidc: FederationStarter = async (deps, ready, provider) => {
   }
   const browser = deps.random.bytes(24).toString('base64url');
   const nonce = deps.random.bytes(24).toString('base64url');
-  const state = sealOidcState(deps, { poolId: ready.endpoint.pool.id, provider: provider.name, query: ready.query, nonce, browser: browserDigest(deps, browser) });
+  const state = oidcStates.seal(deps, { poolId: ready.endpoint.pool.id, provider: provider.name, query: ready.query, nonce }, browser);
   const secure = ready.endpoint.base.startsWith('https:') ? '; Secure' : '';
   const cookie = `${FEDERATION_COOKIE}=${browser}; Path=${ready.endpoint.cookiePath}; HttpOnly; SameSite=Lax; Max-Age=300${secure}`;
   const location = authorizationUrl(provider, endpoints, { redirectUri: `${ready.endpoint.base}/oauth2/idpresponse`, state, nonce });

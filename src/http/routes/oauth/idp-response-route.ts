@@ -6,7 +6,7 @@ import { ServiceError } from '../../../kernel/errors.js';
 import { openSecrets } from '../../../features/idp/provider-secrets.js';
 import { signInFederated } from '../../../services/federation/federated-user.js';
 import { identityOfCode, providerEndpoints } from '../../../services/federation/oidc-relying-party.js';
-import { browserDigest, openOidcState, useOidcStateOnce } from '../../../services/federation/oidc-state.js';
+import { oidcStates } from '../../../services/federation/oidc-state.js';
 import type { RouteRequest, RouteResponse } from '../route.js';
 import { cookiesOf } from './browser-session.js';
 import { endpointPool } from './endpoint-pool.js';
@@ -32,15 +32,15 @@ export function idpResponseHandler(deps: Deps) {
     if (!endpoint) return errorPage('No user pool domain answers here.', 404);
     const params = r.body instanceof URLSearchParams ? r.body : r.query;
     const stateValue = params.get('state') ?? '';
-    const state = openOidcState(deps, stateValue);
-    if (!state || state.poolId !== endpoint.pool.id) return errorPage('The sign-in request is not valid. Please start again from the application.');
-    if (deps.clock.nowMs() >= state.expiresAt) return errorPage('The sign-in took too long. Please start again from the application.');
-    const browser = cookiesOf(r.headers).get(FEDERATION_COOKIE);
+    const opened = oidcStates.open(deps, stateValue);
+    if (!opened || opened.state.poolId !== endpoint.pool.id) return errorPage('The sign-in request is not valid. Please start again from the application.');
+    if (oidcStates.expired(deps, opened)) return errorPage('The sign-in took too long. Please start again from the application.');
     const fromForm = r.body instanceof URLSearchParams;
-    if (!fromForm && (browser === undefined || !deps.secrets.digestEquals(browserDigest(deps, browser), state.browser))) {
+    if (!fromForm && !oidcStates.boundTo(deps, opened, cookiesOf(r.headers).get(FEDERATION_COOKIE))) {
       return errorPage('The sign-in was started in another browser or has expired. Please start again from the application.');
     }
-    if (!(await useOidcStateOnce(deps, stateValue, state))) return errorPage('This sign-in has already been completed. Please start again from the application.');
+    if (!(await oidcStates.useOnce(deps, stateValue, opened))) return errorPage('This sign-in has already been completed. Please start again from the application.');
+    const state = opened.state;
 
     const ready = await prepare(deps, { ...r, query: new URLSearchParams(state.query) });
     if (!('request' in ready)) return ready;

@@ -2,7 +2,7 @@ import type { Deps } from '../../../services/deps.js';
 import type { IdentityProviderRecord } from '../../../domain/idp/identity-provider.js';
 import { MAX_SAML_RESPONSE, SAML_LOGOUT_MESSAGES, SamlRejection } from '../../../domain/idp/saml-rules.js';
 import { SamlMetadataError, idpMetadata, type SamlIdpMetadata } from '../../../services/federation/saml-metadata.js';
-import { openLogoutState, sealLogoutState, useLogoutStateOnce } from '../../../services/federation/saml-logout-state.js';
+import { samlLogoutStates } from '../../../services/federation/saml-logout-state.js';
 import { logoutRequestUrl, logoutResponseUrl, verifyLogoutRequest, verifyLogoutResponse, type SamlLogoutEndpoints } from '../../../services/federation/saml-logout.js';
 import { newRequestId } from '../../../services/federation/saml-service-provider.js';
 import { redirect, type Problem, type RouteRequest, type RouteResponse } from '../route.js';
@@ -57,7 +57,7 @@ export async function startSamlLogout(deps: Deps, endpoint: EndpointPool, sessio
   const metadata = await sloMetadata(deps, provider);
   if (!metadata) return undefined;
   const requestId = newRequestId(deps);
-  const relayState = sealLogoutState(deps, { poolId: endpoint.pool.id, provider: saml.provider, requestId, target });
+  const relayState = samlLogoutStates.seal(deps, { poolId: endpoint.pool.id, provider: saml.provider, requestId, target });
   const url = await logoutRequestUrl(deps, logoutEndpoints(endpoint), metadata, saml, requestId, relayState);
   return redirect(url, 302, clearing(endpoint));
 }
@@ -92,13 +92,14 @@ export function samlLogoutHandler(deps: Deps) {
 
 /** The IdP's answer to our LogoutRequest: verified against the sealed RelayState, then on to the sign-out's target. */
 async function finishLogout(deps: Deps, endpoint: EndpointPool, samlResponse: string, relayValue: string): Promise<RouteResponse> {
-  const state = openLogoutState(deps, relayValue);
-  if (!state || state.poolId !== endpoint.pool.id) return errorPage(SAML_LOGOUT_MESSAGES.relayState);
-  if (deps.clock.nowMs() >= state.expiresAt) return errorPage(SAML_LOGOUT_MESSAGES.expired);
+  const opened = samlLogoutStates.open(deps, relayValue);
+  if (!opened || opened.state.poolId !== endpoint.pool.id) return errorPage(SAML_LOGOUT_MESSAGES.relayState);
+  if (samlLogoutStates.expired(deps, opened)) return errorPage(SAML_LOGOUT_MESSAGES.expired);
+  const state = opened.state;
   const metadata = await sloMetadata(deps, await deps.store.getIdentityProvider(endpoint.pool.id, state.provider));
   if (!metadata) return errorPage(SAML_LOGOUT_MESSAGES.unknownProvider);
   await verifyLogoutResponse(deps, logoutEndpoints(endpoint), metadata, samlResponse, state.requestId);
-  if (!(await useLogoutStateOnce(deps, relayValue, state))) return errorPage(SAML_LOGOUT_MESSAGES.replayed);
+  if (!(await samlLogoutStates.useOnce(deps, relayValue, opened))) return errorPage(SAML_LOGOUT_MESSAGES.replayed);
   return redirect(state.target, 302, clearing(endpoint));
 }
 

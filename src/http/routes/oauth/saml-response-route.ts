@@ -6,7 +6,7 @@ import { MAX_SAML_RESPONSE, SAML_MESSAGES, SamlRejection, samlRefusalText } from
 import { ServiceError } from '../../../kernel/errors.js';
 import { signInFederated } from '../../../services/federation/federated-user.js';
 import { SamlMetadataError, idpMetadata } from '../../../services/federation/saml-metadata.js';
-import { openRelayState, useRelayStateOnce } from '../../../services/federation/saml-relay-state.js';
+import { samlRelayStates } from '../../../services/federation/saml-relay-state.js';
 import { verifySamlResponse } from '../../../services/federation/saml-service-provider.js';
 import type { Problem, RouteRequest, RouteResponse } from '../route.js';
 import { endpointPool } from './endpoint-pool.js';
@@ -44,11 +44,12 @@ export function samlResponseHandler(deps: Deps) {
     if (samlResponse === undefined) return errorPage(SAML_MESSAGES.relayState);
     if (samlResponse.length > MAX_SAML_RESPONSE) return errorPage(SAML_MESSAGES.tooLarge);
 
-    const state = openRelayState(deps, relayValue);
-    if (state) {
+    const opened = samlRelayStates.open(deps, relayValue);
+    if (opened) {
+      const state = opened.state;
       if (state.poolId !== endpoint.pool.id) return errorPage(SAML_MESSAGES.relayState);
-      if (deps.clock.nowMs() >= state.expiresAt) return errorPage(SAML_MESSAGES.expiredSignIn);
-      if (!(await useRelayStateOnce(deps, relayValue, state))) return errorPage(SAML_MESSAGES.relayState);
+      if (samlRelayStates.expired(deps, opened)) return errorPage(SAML_MESSAGES.expiredSignIn);
+      if (!(await samlRelayStates.useOnce(deps, relayValue, opened))) return errorPage(SAML_MESSAGES.relayState);
       const ready = await prepare(deps, { ...r, query: new URLSearchParams(state.query) });
       if (!('request' in ready)) return ready;
       const provider = await deps.store.getIdentityProvider(endpoint.pool.id, state.provider);

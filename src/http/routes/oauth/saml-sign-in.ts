@@ -3,7 +3,7 @@ import type { IdentityProviderRecord } from '../../../domain/idp/identity-provid
 import { redirectWith } from '../../../domain/oauth/authorize-request.js';
 import { SAML_MESSAGES } from '../../../domain/idp/saml-rules.js';
 import { SamlMetadataError, idpMetadata } from '../../../services/federation/saml-metadata.js';
-import { sealRelayState } from '../../../services/federation/saml-relay-state.js';
+import { samlRelayStates } from '../../../services/federation/saml-relay-state.js';
 import { authnRequest, newRequestId } from '../../../services/federation/saml-service-provider.js';
 import { redirect, type RouteRequest, type RouteResponse } from '../route.js';
 import type { Ready } from './login-kit.js';
@@ -32,7 +32,7 @@ export async function startSaml(deps: Deps, ready: Ready, provider: IdentityProv
   }
   const poolId = ready.endpoint.pool.id;
   const requestId = newRequestId(deps);
-  const relayState = sealRelayState(deps, { poolId, provider: provider.name, query: ready.query, requestId });
+  const relayState = samlRelayStates.seal(deps, { poolId, provider: provider.name, query: ready.query, requestId });
   const message = await authnRequest(deps, { poolId, acsUrl: acsUrlOf(ready) }, provider, metadata, requestId, relayState);
   if (message.binding === 'redirect') return redirect(message.url, 302, { 'Cache-Control': 'no-store' });
   // HTTP-POST binding: the pages run no script, so the browser posts the form when the user continues.

@@ -11,7 +11,8 @@ import { findUser } from '../../../services/directory/find-user.js';
 import type { RouteRequest, RouteResponse } from '../route.js';
 import { csrfValid } from './browser-session.js';
 import { at, checked, field, formPage, fromTokens, prepare, secretHashFor, shown, signInClientOf, type Ready } from './login-kit.js';
-import { openSignUpState, sealSignUpState, type SignUpState } from './signup-state.js';
+import { openFormState, sealFormState } from './form-state.js';
+import { signUpStates, type SignUpState } from './signup-state.js';
 import { errorPage, escape, form, page, type Field } from './pages.js';
 
 /**
@@ -131,7 +132,7 @@ function confirmUserPage(deps: Deps, ready: Ready, r: RouteRequest<unknown>, use
 
 /** The sealed proof that this browser knows the password of `username` (signup-state.ts). */
 function proofFor(deps: Deps, ready: Ready, r: RouteRequest<unknown>, username: string, sub: string | undefined): string | undefined {
-  return sub === undefined ? undefined : sealSignUpState(deps, r.headers, { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username, sub });
+  return sub === undefined ? undefined : sealFormState(deps, signUpStates, r.headers, { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username, sub });
 }
 
 /**
@@ -244,7 +245,7 @@ export function confirmUserSubmitHandler(deps: Deps, signInPage: SignInPage) {
     if (username === '') return confirmUserPage(deps, ready, r, undefined, undefined, 'Enter your username and the code.');
     // The proof of the password, if this browser gave it for this user; carried on unchanged.
     const sealedProof = field(r.body, 'signup');
-    const proof = openSignUpState(deps, r.headers, sealedProof, { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username });
+    const proof = openFormState(deps, signUpStates, r.headers, sealedProof, { poolId: ready.endpoint.pool.id, clientId: ready.client.id, username });
     const carried = proof === undefined ? undefined : sealedProof;
     if (r.body.get('_action') === 'resend') return resend(deps, ready, r, username, '', carried);
     const code = field(r.body, 'code').trim();
