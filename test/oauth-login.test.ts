@@ -6,31 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { createConfirmedUser, createInvitedUser, createPoolWithClient } from './support/fixtures.js';
 import { latestCode } from './support/outbox.js';
 import { startServer, type TestServer } from './support/server.js';
+import { FormBrowser } from './support/managed-login.js';
 
 const PASSWORD = 'Correct-Horse-1';
 const CALLBACK = 'https://app.example/callback';
-
-/** A browser without script: cookies kept, redirects not followed. */
-class Browser {
-  cookies = new Map<string, string>();
-  async go(url: string, init: RequestInit = {}): Promise<{ status: number; location: string | null; html: string; headers: Headers }> {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';') as [string];
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
-      if (value === '' || /Max-Age=0/.test(line)) this.cookies.delete(pair.slice(0, eq));
-      else this.cookies.set(pair.slice(0, eq), value);
-    }
-    return { status: res.status, location: res.headers.get('location'), html: await res.text(), headers: res.headers };
-  }
-  async submit(pageHtml: string, fields: Record<string, string>) {
-    const action = /<form method="post" action="([^"]+)"/.exec(pageHtml)?.[1]?.replace(/&amp;/g, '&');
-    assert.ok(action, 'the page has a form');
-    const hidden = Object.fromEntries([...pageHtml.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], (m[2] as string).replace(/&amp;/g, '&').replace(/&quot;/g, '"')]));
-    return this.go(action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, ...fields }).toString() });
-  }
-}
 
 function pkce() {
   const verifier = randomBytes(32).toString('base64url');
@@ -50,7 +29,7 @@ describe('authorization code flow through the managed login pages', () => {
   };
 
   /** Authorize, sign in, and return the code of the redirect. */
-  const signIn = async (browser: Browser, username: string, password: string, over: Record<string, string> = {}) => {
+  const signIn = async (browser: FormBrowser, username: string, password: string, over: Record<string, string> = {}) => {
     const start = await browser.go(authorizeUrl(over));
     assert.equal(start.status, 302);
     const login = await browser.go(start.location as string);
@@ -87,7 +66,7 @@ describe('authorization code flow through the managed login pages', () => {
   after(() => server.close());
 
   it('signs in, redirects with a one-time code bound to PKCE, and exchanges it for verified tokens with the scopes and nonce', async () => {
-    const browser = new Browser();
+    const browser = new FormBrowser();
     const { verifier, challenge } = pkce();
     const answer = await signIn(browser, 'alice', PASSWORD, { code_challenge: challenge, code_challenge_method: 'S256' });
     assert.equal(answer.status, 302, answer.html);
@@ -98,12 +77,12 @@ describe('authorization code flow through the managed login pages', () => {
 
     // Wrong redirect_uri or verifier: refused, and the code is used up all the same.
     assert.equal((await token({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: 'https://app.example/other', code_verifier: verifier })).body.error, 'invalid_grant');
-    const again = codeOf((await signIn(new Browser(), 'alice', PASSWORD, { code_challenge: challenge, code_challenge_method: 'S256' })).location);
+    const again = codeOf((await signIn(new FormBrowser(), 'alice', PASSWORD, { code_challenge: challenge, code_challenge_method: 'S256' })).location);
     assert.equal((await token({ grant_type: 'authorization_code', client_id: clientId, code: again, redirect_uri: CALLBACK, code_verifier: pkce().verifier })).body.error, 'invalid_grant');
-    const third = codeOf((await signIn(new Browser(), 'alice', PASSWORD, { code_challenge: challenge, code_challenge_method: 'S256' })).location);
+    const third = codeOf((await signIn(new FormBrowser(), 'alice', PASSWORD, { code_challenge: challenge, code_challenge_method: 'S256' })).location);
     assert.equal((await token({ grant_type: 'authorization_code', client_id: clientId, code: third, redirect_uri: CALLBACK })).body.error, 'invalid_grant');
 
-    const fresh = codeOf((await signIn(new Browser(), 'alice', PASSWORD, { code_challenge: challenge, code_challenge_method: 'S256' })).location);
+    const fresh = codeOf((await signIn(new FormBrowser(), 'alice', PASSWORD, { code_challenge: challenge, code_challenge_method: 'S256' })).location);
     const exchanged = await token({ grant_type: 'authorization_code', client_id: clientId, code: fresh, redirect_uri: CALLBACK, code_verifier: verifier });
     assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
     const jwks = createRemoteJWKSet(new URL(`${base()}/.well-known/jwks.json`));
@@ -137,7 +116,7 @@ describe('authorization code flow through the managed login pages', () => {
   });
 
   it('gives no ID token without openid, and refuses plain PKCE and unknown response types back at the redirect_uri', async () => {
-    const code = codeOf((await signIn(new Browser(), 'alice', PASSWORD, { scope: 'api/read' })).location);
+    const code = codeOf((await signIn(new FormBrowser(), 'alice', PASSWORD, { scope: 'api/read' })).location);
     const exchanged = await token({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK });
     assert.equal(exchanged.status, 200);
     assert.equal(exchanged.body.id_token, undefined);
@@ -148,7 +127,7 @@ describe('authorization code flow through the managed login pages', () => {
       [{ response_type: 'id_token' }, 'unsupported_response_type'],
       [{ scope: 'phone' }, 'invalid_scope'],
     ] as const) {
-      const res = await new Browser().go(authorizeUrl(over));
+      const res = await new FormBrowser().go(authorizeUrl(over));
       assert.equal(res.status, 302);
       const url = new URL(res.location as string);
       assert.equal(`${url.origin}${url.pathname}`, CALLBACK);
@@ -159,7 +138,7 @@ describe('authorization code flow through the managed login pages', () => {
 
   it('shows an error page, never a redirect, for an unknown client or an unregistered redirect_uri', async () => {
     for (const over of [{ client_id: 'nope' }, { redirect_uri: 'https://evil.example/cb' }, { redirect_uri: `${CALLBACK}/` }, { client_id: '' }] as Record<string, string>[]) {
-      const res = await new Browser().go(authorizeUrl(over));
+      const res = await new FormBrowser().go(authorizeUrl(over));
       assert.equal(res.status, 400);
       assert.equal(res.location, null);
       assert.match(res.html, /role="alert"/);
@@ -167,7 +146,7 @@ describe('authorization code flow through the managed login pages', () => {
   });
 
   it('refuses a form without its CSRF token, and a wrong password, on the page; never a code', async () => {
-    const browser = new Browser();
+    const browser = new FormBrowser();
     const start = await browser.go(authorizeUrl());
     const login = await browser.go(start.location as string);
     assert.match(login.html, /<label for="username">Username<input id="username"/);
@@ -185,7 +164,7 @@ describe('authorization code flow through the managed login pages', () => {
 
   it('takes an invited user through the new password page, and a RESET_REQUIRED user to the reset, never to tokens', async () => {
     await createInvitedUser(server.client, poolId, 'bob', { temporaryPassword: 'Temp-Pass-123' });
-    const browser = new Browser();
+    const browser = new FormBrowser();
     const first = await signIn(browser, 'bob', 'Temp-Pass-123');
     assert.equal(first.status, 200);
     assert.match(first.html, /Change your password/);
@@ -196,7 +175,7 @@ describe('authorization code flow through the managed login pages', () => {
     assert.ok(codeOf(done.location));
 
     await server.client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'alice' }));
-    const resetting = new Browser();
+    const resetting = new FormBrowser();
     const reset = await signIn(resetting, 'alice', PASSWORD);
     assert.equal(reset.status, 200);
     assert.equal(reset.location, null);
@@ -214,7 +193,7 @@ describe('authorization code flow through the managed login pages', () => {
   });
 
   it('logs out only to a registered LogoutURL, clearing the session', async () => {
-    const browser = new Browser();
+    const browser = new FormBrowser();
     await signIn(browser, 'bob', 'New-Horse-123');
     assert.ok(browser.cookies.has('userpoold_session'));
     const bad = await browser.go(`${base()}/logout?client_id=${clientId}&logout_uri=${encodeURIComponent('https://evil.example/')}`);
@@ -239,9 +218,9 @@ describe('authorization code flow through the managed login pages', () => {
     assert.equal(garbage.status, 200);
     assert.match(await garbage.text(), /The page expired/);
     assert.equal((await fetch(login, { method: 'PUT' })).status, 405);
-    const repeated = await new Browser().go(`${authorizeUrl()}&scope=openid`);
+    const repeated = await new FormBrowser().go(`${authorizeUrl()}&scope=openid`);
     assert.equal(new URL(repeated.location as string).searchParams.get('error'), 'invalid_request');
-    const long = await new Browser().go(authorizeUrl({ state: 'x'.repeat(5000) }));
+    const long = await new FormBrowser().go(authorizeUrl({ state: 'x'.repeat(5000) }));
     assert.equal(new URL(long.location as string).searchParams.get('error'), 'invalid_request');
     for (const path of ['/oauth2/authorize', '/login', '/forgotPassword', '/logout']) {
       const res = await fetch(`${base()}${path}?client_id=%ZZ&redirect_uri=${'y'.repeat(3000)}`, { redirect: 'manual' });

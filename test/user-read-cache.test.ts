@@ -24,6 +24,7 @@ import type { Store } from '../src/ports/store.js';
 import { killRunningChildren, startChildServer, stopChildServer, type ChildServer } from './support/child-server.js';
 import { expectAwsError, sdkClient, startServer, type TestServer } from './support/server.js';
 import { T0, pool, user } from './storage/contract.js';
+import { emptyUserMfa } from '../src/domain/mfa/mfa-settings.js';
 
 // The SQLite store keeps users (by username key, sub and alias), their MFA settings and
 // ListUsers pages in memory (src/storage/read-cache.ts), forgotten on any change to their table
@@ -38,19 +39,7 @@ import { T0, pool, user } from './storage/contract.js';
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function mfa(poolId: string, userSub: string, over: Partial<UserMfaRecord> = {}): UserMfaRecord {
-  return {
-    poolId,
-    userSub,
-    totpSecretSealed: null,
-    pendingTotpSecretSealed: null,
-    totpDeviceName: null,
-    smsEnabled: false,
-    totpEnabled: false,
-    emailEnabled: false,
-    preferred: null,
-    updatedAt: T0,
-    ...over,
-  };
+  return { ...emptyUserMfa(poolId, userSub, T0), ...over };
 }
 
 /** Every way the store finds one user, as findUser asks. */
