@@ -25,6 +25,7 @@ import { createSmtpTransport } from '../services/delivery/smtp-transport.js';
 import type { EmailTransport, SmsTransport } from '../services/delivery/transport.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../services/delivery/worker.js';
 import { createNotificationLog } from '../services/delivery/notification-log.js';
+import { createQueuedChannels } from '../services/delivery/queued-channels.js';
 import { createAuthEventLog } from '../services/threat/auth-event-log.js';
 import { createLambdaInvoker } from '../services/triggers/invoker-registry.js';
 import { createCodeEncryptor } from '../services/triggers/code-encryptor.js';
@@ -109,9 +110,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const lambda = overrides.lambda ?? createLambdaInvoker(config, logger, (invocation) => audit.recordTrigger(invocation));
   const encryptor = createCodeEncryptor({ endpoint: config.kmsEndpoint, defaultRegion: config.region, timeoutMs: config.triggerTimeoutMs });
   const customSender = createCustomSenderTransport({ lambda, encryptor, region: config.region });
+  const queuedChannels = createQueuedChannels();
   const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, customSender, notificationLog, workerId: `worker-${random.uuid()}` });
   const imports = createImportRunner({ store, clock, random, logger, workerId: `importer-${random.uuid()}`, claimTtlMs: config.importClaimTtlMs, pipeline: config.databaseUrl === undefined ? 2 : 1 });
-  const deps: Deps = { config, store, clock, random, hasher, secrets, logger, codes, lambda, compromisedPasswords, authEventLog, onMessageQueued: () => delivery.wake(), onImportJobChanged: () => imports.wake() };
+  const deps: Deps = {
+    config,
+    store,
+    clock,
+    random,
+    hasher,
+    secrets,
+    logger,
+    codes,
+    lambda,
+    compromisedPasswords,
+    authEventLog,
+    queuedChannels,
+    onMessageQueued: () => {
+      if (queuedChannels.includesAny(delivery.channels)) delivery.wake();
+    },
+    onImportJobChanged: () => imports.wake(),
+  };
   // Before the authenticator looks for credentials (the seed may bring some) and before listening.
   const seed = overrides.seed ?? config.seed;
   if (seed !== undefined) {

@@ -17,8 +17,13 @@ export interface UsersPort {
   getUserByUsernameKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
   getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
   getUserByAlias(poolId: string, alias: AliasKind, key: string): Promise<UserRecord | undefined>;
-  /** Throws UniqueViolation when an alias is taken by another user of the pool. */
-  updateUser(user: UserRecord): Promise<void>;
+  /**
+   * Throws UniqueViolation when an alias is taken by another user of the pool. `stored`: the
+   * user as read earlier in this same transaction, when the caller has it; the update then
+   * writes the columns that differ from it without reading the row again (a read per update on
+   * the busiest write paths). Ignored outside a transaction, where the row may have changed since.
+   */
+  updateUser(user: UserRecord, stored?: UserRecord): Promise<void>;
   deleteUser(poolId: string, sub: string): Promise<void>;
   listUsers(poolId: string, query: UserQuery): Promise<UserListing[]>;
   countUsers(poolId: string): Promise<number>;

@@ -9,6 +9,7 @@ import type { PasswordHasher } from './passwords/password-hasher.js';
 import type { LambdaInvoker } from './triggers/custom-message.js';
 import type { CompromisedPasswords } from './threat/compromised-passwords.js';
 import type { AuthEventLog } from './threat/auth-event-log.js';
+import type { QueuedChannels } from './delivery/queued-channels.js';
 
 /**
  * Every service an operation may ask for, built once by the composition root (src/app/).
@@ -30,6 +31,8 @@ export interface Deps {
   compromisedPasswords?: CompromisedPasswords | undefined;
   /** Writes threat protection's events to pools' `userAuthEvents` log groups (--log-delivery-dir); absent: nowhere. */
   authEventLog?: AuthEventLog | undefined;
+  /** The channels messages were queued for (noted by queueMessage), so that a wake is skipped when the worker has none of them. */
+  queuedChannels: QueuedChannels;
   /** Called after a transaction that queued a message commits, to wake the delivery worker. */
   onMessageQueued: () => void;
   /** Called after a user import job was started or stopped, to wake the import runner (it also polls). */

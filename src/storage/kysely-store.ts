@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { BatchWriter } from './batch-writer.js';
 import { dialectSql, type DialectName } from './dialect-sql.js';
 import { hotQueries } from './hot-queries.js';
-import { createReadCache } from './read-cache.js';
+import { createReadCache, type ReadCache } from './read-cache.js';
 import type { Database } from './schema.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import { KyselyAudit } from './kysely/audit.js';
@@ -38,8 +38,8 @@ export interface KyselyStoreOptions {
   /**
    * A number that changes whenever another connection commits (SQLite's PRAGMA data_version).
    * With it (and onTableChanged), pools, the existence of credentials, users, their MFA settings
-   * and ListUsers pages are kept in memory (read-cache.ts); without
-   * it (PostgreSQL, where other instances write) every request reads them.
+   * and ListUsers pages are kept in memory (read-cache.ts); without it or readCache every
+   * request reads them.
    */
   changeCounter?: () => number;
   /**
@@ -47,6 +47,13 @@ export interface KyselyStoreOptions {
    * sqlite-connection.ts), so the cache forgets what this process writes, by any path.
    */
   onTableChanged?: (listener: (table: string | undefined) => void) => void;
+  /**
+   * A read cache made by the dialect itself (PostgreSQL: pg-change-feed.ts, which learns of
+   * other instances' commits by NOTIFY), instead of changeCounter and onTableChanged.
+   */
+  readCache?: ReadCache;
+  /** Runs when the store closes, before the database (PostgreSQL: the listening connection). */
+  onClose?: () => Promise<void>;
   /** Runs the import batches' write transactions (SQLite files: a thread with its own connection, sqlite-writer.ts); closed with the store. */
   writer?: BatchWriter;
 }
@@ -87,14 +94,16 @@ const Repos = combinePorts([
 /** The one Store implementation, over a migrated database. */
 export function createKyselyStore(db: Kysely<Database>, dialect: DialectName, options: KyselyStoreOptions = {}): Store {
   // Both or nothing: without the connection's reports, the store's own writes would go unseen.
-  const cache = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter) : undefined;
-  if (cache) options.onTableChanged?.((table) => cache.changed(table));
+  const counted = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter) : undefined;
+  if (counted) options.onTableChanged?.((table) => counted.changed(table));
+  const cache = options.readCache ?? counted;
   const shared: StoreShared = { dialect: dialectSql(dialect), q: hotQueries(), cache, writer: options.writer };
   // A transaction is one new object of the combined class, over the transaction's connection.
   const inTransaction = (trx: Kysely<Database>): StoreTx => new Repos(trx, shared, true);
   const store: Store = Object.assign(new Repos(db, shared, false), {
     transaction: <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> => shared.dialect.transaction(db, (trx) => fn(inTransaction(trx))),
     close: async () => {
+      await options.onClose?.();
       await options.writer?.close();
       await db.destroy();
     },

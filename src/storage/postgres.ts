@@ -2,6 +2,9 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
+import { startChangeFeed } from './pg-change-feed.js';
+import { reportingPostgresDialect } from './pg-reporting-dialect.js';
+import type { TableChanged } from './sqlite-connection.js';
 import type { Database } from './schema.js';
 import type { Store } from '../ports/store.js';
 
@@ -16,14 +19,31 @@ const INT8_OID = 20;
 
 /**
  * The store on PostgreSQL, for several instances sharing one database. Every instance migrates
- * on start; the first one does the work and the others find it done.
+ * on start; the first one does the work and the others find it done. Pools, users, MFA settings,
+ * "any credentials?" and ListUsers pages are kept in memory, kept exact across instances by
+ * NOTIFY and a barrier per burst of requests (pg-change-feed.ts); this instance's connections
+ * report its own writes as they return (pg-reporting-dialect.ts).
  */
 export async function openPostgresStore(url: string, options: PostgresOptions): Promise<Store> {
-  return createKyselyStore(await openPostgresDatabase(url, options), 'postgres');
+  let changed: TableChanged = () => {};
+  const { db, connection } = await openMigrated(url, options, (table) => changed(table));
+  let feed;
+  try {
+    feed = await startChangeFeed(connection);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  changed = feed.changed;
+  return createKyselyStore(db, 'postgres', { readCache: feed.cache, onClose: feed.close });
 }
 
 /** The migrated database without the repositories, for whole-table work (export and import). */
 export async function openPostgresDatabase(url: string, options: PostgresOptions): Promise<Kysely<Database>> {
+  return (await openMigrated(url, options)).db;
+}
+
+async function openMigrated(url: string, options: PostgresOptions, onChange?: TableChanged): Promise<{ db: Kysely<Database>; connection: pg.ClientConfig }> {
   const connection: pg.ClientConfig = {
     connectionString: url,
     statement_timeout: options.statementTimeoutMs,
@@ -41,14 +61,14 @@ export async function openPostgresDatabase(url: string, options: PostgresOptions
   // Likewise for a connection lost while checked out (a failover mid-transaction): the query
   // in flight, or the next one, fails and the request gets an error, but the process lives.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: onChange ? reportingPostgresDialect({ pool }, onChange) : new PostgresDialect({ pool }) });
   try {
     await migrateOnce(db, connection);
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  return db;
+  return { db, connection };
 }
 
 /**

@@ -78,6 +78,34 @@ storeContract((onOpen) => {
       assert.ok(await store.getUserByUsernameKey('p1', 'alice2'));
     });
 
+    it('updateUser given the record read in the same transaction writes what differs from it; outside one, that record is ignored', async () => {
+      let current = user('p1', 'alice', { status: 'CONFIRMED', passwordHash: 'hash-1', attributes: { email: 'alice@example.com', given_name: 'Alice' }, aliases: { ...nullAliases(), email: 'alice@example.com' } });
+      await store.insertUser(current);
+      const inTransaction = async (step: string, change: (stored: UserRecord) => UserRecord) => {
+        const next = await store.transaction(async (tx) => {
+          const stored = await tx.getUserBySub('p1', current.sub);
+          assert.ok(stored, step);
+          const next = change(stored);
+          await tx.updateUser(next, stored);
+          return next;
+        });
+        assert.deepEqual(await store.getUserBySub('p1', current.sub), next, step);
+        current = next;
+      };
+      await inTransaction('reset', (u) => ({ ...u, status: 'RESET_REQUIRED', passwordHash: null, srp: null, updatedAt: T0 + 1 }));
+      await inTransaction('an attribute and its alias', (u) => ({ ...u, attributes: { ...u.attributes, email: 'ally@example.com' }, aliases: { ...u.aliases, email: 'ally@example.com' }, updatedAt: T0 + 2 }));
+      assert.equal((await store.getUserByAlias('p1', 'email', 'ally@example.com'))?.sub, current.sub);
+      assert.equal(await store.getUserByAlias('p1', 'email', 'alice@example.com'), undefined);
+      assert.deepEqual(await allPages(store, 'p1', { limit: 10, filter: { column: 'email', op: '=', value: 'ally@example.com' } }), ['alice']);
+      await inTransaction('nothing', (u) => ({ ...u }));
+
+      // Outside a transaction the row may have moved on since any read: the row is read again,
+      // so a `stored` equal to the new record does not make the update a no-op.
+      const next = { ...current, enabled: false, updatedAt: T0 + 3 };
+      await store.updateUser(next, next);
+      assert.deepEqual(await store.getUserBySub('p1', current.sub), next);
+    });
+
     it('updateUser writes only what changed and is a no-op when nothing did', async () => {
       // updateUser SETs only the columns that differ from the stored row; whatever it skips
       // must already be right, so every step reads the whole record back, and the lookups

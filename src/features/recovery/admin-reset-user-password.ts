@@ -2,6 +2,7 @@ import type { Operation } from '../operation.js';
 import { loadPool, loadUser } from '../../services/directory/lookups.js';
 import { prepareRecoveryMessage, queueRecoveryCode } from './recovery-message.js';
 import { isAdminOnlyRecovery, resetRefusal } from '../../domain/recovery/recovery.js';
+import { renderCallsOut } from '../../services/delivery/render.js';
 
 /**
  * An administrator begins a password reset: the user goes to RESET_REQUIRED, the current
@@ -21,16 +22,18 @@ export const adminResetUserPassword: Operation<'AdminResetUserPassword'> = (deps
     return user;
   };
 
-  const user = await checked(deps.store);
-  const prepared = adminOnly ? undefined : await prepareRecoveryMessage(deps, pool, settings, user, undefined, input.ClientMetadata);
+  // A CustomMessage function shapes the text before the write transaction (it may take seconds,
+  // and the write lock must not wait for it), and the user is checked again inside. Without
+  // one, rendering is pure and runs inside, on the user read there: one read, not two.
+  const early = !adminOnly && renderCallsOut(deps, settings) ? await prepareRecoveryMessage(deps, pool, settings, await checked(deps.store), undefined, input.ClientMetadata) : undefined;
 
   await deps.store.transaction(async (tx) => {
     await loadPool(tx, pool.id);
-    // Checked again: the user may have changed while the message was rendered.
     const current = await checked(tx);
+    const prepared = adminOnly ? undefined : (early ?? (await prepareRecoveryMessage(deps, pool, settings, current, undefined, input.ClientMetadata)));
     const now = deps.clock.nowMs();
     const reset = { ...current, status: 'RESET_REQUIRED' as const, passwordHash: null, srp: null, updatedAt: now };
-    await tx.updateUser(reset);
+    await tx.updateUser(reset, current);
     await tx.revokeUserRefreshTokens(current.sub, now);
     await tx.deleteCodes(current.sub);
     if (prepared) await queueRecoveryCode(tx, deps, settings, reset, prepared);

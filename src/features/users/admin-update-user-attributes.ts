@@ -19,7 +19,7 @@ export const adminUpdateUserAttributes: Operation<'AdminUpdateUserAttributes'> =
     const attributes = updatedAttributes(settings, user.attributes, input.UserAttributes);
     const next = { ...user, attributes, aliases: activeAliases(settings, attributes), updatedAt: now };
     await claimAliases(tx, settings, next, false, 'update', now);
-    await uniquely(settings, 'update', () => tx.updateUser(next));
+    await uniquely(settings, 'update', () => tx.updateUser(next, user));
   });
   return {};
 };

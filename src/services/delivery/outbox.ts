@@ -8,6 +8,7 @@ import type { MessagePayload } from './message-view.js';
 import type { PoolSettings } from '../../domain/pools/user-pool.js';
 import { customSenderFor } from '../triggers/custom-sender.js';
 import { triggerUserAttributes } from '../triggers/user-attributes.js';
+import type { QueuedChannels } from './queued-channels.js';
 
 export interface QueuedMessage {
   user: UserRecord;
@@ -33,7 +34,7 @@ export interface QueuedMessage {
  */
 export async function queueMessage(
   tx: StoreTx,
-  deps: { clock: Clock; random: Random; secrets: SecretBox },
+  deps: { clock: Clock; random: Random; secrets: SecretBox; queuedChannels: QueuedChannels },
   message: QueuedMessage,
 ): Promise<OutboxRecord> {
   const now = deps.clock.nowMs();
@@ -58,6 +59,7 @@ export async function queueMessage(
     deliveredAt: null,
   };
   await tx.enqueueMessage(record);
+  deps.queuedChannels.note(record.channel);
   return record;
 }
 

@@ -28,6 +28,14 @@ export type RenderedText = Pick<MessagePayload, 'subject' | 'body' | 'from' | 'r
  * transaction, so a failing function fails the operation with AWS's error and nothing is
  * committed, and no database lock is held while the function runs.
  */
+/**
+ * Whether rendering a message of this pool calls out (its CustomMessage function): if not, it is
+ * pure and may run inside a write transaction, sparing the read before it.
+ */
+export function renderCallsOut(deps: Pick<Deps, 'lambda'>, settings: PoolSettings): boolean {
+  return settings.LambdaConfig?.CustomMessage !== undefined && deps.lambda !== undefined;
+}
+
 export async function renderMessage(deps: Pick<Deps, 'config' | 'lambda'>, request: RenderRequest): Promise<RenderedText> {
   const { settings, channel } = request;
   // A pool's custom sender gets the code alone and writes its own text (its event has no

@@ -13,7 +13,7 @@ export interface StoreShared {
   dialect: DialectSql;
   /** Compiled once per store: the SQL differs between dialects. */
   q: HotQueries;
-  /** Pools, "any credentials?", users, MFA settings and ListUsers pages in memory (SQLite only: read-cache.ts). */
+  /** Pools, "any credentials?", users, MFA settings and ListUsers pages in memory (read-cache.ts; PostgreSQL: pg-change-feed.ts). */
   cache: ReadCache | undefined;
   /** Large write transactions off the request path (SQLite files only: sqlite-writer.ts). */
   writer: BatchWriter | undefined;

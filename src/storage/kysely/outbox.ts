@@ -44,6 +44,11 @@ export class KyselyOutbox extends KyselyContext implements OutboxPort {
       .orderBy('next_attempt_at')
       .limit(limit);
     if (channels !== undefined) due = due.where('channel', 'in', [...channels]);
+    // A read first: most claims find nothing (a wake for a message of another channel, an idle
+    // poll), and a read takes no write lock (on SQLite, a BEGIN IMMEDIATE of its own,
+    // sqlite-connection.ts) and writes no WAL. What it sees may be gone by the update; the
+    // update decides.
+    if ((await due.limit(1).executeTakeFirst()) === undefined) return [];
     if (this.dialect.skipsLockedRows) due = due.forUpdate().skipLocked();
     // One statement, so that even outside a transaction two claimers cannot both pick a row
     // between one's select and its update.

@@ -21,6 +21,8 @@ import { refreshTokenRotation } from './20261207-1-refresh-token-rotation.js';
 import { branding } from './20261207-2-branding.js';
 import { auditTriggerDuration } from './20261207-6-audit-trigger-duration.js';
 import { threatProtection } from './20261207-7-threat-protection.js';
+import { outboxDueByChannel } from './20261208-2-outbox-due-by-channel.js';
+import { changeNotifications } from './20261208-4-change-notifications.js';
 
 /*
  * How to add a migration
@@ -68,6 +70,8 @@ const REGISTRY: readonly (readonly [name: string, migration: Migration])[] = [
   ['20261207-2-branding', branding],
   ['20261207-6-audit-trigger-duration', auditTriggerDuration],
   ['20261207-7-threat-protection', threatProtection],
+  ['20261208-2-outbox-due-by-channel', outboxDueByChannel],
+  ['20261208-4-change-notifications', changeNotifications],
 ];
 
 /** The names existing databases have recorded under the old numbering; never to change. */

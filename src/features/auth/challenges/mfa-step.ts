@@ -9,8 +9,8 @@ import { sealSession, type AuthSession, type MfaSessionState } from '../../../se
 import { queueMessage } from '../../../services/delivery/outbox.js';
 import { renderMessage } from '../../../services/delivery/render.js';
 
-/** The user's factors (store), the session (secrets, clock), a code and its message (codes, random, config, lambda, onMessageQueued). */
-export type MfaStepDeps = 'store' | 'clock' | 'secrets' | 'random' | 'codes' | 'config' | 'lambda' | 'onMessageQueued';
+/** The user's factors (store), the session (secrets, clock), a code and its message (codes, random, config, lambda, queuedChannels, onMessageQueued). */
+export type MfaStepDeps = 'store' | 'clock' | 'secrets' | 'random' | 'codes' | 'config' | 'lambda' | 'queuedChannels' | 'onMessageQueued';
 
 /** The code of SMS_MFA and EMAIL_OTP: one live code per user, bound to where it went. */
 export const MFA_CODE_PURPOSE = 'sign_in_mfa';
