@@ -1,7 +1,7 @@
 import * as sdk from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { selfSignedCertificate } from '../../src/services/tokens/signing-certificate.js';
+import { selfSignedCertificate } from '../../src/services/tokens/self-signed-certificate.js';
 import type { TestServer } from './server.js';
 
 /** What test/endpoint-fuzz.test.ts sets up on its server: real values for its cases to use. */

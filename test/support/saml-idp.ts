@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { selfSignedCertificate } from '../../src/services/tokens/signing-certificate.js';
+import { selfSignedCertificate } from '../../src/services/tokens/self-signed-certificate.js';
 import { parseXml } from '../../src/services/federation/xml-dom.js';
 
 /**

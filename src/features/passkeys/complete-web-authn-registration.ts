@@ -1,4 +1,5 @@
-import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { RegistrationResponseJSON, VerifiedRegistrationResponse } from '@simplewebauthn/server';
+import { webAuthnLibrary } from '../../services/webauthn/library.js';
 import type { Operation } from '../operation.js';
 import { authenticateAccessToken, type AccessTokenDeps } from '../../services/tokens/access-token.js';
 import { settingsOf } from '../../domain/pools/user-pool.js';
@@ -41,9 +42,9 @@ export const completeWebAuthnRegistration: Operation<'CompleteWebAuthnRegistrati
   // Spent before the attestation is checked: a failed answer cannot be retried with the same challenge.
   if (!(await useChallenge(deps, challenge))) throw new ServiceError('WebAuthnChallengeNotFoundException', PASSKEY_MESSAGES.challengeNotFound);
 
-  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  let verified: VerifiedRegistrationResponse;
   try {
-    verified = await verifyRegistrationResponse({
+    verified = await (await webAuthnLibrary()).verifyRegistrationResponse({
       response: json as unknown as RegistrationResponseJSON,
       expectedChallenge: clientData.challenge,
       expectedOrigin: clientData.origin,

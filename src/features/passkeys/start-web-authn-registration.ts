@@ -1,4 +1,4 @@
-import { generateRegistrationOptions } from '@simplewebauthn/server';
+import { webAuthnLibrary } from '../../services/webauthn/library.js';
 import type { Operation } from '../operation.js';
 import { authenticateAccessToken, type AccessTokenDeps } from '../../services/tokens/access-token.js';
 import { settingsOf } from '../../domain/pools/user-pool.js';
@@ -26,7 +26,7 @@ export const startWebAuthnRegistration: Operation<'StartWebAuthnRegistration', A
     clientId: claims.client_id,
     expiresAt: deps.clock.nowMs() + REGISTRATION_CHALLENGE_MS,
   });
-  const options = await generateRegistrationOptions({
+  const options = await (await webAuthnLibrary()).generateRegistrationOptions({
     rpName: pool.name,
     rpID,
     userName: user.username,

@@ -50,7 +50,7 @@ const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 /** The library set up to sign with the pool's key and to check messages of `metadata`'s IdP. */
 async function logoutSaml(deps: Pick<Deps, SamlDeps>, endpoints: SamlLogoutEndpoints, metadata: SamlIdpMetadata, id?: string) {
   const signing = await poolSigningKeyPair(deps, endpoints.poolId);
-  return samlOf(
+  return await samlOf(
     {
       logoutUrl: metadata.sloUrl,
       idpIssuer: metadata.entityId,

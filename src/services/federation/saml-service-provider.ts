@@ -1,4 +1,4 @@
-import { SAML, SamlStatusError, ValidateInResponseTo, type Profile, type SamlConfig } from '@node-saml/node-saml';
+import type { Profile, SAML, SamlConfig } from '@node-saml/node-saml';
 import type { Deps } from '../deps.js';
 import type { IdentityProviderRecord } from '../../domain/idp/identity-provider.js';
 import { CLOCK_SKEW_MS, IDP_INITIATED_MAX_AGE_MS, SAML_MESSAGES, SamlRejection, spEntityId } from '../../domain/idp/saml-rules.js';
@@ -29,8 +29,20 @@ export type AuthnRequestMessage = { binding: 'redirect'; url: string } | { bindi
 
 const RSA_SHA256 = 'rsa-sha256';
 
+type NodeSaml = typeof import('@node-saml/node-saml');
+let nodeSaml: NodeSaml | undefined;
+
+/**
+ * @node-saml/node-saml with its XML signing and encryption libraries is about 13 MB of memory
+ * (bench/RESULTS.md): loaded on the first SAML message, not by every server at start.
+ */
+async function loadNodeSaml(): Promise<NodeSaml> {
+  return (nodeSaml ??= await import('@node-saml/node-saml'));
+}
+
 /** The library configured as this pool's SP for `metadata`'s IdP; `config` adds or overrides options. */
-export function samlOf(config: Omit<SamlConfig, 'issuer' | 'callbackUrl' | 'idpCert'>, endpoints: SamlEndpoints, metadata: SamlIdpMetadata): SAML {
+export async function samlOf(config: Omit<SamlConfig, 'issuer' | 'callbackUrl' | 'idpCert'>, endpoints: SamlEndpoints, metadata: SamlIdpMetadata): Promise<SAML> {
+  const { SAML } = await loadNodeSaml();
   return new SAML({
     issuer: spEntityId(endpoints.poolId),
     audience: spEntityId(endpoints.poolId),
@@ -63,7 +75,7 @@ export async function authnRequest(
   relayState: string,
 ): Promise<AuthnRequestMessage> {
   const signing = provider.details.RequestSigningAlgorithm === RSA_SHA256 ? await poolSigningKeyPair(deps, endpoints.poolId) : undefined;
-  const saml = samlOf(
+  const saml = await samlOf(
     {
       generateUniqueId: () => requestId,
       authnRequestBinding: metadata.sso.binding === 'redirect' ? 'HTTP-Redirect' : 'HTTP-POST',
@@ -119,7 +131,8 @@ function instant(value: string | null): number | undefined {
 
 /** The library's refusal as AWS words it: a signature that does not verify (or is missing), the audience, the status, an undecryptable assertion; anything else is an unreadable response. */
 function libraryRejection(err: unknown, poolId: string): SamlRejection {
-  if (err instanceof SamlStatusError) return new SamlRejection(SAML_MESSAGES.status(err.message.replace(/^SAML provider returned /, '')));
+  // Loaded: the library threw it.
+  if (nodeSaml !== undefined && err instanceof nodeSaml.SamlStatusError) return new SamlRejection(SAML_MESSAGES.status(err.message.replace(/^SAML provider returned /, '')));
   const message = err instanceof Error ? err.message : '';
   if (/signature|signed data/i.test(message)) return new SamlRejection(SAML_MESSAGES.signature);
   if (/audience/i.test(message)) return new SamlRejection(SAML_MESSAGES.audience(poolId));
@@ -145,11 +158,11 @@ export async function verifySamlResponse(
   if (compact === '' || !/^[A-Za-z0-9+/]+=*$/.test(compact)) throw new SamlRejection(SAML_MESSAGES.malformed);
   // Encrypted assertions are decrypted with the pool's key when the provider has EncryptedResponses (§4.7).
   const decryption = provider.details.EncryptedResponses === 'true' ? await poolSigningKeyPair(deps, endpoints.poolId) : undefined;
-  const saml = samlOf(
+  const saml = await samlOf(
     {
       wantAuthnResponseSigned: false,
       wantAssertionsSigned: false,
-      validateInResponseTo: ValidateInResponseTo.never,
+      validateInResponseTo: (await loadNodeSaml()).ValidateInResponseTo.never,
       acceptedClockSkewMs: -1,
       ...(decryption && { decryptionPvk: decryption.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }),
     },

@@ -1,4 +1,5 @@
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { webAuthnLibrary } from '../../../services/webauthn/library.js';
 import type { Deps } from '../../../services/deps.js';
 import type { RequestContext } from '../../../kernel/request-context.js';
 import type { ChallengeAnswer } from './challenge-answer.js';
@@ -42,7 +43,7 @@ export async function webAuthnChallenge(deps: Pick<Deps, WebAuthnDeps>, sc: Sign
   const credentials = await deps.store.listWebAuthnCredentials(sc.pool.id, user.sub);
   const expiresAt = deps.clock.nowMs() + authSessionValidityMs(sc.clientSettings);
   const challenge = sealChallenge(deps, { kind: 'authentication', id: deps.random.uuid(), poolId: sc.pool.id, userSub: user.sub, clientId: sc.client.id, expiresAt });
-  const options = await generateAuthenticationOptions({
+  const options = await (await webAuthnLibrary()).generateAuthenticationOptions({
     rpID,
     challenge,
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports as never })),
@@ -95,7 +96,7 @@ export async function answerWebAuthn(deps: Pick<Deps, WebAuthnDeps>, sc: SignInC
 
   let newCounter: number;
   try {
-    const verified = await verifyAuthenticationResponse({
+    const verified = await (await webAuthnLibrary()).verifyAuthenticationResponse({
       response: json as unknown as AuthenticationResponseJSON,
       expectedChallenge: clientData.challenge,
       expectedOrigin: clientData.origin,
