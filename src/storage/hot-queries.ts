@@ -99,6 +99,25 @@ export function hotQueries() {
     userMfaOf: precompiled<{ poolId: string; userSub: string }, Selectable<Database['user_mfa']>>((db, v) =>
       db.selectFrom('user_mfa').selectAll().where('pool_id', '=', v.poolId).where('user_sub', '=', v.userSub),
     ),
+    /** Every code request (ForgotPassword, ResendConfirmationCode, ...) reads and counts its hourly budget. */
+    counterByKey: precompiled<{ key: string }, Selectable<Database['counters']>>((db, v) => db.selectFrom('counters').selectAll().where('key', '=', v.key)),
+    /**
+     * Adds `by` to the counter in the window starting at `windowStart`, or starts it there. Each
+     * value is bound once, so the ones used twice come in twice (`sameWindow`, `plus`, ...).
+     */
+    incrementCounter: precompiled<{ key: string; windowStart: number; by: number; sameWindow: number; plus: number; restart: number; window: number }, { count: number }>(
+      (db, v) =>
+        db
+          .insertInto('counters')
+          .values({ key: v.key, window_start: v.windowStart, count: v.by })
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet({
+              count: sql<number>`case when counters.window_start = ${v.sameWindow} then counters.count + ${v.plus} else ${v.restart} end`,
+              window_start: v.window,
+            }),
+          )
+          .returning('count'),
+    ),
     insertAudit: precompiled<Insertable<Database['audit_log']>, never>((db, v) =>
       db.insertInto('audit_log').values(v),
     ),

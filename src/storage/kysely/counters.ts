@@ -1,30 +1,21 @@
-import { sql } from 'kysely';
 import type { CountersPort } from '../../ports/counters.js';
 import { KyselyContext } from './context.js';
 
 export class KyselyCounters extends KyselyContext implements CountersPort {
   async incrementCounter(key: string, windowStart: number, by = 1): Promise<number> {
-    const row = await this.db
-      .insertInto('counters')
-      .values({ key, window_start: windowStart, count: by })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          count: sql<number>`case when counters.window_start = ${windowStart} then counters.count + ${by} else ${by} end`,
-          window_start: windowStart,
-        }),
-      )
-      .returning('count')
-      .executeTakeFirstOrThrow();
+    const { rows } = await this.q.incrementCounter(this.db, { key, windowStart, by, sameWindow: windowStart, plus: by, restart: by, window: windowStart });
+    const [row] = rows;
+    if (row === undefined) throw new Error(`counter ${key} was not written`);
     return Number(row.count);
   }
 
   async getCounter(key: string, windowStart: number): Promise<number> {
-    const row = await this.db.selectFrom('counters').selectAll().where('key', '=', key).executeTakeFirst();
+    const [row] = (await this.q.counterByKey(this.db, { key })).rows;
     return row !== undefined && Number(row.window_start) === windowStart ? Number(row.count) : 0;
   }
 
   async readCounter(key: string): Promise<{ windowStart: number; count: number } | undefined> {
-    const row = await this.db.selectFrom('counters').selectAll().where('key', '=', key).executeTakeFirst();
+    const [row] = (await this.q.counterByKey(this.db, { key })).rows;
     return row && { windowStart: Number(row.window_start), count: Number(row.count) };
   }
 
