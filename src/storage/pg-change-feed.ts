@@ -32,8 +32,6 @@ export interface ChangeFeed {
   cache: ReadCache;
   /** Where this instance's connections report the tables their statements changed. */
   changed: TableChanged;
-  /** Whether a connection listens now (for tests). */
-  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -73,24 +71,24 @@ export async function startChangeFeed(connection: pg.ClientConfig): Promise<Chan
 
   const listen = async (): Promise<void> => {
     retry = undefined;
-    const next = new pg.Client({ ...connection, keepAlive: true });
-    client = next;
-    next.on('error', () => lost(next));
-    next.on('end', () => lost(next));
+    const candidate = new pg.Client({ ...connection, keepAlive: true });
+    client = candidate;
+    candidate.on('error', () => lost(candidate));
+    candidate.on('end', () => lost(candidate));
     try {
-      await next.connect();
+      await candidate.connect();
       // The trigger's channel: tg_table_schema is the schema this store's tables live in.
-      const { rows } = await next.query<{ channel: string }>("select 'userpoold_' || md5(current_schema()) as channel");
+      const { rows } = await candidate.query<{ channel: string }>("select 'userpoold_' || md5(current_schema()) as channel");
       const channel = rows[0]?.channel as string;
-      next.on('notification', (message) => {
-        if (message.channel === channel && next === client) inner.changed(message.payload);
+      candidate.on('notification', (message) => {
+        if (message.channel === channel && candidate === client) inner.changed(message.payload);
       });
-      await next.query(`listen "${channel}"`);
+      await candidate.query(`listen "${channel}"`);
     } catch {
-      lost(next);
+      lost(candidate);
       return;
     }
-    if (next !== client || closed) return;
+    if (candidate !== client || closed) return;
     // Whatever was written while no connection listened is forgotten.
     inner.changed(undefined);
     live = true;
@@ -138,10 +136,14 @@ export async function startChangeFeed(connection: pg.ClientConfig): Promise<Chan
     if (arrived <= covered) return undefined;
     if (running === undefined) return send();
     if (running.at >= arrived) return running.done;
-    return (next ??= running.done.then(() => {
-      next = undefined;
-      return send();
-    }));
+    if (next === undefined) {
+      const following: Promise<boolean> = running.done.then(() => {
+        if (next === following) next = undefined;
+        return send();
+      });
+      next = following;
+    }
+    return next;
   };
 
   const cache: ReadCache = {
@@ -159,7 +161,6 @@ export async function startChangeFeed(connection: pg.ClientConfig): Promise<Chan
   return {
     cache,
     changed: (table) => inner.changed(table),
-    listening: () => live,
     async close() {
       closed = true;
       live = false;

@@ -51,23 +51,24 @@ class ReportingDriver extends PostgresDriver {
   }
 
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    (connection as Reporting).written.clear();
+    (connection as Reporting).written = new Set();
     await super.beginTransaction(connection, settings);
   }
 
   override async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const written = (connection as Reporting).written;
+    const reporting = connection as Reporting;
+    const written = reporting.written;
     try {
       await super.commitTransaction(connection);
     } finally {
+      reporting.written = undefined;
       // Also after a failed COMMIT: whether it took effect may be unknown (a lost connection).
-      for (const table of written) this.onChange(table);
-      written.clear();
+      for (const table of written ?? []) this.onChange(table);
     }
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    (connection as Reporting).written.clear();
+    (connection as Reporting).written = undefined;
     await super.rollbackTransaction(this.#original(connection));
   }
 
@@ -84,8 +85,8 @@ class ReportingDriver extends PostgresDriver {
 const WRITE = /^\s*(insert|update|delete|merge|with|truncate)\b/i;
 
 class Reporting implements DatabaseConnection {
-  /** Tables written by the transaction under way, reported again at its commit. */
-  readonly written = new Set<Table>();
+  /** Tables written by the transaction under way, reported again at its commit (undefined: none under way). */
+  written: Set<Table> | undefined;
 
   constructor(
     private readonly connection: DatabaseConnection,
@@ -107,7 +108,7 @@ class Reporting implements DatabaseConnection {
   }
 
   #report(table: Table): void {
-    this.written.add(table);
+    this.written?.add(table);
     this.onChange(table);
   }
 
