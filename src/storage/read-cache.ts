@@ -39,7 +39,8 @@ const TABLES: readonly CachedTable[] = ['user_pools', 'credentials', 'users', 'u
 /**
  * Per table: enough for every pool of any real deployment, and for the users a test suite or a
  * busy application reads again and again (about 1-2 KB each: a bound of memory, not of
- * correctness). A flood of distinct keys only empties the table's entries and starts again.
+ * correctness). When a table's entries are full, the one kept longest goes (insertion order):
+ * emptying them all made a pool a little larger than the bound miss on nearly every read.
  */
 const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, credentials: 16, users: 10_000, user_mfa: 10_000 };
 
@@ -92,7 +93,7 @@ export function createReadCache(changeCounter: () => number): ReadCache {
       current();
       // Misses are not kept: anyone can ask for many pools or users that do not exist.
       if (value !== undefined && started === part.generation) {
-        if (part.entries.size >= MAX_ENTRIES[tag]) part.entries.clear();
+        if (part.entries.size >= MAX_ENTRIES[tag]) part.entries.delete(part.entries.keys().next().value as string);
         part.entries.set(key, deepFreeze(value));
       }
       return value;
