@@ -8,6 +8,7 @@ import { openSqliteFile } from '../src/storage/sqlite.js';
 import type { CredentialRecord } from '../src/ports/credentials.js';
 import type { PoolRecord } from '../src/domain/pools/pool.js';
 import type { Store } from '../src/ports/store.js';
+import { client } from './storage/contract.js';
 
 // The SQLite store keeps pools and "any credentials?" in memory (src/storage/read-cache.ts).
 // These tests hold it to what a store without that cache would answer: another connection's
@@ -99,6 +100,34 @@ describe('SQLite read cache', () => {
       await nextTurn();
       assert.deepEqual((await a.getPool('p1'))?.settings, { counter: rounds * perRound });
       assert.deepEqual((await b.getPool('p1'))?.settings, { counter: rounds * perRound });
+    });
+  });
+
+  describe('app clients (every public request reads its client)', () => {
+    it('changed by another connection are seen after the next turn; the store’s own changes at once; a rolled-back change is not kept', async () => {
+      await a.insertPool(pool('p1'));
+      await a.insertClient(client('c1', 'p1'));
+      assert.equal((await a.getClient('c1'))?.name, 'client c1');
+      await b.updateClient(client('c1', 'p1', { name: 'renamed by b' }));
+      await nextTurn();
+      assert.equal((await a.getClient('c1'))?.name, 'renamed by b');
+
+      await a.updateClient(client('c1', 'p1', { name: 'renamed by a' }));
+      assert.equal((await a.getClient('c1'))?.name, 'renamed by a');
+      await assert.rejects(
+        a.transaction(async (tx) => {
+          await tx.updateClient(client('c1', 'p1', { name: 'never committed' }));
+          assert.equal((await tx.getClient('c1'))?.name, 'never committed');
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal((await a.getClient('c1'))?.name, 'renamed by a');
+      assert.ok(Object.isFrozen(await a.getClient('c1')), 'shared, so frozen');
+
+      await b.deleteClient('c1');
+      await nextTurn();
+      assert.equal(await a.getClient('c1'), undefined);
     });
   });
 

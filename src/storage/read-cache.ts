@@ -1,8 +1,8 @@
 import { requestsArrived } from '../kernel/request-epoch.js';
 
 /**
- * Rows that nearly every request reads (a user pool and its settings; whether any developer
- * credential exists; users, their MFA settings and ListUsers pages), kept in memory. Reading and
+ * Rows that nearly every request reads (a user pool and its settings; the app client of every
+ * public request; whether any developer credential exists; users, their MFA settings and ListUsers pages), kept in memory. Reading and
  * parsing them was the largest cost of a lookup (bench/RESULTS.md, "Findings" and issue 23).
  *
  * Every entry belongs to the table it was read from (its tag), and stays valid only while
@@ -33,8 +33,8 @@ export interface ReadCache {
 }
 
 /** The tables whose rows are kept. A write to any other table leaves the cache alone. */
-export type CachedTable = 'user_pools' | 'credentials' | 'users' | 'user_mfa';
-const TABLES: readonly CachedTable[] = ['user_pools', 'credentials', 'users', 'user_mfa'];
+export type CachedTable = 'user_pools' | 'user_pool_clients' | 'credentials' | 'users' | 'user_mfa';
+const TABLES: readonly CachedTable[] = ['user_pools', 'user_pool_clients', 'credentials', 'users', 'user_mfa'];
 
 /**
  * Per table: enough for every pool of any real deployment, and for the users a test suite or a
@@ -42,7 +42,7 @@ const TABLES: readonly CachedTable[] = ['user_pools', 'credentials', 'users', 'u
  * correctness). When a table's entries are full, the one kept longest goes (insertion order):
  * emptying them all made a pool a little larger than the bound miss on nearly every read.
  */
-const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, credentials: 16, users: 10_000, user_mfa: 10_000 };
+const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, user_pool_clients: 10_000, credentials: 16, users: 10_000, user_mfa: 10_000 };
 
 interface Part {
   entries: Map<string, unknown>;

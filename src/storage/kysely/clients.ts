@@ -4,15 +4,22 @@ import type { ClientsPort } from '../../ports/clients.js';
 import type { Page } from '../../ports/page.js';
 import type { Database } from '../schema.js';
 import { KyselyContext } from './context.js';
+import { deepFreeze } from '../read-cache.js';
 
 export class KyselyClients extends KyselyContext implements ClientsPort {
   async insertClient(client: ClientRecord): Promise<void> {
     await this.db.insertInto('user_pool_clients').values(clientRow(client)).execute();
   }
 
+  // Every public request (InitiateAuth, SignUp, ForgotPassword, ...) reads its app client: kept by
+  // the read cache, forgotten by any change to the table (read-cache.ts). Frozen either way, so
+  // code that would change a client it read fails on every dialect.
   async getClient(id: string): Promise<ClientRecord | undefined> {
-    const [row] = (await this.q.clientById(this.db, { id })).rows;
-    return row && clientFromRow(row);
+    const load = async () => {
+      const [row] = (await this.q.clientById(this.db, { id })).rows;
+      return row && deepFreeze(clientFromRow(row));
+    };
+    return this.cache ? this.cache.read('user_pool_clients', `c:${id}`, load, this.inTransaction) : load();
   }
 
   async updateClient(client: ClientRecord): Promise<void> {

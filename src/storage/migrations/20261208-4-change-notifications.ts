@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
 
 /** The tables the read cache keeps rows of (storage/read-cache.ts, CachedTable). */
-const CACHED_TABLES = ['user_pools', 'credentials', 'users', 'user_mfa'] as const;
+const CACHED_TABLES = ['user_pools', 'user_pool_clients', 'credentials', 'users', 'user_mfa'] as const;
 
 // PostgreSQL only: every instance keeps these tables' rows in memory (storage/pg-change-feed.ts),
 // so each statement that writes one tells the others, by NOTIFY on a channel of the tables'
