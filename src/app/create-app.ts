@@ -112,7 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const customSender = createCustomSenderTransport({ lambda, encryptor, region: config.region });
   const queuedChannels = createQueuedChannels();
   const delivery = createDeliveryWorker({ store, clock, random, secrets, logger, config, email, sms, customSender, notificationLog, workerId: `worker-${random.uuid()}` });
-  const imports = createImportRunner({ store, clock, random, logger, workerId: `importer-${random.uuid()}`, claimTtlMs: config.importClaimTtlMs, pipeline: config.databaseUrl === undefined ? 2 : 1 });
+  const imports = createImportRunner({ store, clock, random, logger, workerId: `importer-${random.uuid()}`, claimTtlMs: config.importClaimTtlMs, pipeline: config.databaseUrl === undefined ? 3 : 1 });
   const deps: Deps = {
     config,
     store,

@@ -30,7 +30,7 @@ function job(jobId: string, poolId: string, over: Partial<ImportJobRecord> = {})
   };
 }
 
-storeContract((onOpen) => {
+storeContract((onOpen, dialect) => {
   let store: Store;
   onOpen((o) => {
     store = o.store;
@@ -143,6 +143,39 @@ storeContract((onOpen) => {
       assert.deepEqual([(await store.getImportJob('import-batch'))?.imported, (await store.getImportJob('import-batch'))?.nextChunk], [2 + 1203, 2]);
       assert.equal(await store.commitImportBatch(next), true);
       assert.equal((await store.getUserByUsernameKey('pb', 'late'))?.status, 'CONFIRMED');
+    });
+
+    // PostgreSQL runs transactions side by side, so there the runner sends one batch at a time.
+    const together = dialect.name === 'sqlite' ? false : 'batches in flight together are a SQLite-only pipeline';
+    it('commits batches sent together in the order sent, each whole: one that fails is undone alone', { skip: together }, async () => {
+      // Not awaited one by one: on SQLite files the writer thread takes the batches waiting
+      // into one transaction (sqlite-writer.ts), and each must still stand or fall alone.
+      await store.insertPool(pool('pg'));
+      await store.insertUser(user('pg', 'taken'));
+      await store.insertImportJob(job('import-group', 'pg', { status: 'InProgress', claimedBy: 'w1', claimedUntil: T0 + 1000, nextChunk: 1, chunkCount: 9 }));
+      const batch = (seq: number, names: string[]) => {
+        const users = names.map((n) => user('pg', n, { status: 'RESET_REQUIRED' }));
+        return { jobId: 'import-group', poolId: 'pg', worker: 'w1', seq, users, mfa: [], refused: [], imported: users.length, skipped: 0, failed: 0, claimedUntil: T0 + 5000 };
+      };
+      const sent = [
+        store.commitImportBatch(batch(1, ['g1a', 'g1b'])),
+        store.commitImportBatch(batch(2, ['g2a', 'g2b'])),
+        store.commitImportBatch(batch(3, ['g3a', 'taken'])),
+        store.commitImportBatch(batch(4, ['g4a'])),
+      ];
+      const [one, two, three, four] = await Promise.allSettled(sent);
+      assert.deepEqual([one, two], [
+        { status: 'fulfilled', value: true },
+        { status: 'fulfilled', value: true },
+      ]);
+      await expectUnique(sent[2] as Promise<boolean>, 'username');
+      assert.equal(three?.status, 'rejected');
+      // Its guard expects chunk 4, and chunk 3 did not commit.
+      assert.deepEqual(four, { status: 'fulfilled', value: false });
+      const users = await Promise.all(['g1a', 'g1b', 'g2a', 'g2b', 'g3a', 'g4a'].map(async (n) => (await store.getUserByUsernameKey('pg', n)) !== undefined));
+      assert.deepEqual(users, [true, true, true, true, false, false]);
+      const after = await store.getImportJob('import-group');
+      assert.deepEqual([after?.imported, after?.nextChunk], [4, 3]);
     });
 
     it('appends and pages the log of refused rows', async () => {

@@ -89,35 +89,36 @@ const FLAG_OF = { email: 'email_verified', phone_number: 'phone_number_verified'
  * and the pool's required attributes (AdminCreateUser's rules and texts), the username rules.
  */
 export function readRow(settings: PoolSettings, layout: CsvLayout, line: number, text: string, sub: string): RowOutcome {
-  const fail = (reason: string): RowOutcome => ({ ok: false, line, reason });
-  if (text.length > IMPORT_LIMITS.maxRowChars) return fail(`The row is longer than ${IMPORT_LIMITS.maxRowChars} characters.`);
+  if (text.length > IMPORT_LIMITS.maxRowChars) return failed(line, `The row is longer than ${IMPORT_LIMITS.maxRowChars} characters.`);
   const values = splitCsvLine(text);
-  if (values.length !== layout.size) return fail(`The row has ${values.length} values; the header has ${layout.size} columns.`);
-  const value = (name: string): string => values[layout.get(name) as number] ?? '';
+  if (values.length !== layout.size) return failed(line, `The row has ${values.length} values; the header has ${layout.size} columns.`);
+  const plan = rowPlanOf(settings, layout);
+  const value = (i: number | undefined): string => (i === undefined ? '' : (values[i] ?? ''));
 
-  const requested = value('cognito:username');
-  if (requested === '') return fail('The row has no cognito:username (required).');
-  const mfa = value('cognito:mfa_enabled');
-  if (mfa === '') return fail('The row has no cognito:mfa_enabled (required: true or false).');
-  for (const name of BOOLEAN_COLUMNS) {
-    const v = value(name);
-    if (layout.has(name) && v !== '' && v !== 'true' && v !== 'false') return fail(`${name} must be true or false.`);
+  const requested = value(plan.username);
+  if (requested === '') return failed(line, 'The row has no cognito:username (required).');
+  const mfa = value(plan.mfa);
+  if (mfa === '') return failed(line, 'The row has no cognito:mfa_enabled (required: true or false).');
+  for (const [name, i] of plan.booleans) {
+    const v = value(i);
+    if (v !== '' && v !== 'true' && v !== 'false') return failed(line, `${name} must be true or false.`);
   }
 
-  const autoVerified = (settings.AutoVerifiedAttributes ?? []).filter((a): a is keyof typeof FLAG_OF => a in FLAG_OF);
-  if (!autoVerified.some((a) => value(FLAG_OF[a]) === 'true')) return fail(NO_AUTO_VERIFIED);
-  for (const [attribute, flag] of Object.entries(FLAG_OF)) {
-    if (value(flag) === 'true' && value(attribute) === '') return fail(`${flag} is true but the row has no ${attribute}.`);
+  if (!plan.autoVerifiedFlags.some((i) => value(i) === 'true')) return failed(line, NO_AUTO_VERIFIED);
+  for (const { attribute, flag, flagAt, attributeAt } of plan.flags) {
+    if (value(flagAt) === 'true' && value(attributeAt) === '') return failed(line, `${flag} is true but the row has no ${attribute}.`);
   }
-  if (mfa === 'true' && value('phone_number') === '') return fail('cognito:mfa_enabled is true but the row has no phone_number (SMS MFA needs one).');
+  if (mfa === 'true' && value(plan.phone) === '') return failed(line, 'cognito:mfa_enabled is true but the row has no phone_number (SMS MFA needs one).');
 
   const writes: { Name: string; Value: string }[] = [];
-  for (const [name, i] of layout) {
-    if (name.startsWith('cognito:')) continue;
+  for (const [name, i] of plan.attributes) {
     const v = values[i] as string;
     if (v !== '') writes.push({ Name: name, Value: v });
   }
-  if ([...requested].length > 128 || !USERNAME.test(requested)) return fail('cognito:username is not a valid username (1 to 128 letters, marks, symbols, numbers or punctuation).');
+  // Code points, not UTF-16 units; only a long name needs counting.
+  if ((requested.length > 128 && codePoints(requested) > 128) || !USERNAME.test(requested)) {
+    return failed(line, 'cognito:username is not a valid username (1 to 128 letters, marks, symbols, numbers or punctuation).');
+  }
   try {
     checkAttributeWrites(settings, writes, 'create');
     const attributes = initialAttributes(settings, writes);
@@ -127,12 +128,59 @@ export function readRow(settings: PoolSettings, layout: CsvLayout, line: number,
       attributes[attribute.name] = attribute.value;
     }
     const missing = missingRequiredAttributes(settings, attributes);
-    if (missing.length > 0) return fail(`Attributes did not conform to the schema: ${missing.map((m) => `${m}: The attribute is required`).join(', ')}`);
+    if (missing.length > 0) return failed(line, `Attributes did not conform to the schema: ${missing.map((m) => `${m}: The attribute is required`).join(', ')}`);
     return { ok: true, row: { line, username, sub, attributes, mfaEnabled: mfa === 'true', usernameAttribute: attribute?.name } };
   } catch (err) {
-    if (err instanceof ServiceError) return fail(err.message.trim());
+    if (err instanceof ServiceError) return failed(line, err.message.trim());
     throw err;
   }
+}
+
+function failed(line: number, reason: string): RowOutcome {
+  return { ok: false, line, reason };
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) {
+    const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+  }
+  return n;
+}
+
+/** Where readRow finds each column it checks, worked out once per file (layout) and pool settings, not per row. */
+interface RowPlan {
+  username: number | undefined;
+  mfa: number | undefined;
+  phone: number | undefined;
+  /** The boolean columns the file has. */
+  booleans: [string, number][];
+  /** The verification flags of the pool's auto-verified attributes. */
+  autoVerifiedFlags: (number | undefined)[];
+  flags: { attribute: string; flag: string; flagAt: number | undefined; attributeAt: number | undefined }[];
+  /** The columns that are attributes (all but cognito:*), in file order. */
+  attributes: [string, number][];
+}
+
+const rowPlans = new WeakMap<CsvLayout, { settings: PoolSettings; plan: RowPlan }>();
+
+function rowPlanOf(settings: PoolSettings, layout: CsvLayout): RowPlan {
+  const known = rowPlans.get(layout);
+  if (known && known.settings === settings) return known.plan;
+  const autoVerified = (settings.AutoVerifiedAttributes ?? []).filter((a): a is keyof typeof FLAG_OF => a in FLAG_OF);
+  const plan: RowPlan = {
+    username: layout.get('cognito:username'),
+    mfa: layout.get('cognito:mfa_enabled'),
+    phone: layout.get('phone_number'),
+    booleans: BOOLEAN_COLUMNS.filter((name) => layout.has(name)).map((name) => [name, layout.get(name) as number]),
+    autoVerifiedFlags: autoVerified.map((a) => layout.get(FLAG_OF[a])),
+    flags: Object.entries(FLAG_OF).map(([attribute, flag]) => ({ attribute, flag, flagAt: layout.get(flag), attributeAt: layout.get(attribute) })),
+    attributes: [...layout].filter(([name]) => !name.startsWith('cognito:')),
+  };
+  rowPlans.set(layout, { settings, plan });
+  return plan;
 }
 
 /**

@@ -25,9 +25,10 @@ export interface ImportRunnerOptions {
   /** How often it looks for runnable jobs when not woken. */
   pollMs?: number;
   /**
-   * Batches in flight at once: 2 on SQLite, where transactions run in order on one connection and
-   * a batch's rows can go in while the previous batch's commit is being fsynced; 1 on PostgreSQL,
-   * where transactions run side by side and a later batch must not commit before an earlier one.
+   * Batches in flight at once: 3 on SQLite, where the writer thread commits them in order on
+   * its one connection, those waiting together in one transaction (sqlite-writer.ts), while the
+   * next one is checked; 1 on PostgreSQL, where transactions run side by side and a later batch
+   * must not commit before an earlier one.
    */
   pipeline?: number;
 }
@@ -125,6 +126,8 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
 
       // Batches in flight, oldest first: each is awaited before more than `pipeline` are begun.
       const inFlight: Promise<boolean>[] = [];
+      /** When the last batch begun was handed to the store: the next one goes after it. */
+      let lastHandedOver = Promise.resolve();
       const settle = async (): Promise<boolean> => {
         const stopped = await (inFlight.shift() as Promise<boolean>);
         if (stopped) await Promise.allSettled(inFlight);
@@ -141,9 +144,16 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
           while (inFlight.length > 0) if (await settle()) return;
           throw new Error(`chunk ${seq} of import job ${claimed.jobId} is missing`);
         }
-        const batch = importBatch(claimed.jobId, claimed.poolId, settings, checked.layout, chunk, inFlight.at(-1) ?? Promise.resolve(false));
+        let handedOver = () => {};
+        const after = lastHandedOver;
+        lastHandedOver = new Promise<void>((resolve) => (handedOver = resolve));
+        const batch = importBatch(claimed.jobId, claimed.poolId, settings, checked.layout, chunk, inFlight.at(-1) ?? Promise.resolve(false), { after, done: handedOver });
         batch.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
         inFlight.push(batch);
+        // One batch checked at a time: the next begins once this one is with the store. Checked
+        // side by side, their rows stayed live through more of the young generation's
+        // collections, which then promoted them: a larger heap and more time collecting.
+        await lastHandedOver;
         if (inFlight.length >= pipeline && (await settle())) return;
         await yieldToOthers();
       }
@@ -167,9 +177,49 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
    * Imports one chunk; true when the job turned out to be stopping (and is now Stopped) or
    * otherwise ended. `previous` is the batch before it, still in flight when pipelined.
    */
-  async function importBatch(jobId: string, poolId: string, settings: PoolSettings, layout: CsvLayout, chunk: CsvChunk, previous: Promise<boolean>): Promise<boolean> {
-    // The CSV rules need no database: checked before the transaction, which stays short, in
-    // slices between which other requests run.
+  async function importBatch(
+    jobId: string,
+    poolId: string,
+    settings: PoolSettings,
+    layout: CsvLayout,
+    chunk: CsvChunk,
+    previous: Promise<boolean>,
+    handOver: { after: Promise<void>; done: () => void },
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      // Only the commit's promise is kept while it runs, not the rows decided: several batches
+      // are in flight at once, and each one's objects would otherwise stay on the heap until
+      // its commit (a retry decides the chunk again).
+      let sent: { committed: Promise<boolean> };
+      try {
+        sent = await sendBatch(jobId, poolId, settings, layout, chunk, attempt === 1 ? handOver.after : undefined);
+      } finally {
+        handOver.done();
+      }
+      const { committed } = sent;
+      try {
+        if (await committed) return false;
+      } catch (err) {
+        if (!(err instanceof UniqueViolation) || attempt >= BATCH_ATTEMPTS) throw err;
+        // A user of this chunk was created meanwhile (by a request, or by the batch before this
+        // one when the file names a user twice): decide again once that batch is in.
+        await previous.catch(() => undefined);
+        continue;
+      }
+      // The job was not where this batch expected it: see why once the batch before has settled.
+      await previous.catch(() => undefined);
+      const outcome = await recheck(jobId, poolId, chunk.seq);
+      if (outcome !== 'again') return outcome;
+      if (attempt >= BATCH_ATTEMPTS) throw new Error(`import job ${jobId}: chunk ${chunk.seq} could not be committed in ${BATCH_ATTEMPTS} attempts`);
+    }
+  }
+
+  /**
+   * Checks the chunk's rows (the CSV rules need no database: before the transaction, which stays
+   * short, in slices between which other requests run), decides them against the users the
+   * pool has, and hands the batch to the store.
+   */
+  async function sendBatch(jobId: string, poolId: string, settings: PoolSettings, layout: CsvLayout, chunk: CsvChunk, after?: Promise<void>): Promise<{ committed: Promise<boolean> }> {
     const outcomes: RowOutcome[] = [];
     const candidates = new Map<number, Candidate>();
     const lines = chunk.data.split('\n');
@@ -190,49 +240,45 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
       AliasKind,
       string[]
     >;
-
-    for (let attempt = 1; ; attempt++) {
-      const taken = {
-        usernames: await store.existingUsernameKeys(poolId, keys),
-        aliases: {
-          email: aliasKeys.email.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'email', aliasKeys.email),
-          phone_number: aliasKeys.phone_number.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'phone_number', aliasKeys.phone_number),
-          preferred_username: aliasKeys.preferred_username.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'preferred_username', aliasKeys.preferred_username),
-        },
-      };
-      const now = clock.nowMs();
-      const plan = planBatch(outcomes, candidates, taken, poolId, now);
-      const skipped = plan.refused.filter((r) => r.outcome === 'SKIPPED').length;
-      try {
-        const committed = await store.commitImportBatch({
-          jobId,
-          poolId,
-          worker: workerId,
-          seq: chunk.seq,
-          users: plan.users,
-          mfa: plan.mfa.map((sub) => ({ ...emptyUserMfa(poolId, sub, now), smsEnabled: true })),
-          refused: plan.refused.map((r) => ({ jobId, ...r })),
-          imported: plan.users.length,
-          skipped,
-          failed: plan.refused.length - skipped,
-          claimedUntil: now + claimTtlMs,
-        });
-        if (committed) return false;
-      } catch (err) {
-        if (!(err instanceof UniqueViolation) || attempt >= BATCH_ATTEMPTS) throw err;
-        // A user of this chunk was created meanwhile (by a request, or by the batch before this
-        // one when the file names a user twice): decide again once that batch is in.
-        await previous.catch(() => undefined);
-        continue;
-      }
-      // The job was not where this batch expected it: see why once the batch before has settled.
-      await previous.catch(() => undefined);
-      return recheck(jobId, poolId, chunk.seq);
-    }
+    const taken = {
+      usernames: await store.existingUsernameKeys(poolId, keys),
+      aliases: {
+        email: aliasKeys.email.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'email', aliasKeys.email),
+        phone_number: aliasKeys.phone_number.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'phone_number', aliasKeys.phone_number),
+        preferred_username: aliasKeys.preferred_username.length === 0 ? new Set<string>() : await store.takenAliasKeys(poolId, 'preferred_username', aliasKeys.preferred_username),
+      },
+    };
+    // The lookups ran on the event loop (the driver is synchronous): requests go first now.
+    await yieldToOthers();
+    const now = clock.nowMs();
+    const plan = planBatch(outcomes, candidates, taken, poolId, now);
+    const skipped = plan.refused.filter((r) => r.outcome === 'SKIPPED').length;
+    // Batches are checked side by side but handed over in file order: the writer commits them
+    // in the order it gets them, and each one's guard expects the one before it committed.
+    if (after) await after;
+    const committed = store.commitImportBatch({
+      jobId,
+      poolId,
+      worker: workerId,
+      seq: chunk.seq,
+      users: plan.users,
+      mfa: plan.mfa.map((sub) => ({ ...emptyUserMfa(poolId, sub, now), smsEnabled: true })),
+      refused: plan.refused.map((r) => ({ jobId, ...r })),
+      imported: plan.users.length,
+      skipped,
+      failed: plan.refused.length - skipped,
+      claimedUntil: now + claimTtlMs,
+    });
+    committed.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
+    return { committed };
   }
 
-  /** After a batch's guard failed: the job stopping, its pool deleted, ended by the batch before, or taken over. */
-  async function recheck(jobId: string, poolId: string, seq: number): Promise<boolean> {
+  /**
+   * After a batch's guard failed: the job stopping, its pool deleted, ended by the batch before,
+   * taken over, or (pipelined) the batch before committed only after this one was tried, having
+   * been decided again: then this one is tried again ('again').
+   */
+  async function recheck(jobId: string, poolId: string, seq: number): Promise<boolean | 'again'> {
     return store.transaction(async (tx) => {
       const job = await tx.getImportJob(jobId);
       // Ended by the batch before this one (pipelined: stopped, or its pool deleted): nothing more to do.
@@ -248,6 +294,7 @@ export function createImportRunner(options: ImportRunnerOptions): ImportRunner {
         await closeJob(tx, job, 'Failed', POOL_GONE, now);
         return true;
       }
+      if (job.status === 'InProgress' && job.nextChunk === seq) return 'again';
       // Progress moves one chunk at a time: a batch whose predecessor did not commit must not either.
       throw new Error(`import job ${jobId}: chunk ${seq} out of order (next is ${job.nextChunk}, ${job.status})`);
     });

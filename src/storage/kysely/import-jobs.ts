@@ -13,8 +13,13 @@ import { unique } from './unique.js';
 import { userMfaRow } from './user-mfa.js';
 import { userRow } from './users.js';
 
-/** Bound parameters per statement stay far under SQLite's 32766 (a user row has about 23 columns). */
-const USERS_PER_INSERT = 500;
+/**
+ * Bound parameters per statement stay far under SQLite's 32766 (a user row has about 23
+ * columns). 200, not 500: a 500-row statement's values as JSON (sqlite-writer.ts) are over V8's
+ * 128 KiB and went straight to the old generation, which then grew; 100 cost the writer thread
+ * about 10% more per row.
+ */
+const USERS_PER_INSERT = 200;
 /** Keys per IN list. */
 const KEYS_PER_QUERY = 1000;
 
@@ -142,9 +147,12 @@ export class KyselyImportJobs extends KyselyContext implements ImportJobsPort {
 
   async commitImportBatch(batch: ImportBatchCommit): Promise<boolean> {
     if (this.inTransaction) throw new Error('commitImportBatch runs in a transaction of its own');
-    const statements = importBatchStatements(this.dialect.name, batch);
     const writer = this.writer;
-    return unique(this.dialect, this.db, () => (writer ? writer.write(statements) : runGuarded(this.dialect, this.db as Kysely<Database>, statements)));
+    if (!writer) return unique(this.dialect, this.db, () => runGuarded(this.dialect, this.db as Kysely<Database>, importBatchStatements(this.dialect.name, batch)));
+    // Handed over at once and not referenced here while the thread works: with several batches
+    // in flight, their statements (23 values a user) would otherwise stay on the heap meanwhile.
+    const written = writer.write(importBatchStatements(this.dialect.name, batch));
+    return unique(this.dialect, this.db, () => written);
   }
 
   async appendImportLog(entries: readonly ImportLogEntry[]): Promise<void> {
@@ -222,8 +230,10 @@ function multiRowInserts(dialect: 'sqlite' | 'postgres', table: string, rows: re
   const columns = Object.keys(rows[0] as object);
   for (let i = 0; i < rows.length; i += perStatement) {
     const part = rows.slice(i, i + perStatement) as Record<string, unknown>[];
-    const parameters: unknown[] = [];
-    for (const row of part) for (const c of columns) parameters.push(row[c] ?? null);
+    // Sized at once: grown by push, the array was copied again and again (an import's garbage).
+    const parameters: unknown[] = new Array(part.length * columns.length);
+    let k = 0;
+    for (const row of part) for (const c of columns) parameters[k++] = row[c] ?? null;
     out.push({ sql: multiRowInsert(dialect, table, columns, part.length), parameters });
   }
   return out;
