@@ -23,6 +23,7 @@ import { auditTriggerDuration } from './20261207-6-audit-trigger-duration.js';
 import { threatProtection } from './20261207-7-threat-protection.js';
 import { outboxDueByChannel } from './20261208-2-outbox-due-by-channel.js';
 import { changeNotifications } from './20261208-4-change-notifications.js';
+import { partialFilterIndexes } from './20261208-5-partial-filter-indexes.js';
 
 /*
  * How to add a migration
@@ -72,6 +73,7 @@ const REGISTRY: readonly (readonly [name: string, migration: Migration])[] = [
   ['20261207-7-threat-protection', threatProtection],
   ['20261208-2-outbox-due-by-channel', outboxDueByChannel],
   ['20261208-4-change-notifications', changeNotifications],
+  ['20261208-5-partial-filter-indexes', partialFilterIndexes],
 ];
 
 /** The names existing databases have recorded under the old numbering; never to change. */
