@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -78,39 +78,58 @@ export function batchedSqliteTransactions(): RunTransaction {
 async function runWhenUnlocked(db: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
   const deadline = performance.now() + LOCK_WAIT_MS;
   for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-    const outcomes = await db.connection().execute(async (conn) => ((await beginImmediate(conn, performance.now() >= deadline)) ? runBatch(conn, batch) : undefined));
+    const outcomes = await db.connection().execute(async (conn) => ((await beginImmediate(db, conn, performance.now() >= deadline)) ? runBatch(conn, batch) : undefined));
     if (outcomes) return outcomes;
     await sleep(pauseMs);
   }
 }
+
+/**
+ * The transaction control statements, compiled once: built from a template on every call they
+ * cost Kysely's parse and compile each time, two per request and five more per batch.
+ */
+const SAVEPOINT = CompiledQuery.raw('savepoint batched');
+const RELEASE = CompiledQuery.raw('release batched');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to batched');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
+const READ_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout');
+const NO_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout = 0');
 
 /** Runs the batch in the transaction just begun; throws (so that all fail) when it cannot commit. */
 async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   try {
     for (const waiting of batch) {
-      await sql`savepoint batched`.execute(conn);
+      await conn.executeQuery(SAVEPOINT);
       try {
         // The connection is in a transaction that Kysely did not open; the repositories only
         // need its query methods.
         const value = await waiting.fn(conn as unknown as Transaction<Database>);
-        await sql`release batched`.execute(conn);
+        await conn.executeQuery(RELEASE);
         outcomes.push({ ok: true, value });
       } catch (error) {
         // If SQLite itself ended the transaction (disk full, I/O error), this throws and the
         // whole batch fails: what the others did is gone with it.
-        await sql`rollback to batched`.execute(conn);
-        await sql`release batched`.execute(conn);
+        await conn.executeQuery(ROLLBACK_TO);
+        await conn.executeQuery(RELEASE);
         outcomes.push({ ok: false, error });
       }
     }
-    await sql`commit`.execute(conn);
+    await conn.executeQuery(COMMIT);
     return outcomes;
   } catch (err) {
-    await sql`rollback`.execute(conn).catch(() => undefined);
+    await conn.executeQuery(ROLLBACK).catch(() => undefined);
     throw err;
   }
 }
+
+/**
+ * The connection's own busy_timeout, read once per store: only beginImmediate changes it, and
+ * always puts it back.
+ */
+const configuredBusyTimeout = new WeakMap<Kysely<Database>, CompiledQuery>();
 
 /**
  * BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file serialize
@@ -119,17 +138,21 @@ async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Prom
  * another connection of the same process), so it is tried without waiting: false when the lock
  * is busy (the caller waits asynchronously and tries again), an error after the `last` try.
  */
-async function beginImmediate(conn: Kysely<Database>, last: boolean): Promise<boolean> {
-  const { rows } = await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn);
-  const configured = rows[0]?.timeout ?? 0;
-  await sql`pragma busy_timeout = 0`.execute(conn);
+async function beginImmediate(db: Kysely<Database>, conn: Kysely<Database>, last: boolean): Promise<boolean> {
+  let restore = configuredBusyTimeout.get(db);
+  if (restore === undefined) {
+    const { rows } = await conn.executeQuery<{ timeout: number }>(READ_BUSY_TIMEOUT);
+    restore = CompiledQuery.raw(`pragma busy_timeout = ${Math.trunc(rows[0]?.timeout ?? 0)}`);
+    configuredBusyTimeout.set(db, restore);
+  }
+  await conn.executeQuery(NO_BUSY_TIMEOUT);
   try {
-    await sql`begin immediate`.execute(conn);
+    await conn.executeQuery(BEGIN_IMMEDIATE);
     return true;
   } catch (err) {
     if ((err as { code?: string }).code !== 'SQLITE_BUSY' || last) throw err;
     return false;
   } finally {
-    await sql`pragma busy_timeout = ${sql.raw(String(Math.trunc(configured)))}`.execute(conn);
+    await conn.executeQuery(restore);
   }
 }
