@@ -81,6 +81,22 @@ describe('SQLite read cache', () => {
       }
     });
 
+    it('are seen by the next transaction when the commit came between two transactions of one turn', async () => {
+      // Inside transactions the cache asks data_version once per taking of the write lock
+      // (sqlite-transactions.ts, writeLockEpoch): the next transaction must ask again.
+      await a.insertPool(pool('p1'));
+      await a.getPool('p1');
+      const other = new BetterSqlite3(file);
+      try {
+        await nextTurn();
+        assert.equal((await a.transaction((tx) => tx.getPool('p1')))?.name, 'pool p1');
+        other.prepare('update user_pools set name = ? where id = ?').run('renamed between transactions', 'p1');
+        assert.equal((await a.transaction((tx) => tx.getPool('p1')))?.name, 'renamed between transactions');
+      } finally {
+        other.close();
+      }
+    });
+
     it('lose no update when both stores read and write the pool in transactions started together', async () => {
       await a.insertPool(pool('p1', { settings: { counter: 0 } }));
       const rounds = 25;

@@ -3,6 +3,7 @@ import type { BatchWriter } from './batch-writer.js';
 import { dialectSql, type DialectName } from './dialect-sql.js';
 import { hotQueries } from './hot-queries.js';
 import { createReadCache, type ReadCache } from './read-cache.js';
+import { writeLockEpoch } from './sqlite-transactions.js';
 import type { Database } from './schema.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import { KyselyAudit } from './kysely/audit.js';
@@ -94,7 +95,7 @@ const Repos = combinePorts([
 /** The one Store implementation, over a migrated database. */
 export function createKyselyStore(db: Kysely<Database>, dialect: DialectName, options: KyselyStoreOptions = {}): Store {
   // Both or nothing: without the connection's reports, the store's own writes would go unseen.
-  const counted = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter) : undefined;
+  const counted = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter, dialect === 'sqlite' ? writeLockEpoch : undefined) : undefined;
   if (counted) options.onTableChanged?.((table) => counted.changed(table));
   const cache = options.readCache ?? counted;
   const shared: StoreShared = { dialect: dialectSql(dialect), q: hotQueries(), cache, writer: options.writer };

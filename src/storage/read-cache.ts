@@ -50,7 +50,12 @@ interface Part {
   generation: number;
 }
 
-export function createReadCache(changeCounter: () => number): ReadCache {
+/**
+ * `lockEpoch` (SQLite: sqlite-transactions.ts): moves whenever this process takes the write lock
+ * for a batch of transactions. Reads inside a transaction run under that lock, so one exact
+ * check per epoch covers them all: no other connection can commit until the lock is let go.
+ */
+export function createReadCache(changeCounter: () => number, lockEpoch?: () => number): ReadCache {
   const parts = new Map<string, Part>(TABLES.map((t) => [t, { entries: new Map(), generation: 0 }]));
   const all = [...parts.values()];
   let counter = changeCounter();
@@ -68,13 +73,17 @@ export function createReadCache(changeCounter: () => number): ReadCache {
     part.entries.clear();
   };
 
+  // The lock epoch of the last exact check (inside a transaction, so under the write lock).
+  let checkedUnderLock = -1;
   const current = (exact = false): void => {
+    if (exact && lockEpoch !== undefined && lockEpoch() === checkedUnderLock) return;
     const requests = requestsArrived();
     if (checkedThisTurn && !exact && requests === checkedForRequest) return;
     if (!checkedThisTurn) setImmediate(nextTurn);
     checkedThisTurn = true;
     checkedForRequest = requests;
     const now = changeCounter();
+    if (exact && lockEpoch !== undefined) checkedUnderLock = lockEpoch();
     if (now !== counter) {
       counter = now;
       all.forEach(clear);

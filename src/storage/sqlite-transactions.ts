@@ -125,6 +125,18 @@ async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Prom
   }
 }
 
+let lockEpoch = 0;
+
+/**
+ * Moves each time a batch of this process has taken SQLite's write lock. While a batch holds it
+ * no other connection can commit, so the read cache asks PRAGMA data_version once per epoch
+ * inside transactions instead of at every read (read-cache.ts). One counter for every store of
+ * the process: another store's batch only makes the next check come sooner.
+ */
+export function writeLockEpoch(): number {
+  return lockEpoch;
+}
+
 /**
  * The connection's own busy_timeout, read once per store: only beginImmediate changes it, and
  * always puts it back.
@@ -148,6 +160,7 @@ async function beginImmediate(db: Kysely<Database>, conn: Kysely<Database>, last
   await conn.executeQuery(NO_BUSY_TIMEOUT);
   try {
     await conn.executeQuery(BEGIN_IMMEDIATE);
+    lockEpoch++;
     return true;
   } catch (err) {
     if ((err as { code?: string }).code !== 'SQLITE_BUSY' || last) throw err;
