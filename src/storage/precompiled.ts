@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { heldConnection } from './held-connection.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,7 +27,10 @@ export function precompiled<P extends object, R>(build: (db: Db, values: P) => C
       const key = slots[i];
       return key === undefined ? constant : (values as Record<string, unknown>)[key];
     });
-    return db.executeQuery<R>({ ...compiled, parameters });
+    const query = { ...compiled, parameters };
+    // Inside a SQLite batch, on the connection the batch holds (held-connection.ts).
+    const connection = heldConnection(db);
+    return connection !== undefined ? connection.executeQuery<R>(query) : db.executeQuery<R>(query);
   };
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { holdConnection, releaseConnection } from './held-connection.js';
 
 /**
  * SQLite transactions, several to one COMMIT. The transactions that are waiting when the
@@ -100,27 +101,33 @@ const NO_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout = 0');
 /** Runs the batch in the transaction just begun; throws (so that all fail) when it cannot commit. */
 async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
+  // The connection this Kysely instance holds, for the precompiled statements of the batch and
+  // the control statements below (held-connection.ts).
+  const connection = await conn.getExecutor().provideConnection(async (c) => c);
+  holdConnection(conn, connection);
   try {
     for (const waiting of batch) {
-      await conn.executeQuery(SAVEPOINT);
+      await connection.executeQuery(SAVEPOINT);
       try {
         // The connection is in a transaction that Kysely did not open; the repositories only
         // need its query methods.
         const value = await waiting.fn(conn as unknown as Transaction<Database>);
-        await conn.executeQuery(RELEASE);
+        await connection.executeQuery(RELEASE);
         outcomes.push({ ok: true, value });
       } catch (error) {
         // If SQLite itself ended the transaction (disk full, I/O error), this throws and the
         // whole batch fails: what the others did is gone with it.
-        await conn.executeQuery(ROLLBACK_TO);
-        await conn.executeQuery(RELEASE);
+        await connection.executeQuery(ROLLBACK_TO);
+        await connection.executeQuery(RELEASE);
         outcomes.push({ ok: false, error });
       }
     }
-    await conn.executeQuery(COMMIT);
+    releaseConnection(conn);
+    await connection.executeQuery(COMMIT);
     return outcomes;
   } catch (err) {
-    await conn.executeQuery(ROLLBACK).catch(() => undefined);
+    releaseConnection(conn);
+    await connection.executeQuery(ROLLBACK).catch(() => undefined);
     throw err;
   }
 }
