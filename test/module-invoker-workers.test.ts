@@ -105,7 +105,9 @@ describe('module invoker: warm workers', () => {
   });
 
   it('counts the wait for a busy worker in the time limit', async () => {
-    const invoker = make(COUNTER, 250, 1);
+    // The limit covers the replacement worker's start too (the last call): 250 ms was exceeded
+    // by a fresh worker's start with four test files running on two cores.
+    const invoker = make(COUNTER, 1000, 1);
     const looping = served(invoker, 'loop');
     const waiting = served(invoker);
     await rejectsWith(looping, 'UnexpectedLambdaException', TIMEOUT);
