@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { requestArrived } from '../src/kernel/request-epoch.js';
 import { openSqliteFile } from '../src/storage/sqlite.js';
-import { writtenTable } from '../src/storage/sqlite-connection.js';
+import { writtenTable } from '../src/storage/written-table.js';
 import type { UserMfaRecord } from '../src/domain/mfa/mfa-settings.js';
 import type { UserRecord } from '../src/domain/users/user.js';
 import type { Store } from '../src/ports/store.js';

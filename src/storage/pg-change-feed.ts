@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { requestsArrived } from '../kernel/request-epoch.js';
 import { createReadCache, type ReadCache } from './read-cache.js';
-import type { TableChanged } from './sqlite-connection.js';
+import type { TableChanged } from './written-table.js';
 
 /**
  * The read cache on PostgreSQL (read-cache.ts), where several instances write one database.

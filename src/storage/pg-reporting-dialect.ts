@@ -1,5 +1,5 @@
 import { PostgresDialect, PostgresDriver, type CompiledQuery, type DatabaseConnection, type PostgresDialectConfig, type QueryResult, type TransactionSettings } from 'kysely';
-import { writtenTable, type TableChanged } from './sqlite-connection.js';
+import { writtenTable, type TableChanged } from './written-table.js';
 
 /**
  * Kysely's PostgreSQL dialect, telling the read cache (pg-change-feed.ts) of every statement of

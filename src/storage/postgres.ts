@@ -4,7 +4,7 @@ import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import { startChangeFeed } from './pg-change-feed.js';
 import { reportingPostgresDialect } from './pg-reporting-dialect.js';
-import type { TableChanged } from './sqlite-connection.js';
+import type { TableChanged } from './written-table.js';
 import type { Database } from './schema.js';
 import type { Store } from '../ports/store.js';
 

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import { type TableChanged, writtenTable } from './written-table.js';
 import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnection, type QueryResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
 
 /**
@@ -153,22 +154,6 @@ async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
   } finally {
     database.pragma(`busy_timeout = ${Math.trunc(configured)}`);
   }
-}
-
-/** Told of every statement that changed rows, with its table (undefined: not known). */
-export type TableChanged = (table: string | undefined) => void;
-
-/**
- * The table an INSERT, UPDATE, DELETE or REPLACE writes, as Kysely and our raw SQL spell them;
- * undefined for anything else that changed rows (a WITH ... statement, say), which the read
- * cache answers by forgetting everything. SQLite triggers and cascades would write other
- * tables unseen: the schema has none (checked by test/user-read-cache.test.ts).
- */
-export function writtenTable(sql: string): string | undefined {
-  const m = /^\s*(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+(?:"([^"]+)"|`([^`]+)`|([A-Za-z_]\w*))\s*(?:[\s(]|$)/i.exec(sql);
-  // A schema-qualified name (`"main"."users"`) does not match: the name must end there.
-  // SQLite's names are case-insensitive; ours are lower case.
-  return m === null ? undefined : (m[1] ?? m[2] ?? m[3])?.toLowerCase();
 }
 
 /**

@@ -23,12 +23,6 @@ export interface RenderRequest {
 export type RenderedText = Pick<MessagePayload, 'subject' | 'body' | 'from' | 'replyTo'>;
 
 /**
- * The text of a message as it will be queued: the pool's template, then, when the pool names a
- * CustomMessage function, whatever that function answers. Runs before the operation's write
- * transaction, so a failing function fails the operation with AWS's error and nothing is
- * committed, and no database lock is held while the function runs.
- */
-/**
  * Whether rendering a message of this pool calls out (its CustomMessage function): if not, it is
  * pure and may run inside a write transaction, sparing the read before it.
  */
@@ -36,6 +30,12 @@ export function renderCallsOut(deps: Pick<Deps, 'lambda'>, settings: PoolSetting
   return settings.LambdaConfig?.CustomMessage !== undefined && deps.lambda !== undefined;
 }
 
+/**
+ * The text of a message as it will be queued: the pool's template, then, when the pool names a
+ * CustomMessage function, whatever that function answers. When it calls out (renderCallsOut),
+ * it runs before the operation's write transaction, so a failing function fails the operation
+ * with AWS's error and nothing is committed, and no database lock is held while it runs.
+ */
 export async function renderMessage(deps: Pick<Deps, 'config' | 'lambda'>, request: RenderRequest): Promise<RenderedText> {
   const { settings, channel } = request;
   // A pool's custom sender gets the code alone and writes its own text (its event has no
