@@ -8,8 +8,9 @@ export type TableChanged = (table: string | undefined) => void;
 /**
  * The table an INSERT, UPDATE, DELETE or REPLACE writes, as Kysely and our raw SQL spell them;
  * undefined for anything else that changed rows (a WITH ... statement, say), which the read
- * cache answers by forgetting everything. SQLite triggers and cascades would write other
- * tables unseen: the schema has none (checked by test/user-read-cache.test.ts).
+ * cache answers by forgetting everything. Triggers and cascades would write other tables
+ * unseen: the schema has none that write (checked on SQLite by test/user-read-cache.test.ts;
+ * PostgreSQL's change-notification triggers only NOTIFY).
  */
 export function writtenTable(sql: string): string | undefined {
   const m = /^\s*(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+(?:"([^"]+)"|`([^`]+)`|([A-Za-z_]\w*))\s*(?:[\s(]|$)/i.exec(sql);
