@@ -7,6 +7,7 @@ import { migrationProvider } from './migrations/index.js';
 import { durableSqliteDialect } from './sqlite-connection.js';
 import type { TableChanged } from './written-table.js';
 import { sqliteWriter } from './sqlite-writer.js';
+import { sqliteChangeCounter } from './sqlite-change-counter.js';
 import type { Database } from './schema.js';
 import { ensurePrivateDir, ensurePrivateFile, makePrivate } from '../kernel/private-files.js';
 import type { Store } from '../ports/store.js';
@@ -42,8 +43,10 @@ export async function openSqliteFile(path: string): Promise<Store> {
   const { db, database } = await openMigrated(path, (table) => changed(table));
   // Moves when another connection (another process, a CLI command) commits to the file.
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
+  const counter = sqliteChangeCounter(() => dataVersion.get() as number, path === MEMORY ? undefined : `${path}-shm`);
   return createKyselyStore(db, 'sqlite', {
-    changeCounter: () => dataVersion.get() as number,
+    changeCounter: counter.read,
+    onClose: async () => counter.close(),
     onTableChanged: (listener) => {
       changed = listener;
     },
