@@ -199,7 +199,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const urls = servers.map((s) => s.url);
         const usage = async () => {
           const all = await Promise.all(servers.map((s) => s.usage()));
-          return all.every((u) => u !== undefined) ? all.reduce((sum, u) => sum + (u?.cpuUs ?? 0), 0) : undefined;
+          if (!all.every((u) => u !== undefined)) return undefined;
+          return { cpuUs: all.reduce((sum, u) => sum + (u?.cpuUs ?? 0), 0), systemUs: all.reduce((sum, u) => sum + (u?.systemUs ?? 0), 0) };
         };
         try {
           const prepare = createPreparer(first.url, options.sign ? CREDENTIALS : undefined);
@@ -214,8 +215,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             const result = await runLoad({ url: urls, step: scenario.step, ...load });
             const after = await usage();
             // Over warm-up and window alike, so divided by every completed request.
-            const cpuUsPerRequest = before !== undefined && after !== undefined ? (after - before) / result.completed : undefined;
-            log(`  ${scenario.name}: ${fmt(result)}${cpuUsPerRequest ? `, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request` : ''}`);
+            const cpuUsPerRequest = before !== undefined && after !== undefined ? (after.cpuUs - before.cpuUs) / result.completed : undefined;
+            // The kernel's part (socket and WAL writes, fsync) apart: JavaScript changes move the rest.
+            const systemUs = before !== undefined && after !== undefined ? (after.systemUs - before.systemUs) / result.completed : undefined;
+            log(`  ${scenario.name}: ${fmt(result)}${cpuUsPerRequest ? `, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request (system ${systemUs?.toFixed(0)})` : ''}`);
             rows.push({ server: 'userpoold', poolSize: size, instances, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, signsPerStep: scenario.signsPerStep, cpuUsPerRequest, ...result });
           }
           for (const [name, operation] of [

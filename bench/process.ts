@@ -13,8 +13,8 @@ export interface ServerProcess {
   spawnToListenMs: number;
   /** The numbers after `listening <port>`, when the entry prints them. */
   extra: number[];
-  /** CPU time (µs, user + system, all threads) and RSS so far; undefined for servers without IPC. */
-  usage(): Promise<{ cpuUs: number; rss: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number } | undefined>;
+  /** CPU time (µs, user + system, all threads; the system part also alone) and RSS so far; undefined for servers without IPC. */
+  usage(): Promise<{ cpuUs: number; systemUs: number; rss: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number } | undefined>;
   /** Starts the event-loop delay figures of usage() anew. */
   resetLoopDelay(): void;
   /** Stops it; resolves to its peak RSS in KiB when it reported one. */
@@ -78,7 +78,7 @@ export async function spawnServer(command: string, args: readonly string[], opti
       if (!options.ipc || !child.connected) return undefined;
       return new Promise((resolve) => {
         child.once('message', (m: { cpu: { user: number; system: number }; rss: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number }) =>
-          resolve({ cpuUs: m.cpu.user + m.cpu.system, rss: m.rss, loopDelayMaxMs: m.loopDelayMaxMs, loopDelayP99Ms: m.loopDelayP99Ms }),
+          resolve({ cpuUs: m.cpu.user + m.cpu.system, systemUs: m.cpu.system, rss: m.rss, loopDelayMaxMs: m.loopDelayMaxMs, loopDelayP99Ms: m.loopDelayP99Ms }),
         );
         child.send('usage');
       });

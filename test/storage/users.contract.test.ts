@@ -98,6 +98,14 @@ storeContract((onOpen) => {
       assert.equal(await store.getUserByAlias('p1', 'email', 'alice@example.com'), undefined);
       assert.deepEqual(await allPages(store, 'p1', { limit: 10, filter: { column: 'email', op: '=', value: 'ally@example.com' } }), ['alice']);
       await inTransaction('nothing', (u) => ({ ...u }));
+      await inTransaction('a password and an SRP verifier', (u) => ({ ...u, status: 'CONFIRMED', passwordHash: 'hash-2', passwordUpdatedAt: T0 + 4, srp: { saltHex: 'ab', verifierSealed: 'sealed' }, updatedAt: T0 + 4 }));
+      await inTransaction('disabled, a filtered attribute removed', (u) => {
+        const { given_name: _gone, ...attributes } = u.attributes;
+        return { ...u, enabled: false, attributes, updatedAt: T0 + 5 };
+      });
+      assert.deepEqual(await allPages(store, 'p1', { limit: 10, filter: { column: 'given_name', op: '=', value: 'Alice' } }), []);
+      await inTransaction('renamed', (u) => ({ ...u, username: 'Alicia', usernameKey: 'alicia', srp: null, updatedAt: T0 + 6 }));
+      assert.equal((await store.getUserByUsernameKey('p1', 'alicia'))?.sub, current.sub);
 
       // Outside a transaction the row may have moved on since any read: the row is read again,
       // so a `stored` equal to the new record does not make the update a no-op.

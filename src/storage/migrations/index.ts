@@ -24,6 +24,7 @@ import { threatProtection } from './20261207-7-threat-protection.js';
 import { outboxDueByChannel } from './20261208-2-outbox-due-by-channel.js';
 import { changeNotifications } from './20261208-4-change-notifications.js';
 import { partialFilterIndexes } from './20261208-5-partial-filter-indexes.js';
+import { codesWithoutRowid } from './20261208-6-codes-without-rowid.js';
 
 /*
  * How to add a migration
@@ -74,6 +75,7 @@ const REGISTRY: readonly (readonly [name: string, migration: Migration])[] = [
   ['20261208-2-outbox-due-by-channel', outboxDueByChannel],
   ['20261208-4-change-notifications', changeNotifications],
   ['20261208-5-partial-filter-indexes', partialFilterIndexes],
+  ['20261208-6-codes-without-rowid', codesWithoutRowid],
 ];
 
 /** The names existing databases have recorded under the old numbering; never to change. */
