@@ -90,6 +90,44 @@ describe('SQLite read cache of users, MFA settings and ListUsers pages', () => {
       assert.equal((await a.getUserByUsernameKey('p1', 'alice'))?.enabled, false);
     });
 
+    it('an update given the record read in its transaction: that user by every old and new key, pages, and the others', async () => {
+      const u = alice();
+      const bob = user('p1', 'bob', { sub: 'sub-bob', attributes: { email: 'bob@example.com' }, aliases: { email: 'bob@example.com', phone_number: null, preferred_username: null } });
+      await a.insertUser(u);
+      await a.insertUser(bob);
+      const query = { limit: 10 };
+      assert.deepEqual(await readAllWays(a, u), [u, u, u]);
+      assert.deepEqual(await readAllWays(a, bob), [bob, bob, bob]);
+      assert.deepEqual((await a.listUsers('p1', query)).map((l) => l.status), [u.status, bob.status]);
+      // Renamed, a new email alias and a phone alias, and reset: every key it had and has.
+      const next = await a.transaction(async (tx) => {
+        const stored = (await tx.getUserBySub('p1', u.sub)) as UserRecord;
+        const changed: UserRecord = {
+          ...stored,
+          username: 'alicia',
+          usernameKey: 'alicia',
+          status: 'RESET_REQUIRED',
+          attributes: { email: 'alicia@example.com', phone_number: '+15550100' },
+          aliases: { email: 'alicia@example.com', phone_number: '+15550100', preferred_username: null },
+          updatedAt: T0 + 1,
+        };
+        await tx.updateUser(changed, stored);
+        return changed;
+      });
+      assert.deepEqual(await readAllWays(a, next), [next, next, next]);
+      assert.deepEqual(await a.getUserByAlias('p1', 'phone_number', '+15550100'), next);
+      assert.equal(await a.getUserByUsernameKey('p1', 'alice'), undefined, 'the old name finds nobody');
+      assert.equal(await a.getUserByAlias('p1', 'email', 'alice@example.com'), undefined, 'the old alias finds nobody');
+      assert.deepEqual(await readAllWays(a, bob), [bob, bob, bob]);
+      assert.deepEqual((await a.listUsers('p1', query)).map((l) => [l.username, l.status]), [
+        ['alicia', 'RESET_REQUIRED'],
+        ['bob', bob.status],
+      ]);
+      // And the other store (another process) agrees, once its turn ends.
+      await nextTurn();
+      assert.deepEqual(await readAllWays(b, next), [next, next, next]);
+    });
+
     it('deleteUser and a user inserted after a miss', async () => {
       const u = alice();
       assert.equal(await a.getUserByUsernameKey('p1', 'alice'), undefined);

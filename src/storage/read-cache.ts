@@ -30,11 +30,25 @@ export interface ReadCache {
   drop(key: string): void;
   /** A statement of this process changed rows of `table` (undefined: a table it cannot name). */
   changed(table: string | undefined): void;
+  /**
+   * Until called again with undefined: a report that `users` changed concerns only the user
+   * whose entries are `keys` (and every ListUsers page). The caller sets it just before running,
+   * synchronously, the one statement that writes that user's row, and clears it just after, so
+   * no other statement's report can be taken for it (storage/kysely/users.ts). A cache may
+   * ignore it and forget the whole table, as every other report does.
+   */
+  narrowUsersChange?(keys: readonly string[] | undefined): void;
 }
 
-/** The tables whose rows are kept. A write to any other table leaves the cache alone. */
-export type CachedTable = 'user_pools' | 'user_pool_clients' | 'credentials' | 'users' | 'user_mfa';
-const TABLES: readonly CachedTable[] = ['user_pools', 'user_pool_clients', 'credentials', 'users', 'user_mfa'];
+/**
+ * The tables whose rows are kept. A write to any other table leaves the cache alone.
+ * `user_listings` (ListUsers pages) is kept apart from `users` so that a change of one user can
+ * forget that user's entries and every page without forgetting every other user.
+ */
+export type CachedTable = 'user_pools' | 'user_pool_clients' | 'credentials' | 'users' | 'user_listings' | 'user_mfa';
+const TABLES: readonly CachedTable[] = ['user_pools', 'user_pool_clients', 'credentials', 'users', 'user_listings', 'user_mfa'];
+/** The parts a report of a change to the table forgets (by default the table's own). */
+const PARTS_OF_TABLE: Partial<Record<string, readonly CachedTable[]>> = { users: ['users', 'user_listings'] };
 
 /**
  * Per table: enough for every pool of any real deployment, and for the users a test suite or a
@@ -42,7 +56,7 @@ const TABLES: readonly CachedTable[] = ['user_pools', 'user_pool_clients', 'cred
  * correctness). When a table's entries are full, the one kept longest goes (insertion order):
  * emptying them all made a pool a little larger than the bound miss on nearly every read.
  */
-const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, user_pool_clients: 10_000, credentials: 16, users: 10_000, user_mfa: 10_000 };
+const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, user_pool_clients: 10_000, credentials: 16, users: 10_000, user_listings: 10_000, user_mfa: 10_000 };
 
 interface Part {
   entries: Map<string, unknown>;
@@ -75,6 +89,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
 
   // The lock epoch of the last exact check (inside a transaction, so under the write lock).
   let checkedUnderLock = -1;
+  let narrowed: readonly string[] | undefined;
   const current = (exact = false): void => {
     if (exact && lockEpoch !== undefined && lockEpoch() === checkedUnderLock) return;
     const requests = requestsArrived();
@@ -115,10 +130,21 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
     },
     changed(table) {
       if (table === undefined) all.forEach(clear);
-      else {
-        const part = parts.get(table);
-        if (part !== undefined) clear(part);
+      else if (table === 'users' && narrowed !== undefined) {
+        // One user's row: its entries go, and every page of ListUsers (which shows it).
+        const users = parts.get('users') as Part;
+        users.generation++;
+        for (const key of narrowed) users.entries.delete(key);
+        clear(parts.get('user_listings') as Part);
+      } else {
+        for (const name of PARTS_OF_TABLE[table] ?? [table]) {
+          const part = parts.get(name);
+          if (part !== undefined) clear(part);
+        }
       }
+    },
+    narrowUsersChange(keys) {
+      narrowed = keys;
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Database, UsersTable } from '../schema.js';
 import { KyselyContext, type Db } from './context.js';
 import { unique } from './unique.js';
 import { precompiled, type Precompiled } from '../precompiled.js';
+import type { ReadCache } from '../read-cache.js';
 
 export class KyselyUsers extends KyselyContext implements UsersPort {
   async insertUser(user: UserRecord): Promise<void> {
@@ -15,14 +16,16 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
 
   // Users read by key, sub or alias, and ListUsers pages, are kept by the read cache (SQLite
   // only; read-cache.ts): any change to the users table, by any path of this process or by
-  // another connection, forgets them. Kept values are frozen and shared.
+  // another connection, forgets them, except that an update of one user read in the same
+  // transaction forgets only that user's entries and the pages (writeChangedColumns). Kept
+  // values are frozen and shared.
 
   async getUserByUsernameKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
     const load = async () => {
       const [row] = (await this.q.userByUsernameKey(this.db, { poolId, usernameKey })).rows;
       return row && userFromRow(row);
     };
-    return this.cache ? this.cache.read('users', `k:${poolId}:${usernameKey}`, load, this.inTransaction) : load();
+    return this.cache ? this.cache.read('users', byUsernameKey(poolId, usernameKey), load, this.inTransaction) : load();
   }
 
   async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
@@ -30,7 +33,7 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
       const [row] = (await this.q.userBySub(this.db, { poolId, sub })).rows;
       return row && userFromRow(row);
     };
-    return this.cache ? this.cache.read('users', `s:${poolId}:${sub}`, load, this.inTransaction) : load();
+    return this.cache ? this.cache.read('users', bySub(poolId, sub), load, this.inTransaction) : load();
   }
 
   async getUserByAlias(poolId: string, alias: AliasKind, key: string): Promise<UserRecord | undefined> {
@@ -38,13 +41,13 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
       const [row] = (await this.q.userByAlias[alias](this.db, { poolId, key })).rows;
       return row && userFromRow(row);
     };
-    return this.cache ? this.cache.read('users', `a:${alias}:${poolId}:${key}`, load, this.inTransaction) : load();
+    return this.cache ? this.cache.read('users', byAlias(alias, poolId, key), load, this.inTransaction) : load();
   }
 
   async updateUser(user: UserRecord, stored?: UserRecord): Promise<void> {
     // Read and write must be one transaction, or two racing updates could each write only their
     // own columns and leave a row that is neither.
-    if (this.inTransaction) return writeChangedColumns(this.dialect, this.q, this.db, user, stored);
+    if (this.inTransaction) return writeChangedColumns(this.dialect, this.q, this.db, user, stored, this.cache);
     const { dialect, q } = this;
     return dialect.transaction(this.db as Kysely<Database>, (trx) => writeChangedColumns(dialect, q, trx, user, undefined));
   }
@@ -64,7 +67,7 @@ export class KyselyUsers extends KyselyContext implements UsersPort {
   async listUsers(poolId: string, query: UserQuery): Promise<UserListing[]> {
     const load = () => readListing(this.db, this.q, poolId, query);
     if (!this.cache) return load();
-    return (await this.cache.read('users', `l:${poolId}:${JSON.stringify(query)}`, load, this.inTransaction)) ?? [];
+    return (await this.cache.read('user_listings', `l:${poolId}:${JSON.stringify(query)}`, load, this.inTransaction)) ?? [];
   }
 
   async countUsers(poolId: string): Promise<number> {
@@ -128,14 +131,18 @@ async function readListing(db: Db, hot: HotQueries, poolId: string, query: UserQ
 }
 
 /** updateUser's read and write, inside a transaction. */
-async function writeChangedColumns(dialect: DialectSql, q: HotQueries, db: Db, user: UserRecord, stored: UserRecord | undefined): Promise<void> {
+async function writeChangedColumns(dialect: DialectSql, q: HotQueries, db: Db, user: UserRecord, stored: UserRecord | undefined, cache?: ReadCache): Promise<void> {
   // Only the columns whose values change: SQLite rewrites the entry of every index on a
   // column named in SET, changed or not, and users carry eleven indexes (measured: 366 µs
   // for the whole row against 96 µs for the changed columns, bench/RESULTS.md). The caller's
   // record read in this transaction is the row as stored: compared field by field.
   let changes: Partial<UsersTable>;
-  if (stored !== undefined && stored.sub === user.sub && stored.poolId === user.poolId) changes = changedUserColumns(stored, user);
-  else {
+  // Known as stored: the cache entries the row had and will have (narrowed below).
+  let keys: string[] | undefined;
+  if (stored !== undefined && stored.sub === user.sub && stored.poolId === user.poolId) {
+    changes = changedUserColumns(stored, user);
+    keys = cacheKeysOf(stored, user);
+  } else {
     const { sub: _sub, pool_id: _pool, created_at: _created, ...row } = userRow(user);
     const current = (await q.userBySub(db, { poolId: user.poolId, sub: user.sub })).rows[0];
     changes = current === undefined ? row : changedColumns(current, row);
@@ -143,7 +150,37 @@ async function writeChangedColumns(dialect: DialectSql, q: HotQueries, db: Db, u
   const columns = Object.keys(changes).sort();
   if (columns.length === 0) return;
   const update = userUpdate(dialect, columns);
-  await unique(dialect, db, () => update(db, { ...changes, whereSub: user.sub }));
+  const narrow = keys === undefined || cache?.narrowUsersChange === undefined ? undefined : (to: readonly string[] | undefined) => cache.narrowUsersChange?.(to);
+  await unique(dialect, db, () => {
+    if (narrow === undefined) return update(db, { ...changes, whereSub: user.sub });
+    // The UPDATE runs within this call when the transaction holds its connection (a SQLite
+    // batch, held-connection.ts), so its report of the change is narrowed to this user; run
+    // later (any other way), it is reported after the narrowing is lifted, for the whole table.
+    narrow(keys);
+    try {
+      return update(db, { ...changes, whereSub: user.sub });
+    } finally {
+      narrow(undefined);
+    }
+  });
+}
+
+/** The read cache's keys of a user (reads above, and the narrowing of writeChangedColumns). */
+const bySub = (poolId: string, sub: string) => `s:${poolId}:${sub}`;
+const byUsernameKey = (poolId: string, usernameKey: string) => `k:${poolId}:${usernameKey}`;
+const byAlias = (alias: AliasKind, poolId: string, key: string) => `a:${alias}:${poolId}:${key}`;
+const ALIAS_KINDS: readonly AliasKind[] = ['email', 'phone_number', 'preferred_username'];
+
+/** Every entry the user's row answers, before the update and after. */
+function cacheKeysOf(stored: UserRecord, user: UserRecord): string[] {
+  const keys = [bySub(user.poolId, user.sub), byUsernameKey(user.poolId, stored.usernameKey)];
+  if (user.usernameKey !== stored.usernameKey) keys.push(byUsernameKey(user.poolId, user.usernameKey));
+  for (const alias of ALIAS_KINDS) {
+    const [was, now] = [stored.aliases[alias], user.aliases[alias]];
+    if (was !== null) keys.push(byAlias(alias, user.poolId, was));
+    if (now !== null && now !== was) keys.push(byAlias(alias, user.poolId, now));
+  }
+  return keys;
 }
 
 /**
