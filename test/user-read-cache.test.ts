@@ -128,6 +128,39 @@ describe('SQLite read cache of users, MFA settings and ListUsers pages', () => {
       assert.deepEqual(await readAllWays(b, next), [next, next, next]);
     });
 
+    it('an update kept after its COMMIT reads back as the database has it; a rolled-back one is not kept', async () => {
+      const u = alice();
+      await a.insertUser(u);
+      assert.deepEqual(await readAllWays(a, u), [u, u, u]);
+      const { setTimeout: sleep } = await import('node:timers/promises');
+      // One batch occupies the connection while three more transactions queue up behind it:
+      // they run as one batch, the second updating alice again and the third rolling back.
+      const first = a.transaction(async () => sleep(20));
+      const change = (step: number, extra: Partial<UserRecord> = {}) =>
+        a.transaction(async (tx) => {
+          const stored = (await tx.getUserBySub('p1', u.sub)) as UserRecord;
+          const next: UserRecord = { ...stored, status: 'RESET_REQUIRED', passwordHash: null, attributes: { ...stored.attributes, given_name: `Step${step}` }, updatedAt: T0 + step, ...extra };
+          await tx.updateUser(next, stored);
+          return next;
+        });
+      const second = change(1);
+      const third = change(2, { aliases: { ...u.aliases, email: 'moved@example.com' }, attributes: { ...u.attributes, email: 'moved@example.com', given_name: 'Step2' } });
+      const failed = a.transaction(async (tx) => {
+        const stored = (await tx.getUserBySub('p1', u.sub)) as UserRecord;
+        await tx.updateUser({ ...stored, enabled: false, updatedAt: T0 + 9 }, stored);
+        throw new Error('rolled back');
+      });
+      await first;
+      await second;
+      const last = await third;
+      await assert.rejects(failed, /rolled back/);
+      const fromDatabase = await b.getUserBySub('p1', u.sub); // another connection, its cache empty
+      assert.deepEqual(fromDatabase, last);
+      assert.deepEqual(await readAllWays(a, last), [last, last, last]);
+      assert.equal(await a.getUserByAlias('p1', 'email', 'alice@example.com'), undefined);
+      assert.equal((await a.getUserBySub('p1', u.sub))?.createdAt, u.createdAt);
+    });
+
     it('deleteUser and a user inserted after a miss', async () => {
       const u = alice();
       assert.equal(await a.getUserByUsernameKey('p1', 'alice'), undefined);

@@ -3,7 +3,7 @@ import type { BatchWriter } from './batch-writer.js';
 import { dialectSql, type DialectName } from './dialect-sql.js';
 import { hotQueries } from './hot-queries.js';
 import { createReadCache, type ReadCache } from './read-cache.js';
-import { writeLockEpoch } from './sqlite-transactions.js';
+import { listenToBatches, writeLockEpoch } from './sqlite-transactions.js';
 import type { Database } from './schema.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import { KyselyAudit } from './kysely/audit.js';
@@ -97,6 +97,7 @@ export function createKyselyStore(db: Kysely<Database>, dialect: DialectName, op
   // Both or nothing: without the connection's reports, the store's own writes would go unseen.
   const counted = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter, dialect === 'sqlite' ? writeLockEpoch : undefined) : undefined;
   if (counted) options.onTableChanged?.((table) => counted.changed(table));
+  if (counted && dialect === 'sqlite') listenToBatches(db, counted);
   const cache = options.readCache ?? counted;
   const shared: StoreShared = { dialect: dialectSql(dialect), q: hotQueries(), cache, writer: options.writer };
   // A transaction is one new object of the combined class, over the transaction's connection.

@@ -38,6 +38,22 @@ export interface ReadCache {
    * ignore it and forget the whole table, as every other report does.
    */
   narrowUsersChange?(keys: readonly string[] | undefined): void;
+  /**
+   * Write-through, SQLite batches only (sqlite-transactions.ts tells the cache where a batch and
+   * each of its transactions end): `value` is what the transaction just wrote, to be kept under
+   * `keys` once the batch has committed, unless the transaction is rolled back, the batch does not
+   * commit, or a later statement changes any of those keys (or the whole table) before the COMMIT.
+   * Without it, the next read of a user who was just updated would miss.
+   */
+  keepAfterCommit?(tag: CachedTable, keys: readonly string[], value: unknown): void;
+}
+
+/** What sqlite-transactions.ts tells a store's cache of its batches (see keepAfterCommit). */
+export interface BatchListener {
+  batchBegan(): void;
+  /** The current transaction of the batch ended: released (kept) or rolled back to its savepoint. */
+  transactionEnded(kept: boolean): void;
+  batchEnded(committed: boolean): void;
 }
 
 /**
@@ -59,6 +75,7 @@ const PARTS_OF_TABLE: Partial<Record<string, readonly CachedTable[]>> = { users:
 const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, user_pool_clients: 10_000, credentials: 16, users: 10_000, user_listings: 10_000, user_mfa: 10_000 };
 
 interface Part {
+  name: CachedTable;
   entries: Map<string, unknown>;
   /** Moves on every change to the table, so a read that began before a write keeps nothing. */
   generation: number;
@@ -69,8 +86,8 @@ interface Part {
  * for a batch of transactions. Reads inside a transaction run under that lock, so one exact
  * check per epoch covers them all: no other connection can commit until the lock is let go.
  */
-export function createReadCache(changeCounter: () => number, lockEpoch?: () => number): ReadCache {
-  const parts = new Map<string, Part>(TABLES.map((t) => [t, { entries: new Map(), generation: 0 }]));
+export function createReadCache(changeCounter: () => number, lockEpoch?: () => number): ReadCache & BatchListener {
+  const parts = new Map<string, Part>(TABLES.map((t) => [t, { name: t, entries: new Map(), generation: 0 }]));
   const all = [...parts.values()];
   let counter = changeCounter();
   // Asking SQLite costs a read lock (about 3 µs on a WAL file): it is asked once per turn of the
@@ -82,9 +99,29 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   const nextTurn = () => {
     checkedThisTurn = false;
   };
+  // Write-through (keepAfterCommit): what the current transaction and the batch so far wrote.
+  interface Pending {
+    tag: CachedTable;
+    keys: readonly string[];
+    value: unknown;
+    cancelled: boolean;
+  }
+  let batchActive = false;
+  let ofTransaction: Pending[] = [];
+  let ofBatch: Pending[] = [];
+  const cancel = (matches: (p: Pending) => boolean) => {
+    for (const p of ofTransaction) if (matches(p)) p.cancelled = true;
+    for (const p of ofBatch) if (matches(p)) p.cancelled = true;
+  };
+  const keep = (part: Part, key: string, value: unknown) => {
+    if (part.entries.size >= MAX_ENTRIES[part.name] && !part.entries.has(key)) part.entries.delete(part.entries.keys().next().value as string);
+    part.entries.set(key, value);
+  };
+
   const clear = (part: Part) => {
     part.generation++;
     part.entries.clear();
+    if (ofTransaction.length > 0 || ofBatch.length > 0) cancel((p) => p.tag === part.name);
   };
 
   // The lock epoch of the last exact check (inside a transaction, so under the write lock).
@@ -116,10 +153,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
       if (inTransaction) return value;
       current();
       // Misses are not kept: anyone can ask for many pools or users that do not exist.
-      if (value !== undefined && started === part.generation) {
-        if (part.entries.size >= MAX_ENTRIES[tag]) part.entries.delete(part.entries.keys().next().value as string);
-        part.entries.set(key, deepFreeze(value));
-      }
+      if (value !== undefined && started === part.generation) keep(part, key, deepFreeze(value));
       return value;
     },
     drop(key) {
@@ -127,6 +161,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         part.generation++;
         part.entries.delete(key);
       }
+      cancel((p) => p.keys.includes(key));
     },
     changed(table) {
       if (table === undefined) all.forEach(clear);
@@ -135,6 +170,8 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         const users = parts.get('users') as Part;
         users.generation++;
         for (const key of narrowed) users.entries.delete(key);
+        const keys = narrowed;
+        cancel((p) => p.tag === 'users' && p.keys.some((k) => keys.includes(k)));
         clear(parts.get('user_listings') as Part);
       } else {
         for (const name of PARTS_OF_TABLE[table] ?? [table]) {
@@ -145,6 +182,32 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
     },
     narrowUsersChange(keys) {
       narrowed = keys;
+    },
+    keepAfterCommit(tag, keys, value) {
+      // Outside a batch there is no COMMIT to wait for that this cache would hear of.
+      if (batchActive) ofTransaction.push({ tag, keys, value, cancelled: false });
+    },
+    batchBegan() {
+      batchActive = true;
+      ofTransaction = [];
+      ofBatch = [];
+    },
+    transactionEnded(kept) {
+      if (kept) ofBatch.push(...ofTransaction);
+      ofTransaction = [];
+    },
+    batchEnded(committed) {
+      const written = ofBatch;
+      batchActive = false;
+      ofTransaction = [];
+      ofBatch = [];
+      if (!committed) return;
+      for (const p of written) {
+        if (p.cancelled) continue;
+        const part = parts.get(p.tag) as Part;
+        const value = deepFreeze(p.value);
+        for (const key of p.keys) keep(part, key, value);
+      }
     },
   };
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { holdConnection, releaseConnection } from './held-connection.js';
+import type { BatchListener } from './read-cache.js';
 
 /**
  * SQLite transactions, several to one COMMIT. The transactions that are waiting when the
@@ -68,6 +69,17 @@ export function batchedSqliteTransactions(): RunTransaction {
 }
 
 /**
+ * The store's read cache, told where each batch and each of its transactions end (its
+ * write-through waits for the COMMIT: read-cache.ts keepAfterCommit), by the Kysely instance
+ * the store's transactions are begun on.
+ */
+const listeners = new WeakMap<object, BatchListener>();
+
+export function listenToBatches(db: Kysely<Database>, listener: BatchListener): void {
+  listeners.set(db, listener);
+}
+
+/**
  * Runs the batch once this connection has the write lock. While another connection holds it (a
  * CLI command, another process, the import writer thread: sqlite-writer.ts), the connection is
  * given back between tries, so this process's reads go on meanwhile instead of queueing behind
@@ -79,7 +91,7 @@ export function batchedSqliteTransactions(): RunTransaction {
 async function runWhenUnlocked(db: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
   const deadline = performance.now() + LOCK_WAIT_MS;
   for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-    const outcomes = await db.connection().execute(async (conn) => ((await beginImmediate(db, conn, performance.now() >= deadline)) ? runBatch(conn, batch) : undefined));
+    const outcomes = await db.connection().execute(async (conn) => ((await beginImmediate(db, conn, performance.now() >= deadline)) ? runBatch(conn, batch, listeners.get(db)) : undefined));
     if (outcomes) return outcomes;
     await sleep(pauseMs);
   }
@@ -99,8 +111,9 @@ const READ_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout');
 const NO_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout = 0');
 
 /** Runs the batch in the transaction just begun; throws (so that all fail) when it cannot commit. */
-async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
+async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[], listener: BatchListener | undefined): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
+  listener?.batchBegan();
   // The connection this Kysely instance holds, for the precompiled statements of the batch and
   // the control statements below (held-connection.ts).
   const connection = await conn.getExecutor().provideConnection(async (c) => c);
@@ -113,8 +126,10 @@ async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Prom
         // need its query methods.
         const value = await waiting.fn(conn as unknown as Transaction<Database>);
         await connection.executeQuery(RELEASE);
+        listener?.transactionEnded(true);
         outcomes.push({ ok: true, value });
       } catch (error) {
+        listener?.transactionEnded(false);
         // If SQLite itself ended the transaction (disk full, I/O error), this throws and the
         // whole batch fails: what the others did is gone with it.
         await connection.executeQuery(ROLLBACK_TO);
@@ -124,8 +139,10 @@ async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[]): Prom
     }
     releaseConnection(conn);
     await connection.executeQuery(COMMIT);
+    listener?.batchEnded(true);
     return outcomes;
   } catch (err) {
+    listener?.batchEnded(false);
     releaseConnection(conn);
     await connection.executeQuery(ROLLBACK).catch(() => undefined);
     throw err;

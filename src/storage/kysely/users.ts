@@ -163,6 +163,9 @@ async function writeChangedColumns(dialect: DialectSql, q: HotQueries, db: Db, u
       narrow(undefined);
     }
   });
+  // The row is now `user` (created_at aside, which no update changes): kept once the batch
+  // commits, so the next read of this user (the next reset of it, say) needs no SELECT.
+  if (narrow !== undefined && stored !== undefined) cache?.keepAfterCommit?.('users', keysOf(user), asStored(user, stored));
 }
 
 /** The read cache's keys of a user (reads above, and the narrowing of writeChangedColumns). */
@@ -170,6 +173,39 @@ const bySub = (poolId: string, sub: string) => `s:${poolId}:${sub}`;
 const byUsernameKey = (poolId: string, usernameKey: string) => `k:${poolId}:${usernameKey}`;
 const byAlias = (alias: AliasKind, poolId: string, key: string) => `a:${alias}:${poolId}:${key}`;
 const ALIAS_KINDS: readonly AliasKind[] = ['email', 'phone_number', 'preferred_username'];
+
+/** The entries the user's row answers. */
+function keysOf(user: UserRecord): string[] {
+  const keys = [bySub(user.poolId, user.sub), byUsernameKey(user.poolId, user.usernameKey)];
+  for (const alias of ALIAS_KINDS) {
+    const value = user.aliases[alias];
+    if (value !== null) keys.push(byAlias(alias, user.poolId, value));
+  }
+  return keys;
+}
+
+/**
+ * The record a read of the row just written returns (userFromRow), built from what was written:
+ * the caller's objects are copied, never kept (the cache freezes what it keeps), and attributes
+ * that changed go through JSON as the column did.
+ */
+function asStored(user: UserRecord, stored: UserRecord): UserRecord {
+  return {
+    poolId: stored.poolId,
+    sub: stored.sub,
+    username: user.username,
+    usernameKey: user.usernameKey,
+    status: user.status,
+    enabled: user.enabled,
+    attributes: user.attributes === stored.attributes ? { ...stored.attributes } : (JSON.parse(JSON.stringify(user.attributes)) as Record<string, string>),
+    createdAt: stored.createdAt,
+    updatedAt: user.updatedAt,
+    passwordHash: user.passwordHash,
+    passwordUpdatedAt: user.passwordUpdatedAt,
+    srp: user.srp ? { saltHex: user.srp.saltHex, verifierSealed: user.srp.verifierSealed } : null,
+    aliases: { email: user.aliases.email, phone_number: user.aliases.phone_number, preferred_username: user.aliases.preferred_username },
+  };
+}
 
 /** Every entry the user's row answers, before the update and after. */
 function cacheKeysOf(stored: UserRecord, user: UserRecord): string[] {
