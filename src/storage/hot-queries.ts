@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import { precompiled, type Precompiled } from './precompiled.js';
+import { precompiled, precompiledList, type Precompiled } from './precompiled.js';
+import { AUDIT_CHUNK, AUDIT_COLUMNS } from './kysely/audit-columns.js';
 import type { Database } from './schema.js';
 import { LISTING_COLUMNS } from './kysely/users.js';
 
@@ -122,17 +123,16 @@ export function hotQueries() {
       db.insertInto('audit_log').values(v),
     ),
     /**
-     * Several audit rows in one INSERT, their values named `<row>:<column>` (storage/kysely/
-     * audit.ts): the row count and columns of the first call are the statement's for good.
+     * AUDIT_CHUNK audit rows in one INSERT, their values row after row in the order of
+     * AUDIT_COLUMNS (storage/kysely/audit.ts).
      */
-    insertAuditRows: precompiled<Record<string, unknown>, never>((db, v) => {
-      const rows: Record<string, unknown>[] = [];
-      for (const key of Object.keys(v)) {
-        const colon = key.indexOf(':');
-        (rows[Number(key.slice(0, colon))] ??= {})[key.slice(colon + 1)] = v[key];
-      }
-      return db.insertInto('audit_log').values(rows as Insertable<Database['audit_log']>[]);
-    }),
+    insertAuditRows: precompiledList<never>(
+      Array.from({ length: AUDIT_CHUNK }, (_, row) => AUDIT_COLUMNS.map((column) => `${row}:${column}`)).flat(),
+      (db, v) => {
+        const rows = Array.from({ length: AUDIT_CHUNK }, (_, row) => Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, v[`${row}:${column}`]])));
+        return db.insertInto('audit_log').values(rows as Insertable<Database['audit_log']>[]);
+      },
+    ),
   };
 }
 

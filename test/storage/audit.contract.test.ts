@@ -42,7 +42,7 @@ storeContract((onOpen) => {
     });
 
     it('keeps every row of a batch larger than one multi-row INSERT, each exactly and in order', async () => {
-      // 50 rows go in one statement (storage/kysely/audit.ts AUDIT_CHUNK); 2 whole chunks and 7 rows left over.
+      // 50 rows go in one statement (storage/kysely/audit-columns.ts AUDIT_CHUNK); 2 whole chunks and 7 rows left over.
       const rows: AuditRecord[] = Array.from({ length: 107 }, (_, n) => ({
         at: T0 + n,
         requestId: `big${n}`,

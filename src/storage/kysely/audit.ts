@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditPort, AuditQuery, AuditRecord } from '../../ports/audit.js';
 import type { Database } from '../schema.js';
 import { KyselyContext, type Db } from './context.js';
+import { AUDIT_CHUNK } from './audit-columns.js';
 
 export class KyselyAudit extends KyselyContext implements AuditPort {
   async appendAudit(entries: readonly AuditRecord[]): Promise<void> {
@@ -27,15 +28,13 @@ export class KyselyAudit extends KyselyContext implements AuditPort {
   }
 }
 
-/** Rows per multi-row INSERT (11 values each: well inside SQLite's and PostgreSQL's limits on bound values). */
-export const AUDIT_CHUNK = 50;
 
-/** The values of AUDIT_CHUNK rows from `from` on, named `<row>:<column>` (hot-queries.ts insertAuditRows). */
-function chunkValues(entries: readonly AuditRecord[], from: number): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
+/** The values of AUDIT_CHUNK rows from `from` on, row after row in the order of AUDIT_COLUMNS (hot-queries.ts insertAuditRows). */
+function chunkValues(entries: readonly AuditRecord[], from: number): unknown[] {
+  const values: unknown[] = [];
   for (let r = 0; r < AUDIT_CHUNK; r++) {
-    const row = auditRow(entries[from + r] as AuditRecord) as Record<string, unknown>;
-    for (const column in row) values[`${r}:${column}`] = row[column];
+    const e = entries[from + r] as AuditRecord;
+    values.push(e.at, e.requestId, e.operation, e.principal, e.clientId, e.poolId, e.username, e.outcome, e.status, e.sourceIp, e.durationMs ?? null);
   }
   return values;
 }

@@ -1,0 +1,5 @@
+/** Rows per multi-row audit INSERT (11 values each: well inside SQLite's and PostgreSQL's limits on bound values). */
+export const AUDIT_CHUNK = 50;
+
+/** The audit_log columns an INSERT writes, in the order a chunk's values come in (hot-queries.ts insertAuditRows). */
+export const AUDIT_COLUMNS = ['at', 'request_id', 'operation', 'principal', 'client_id', 'pool_id', 'username', 'outcome', 'status', 'source_ip', 'duration_ms'] as const;
