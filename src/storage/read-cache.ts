@@ -109,9 +109,24 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   let batchActive = false;
   let ofTransaction: Pending[] = [];
   let ofBatch: Pending[] = [];
-  const cancel = (matches: (p: Pending) => boolean) => {
-    for (const p of ofTransaction) if (matches(p)) p.cancelled = true;
-    for (const p of ofBatch) if (matches(p)) p.cancelled = true;
+  // Every pending value by each of its keys, and the tables that have any: what a change
+  // cancels is found without walking the batch.
+  const pendingByKey = new Map<string, Pending[]>();
+  const pendingTags = new Set<CachedTable>();
+  const cancelTag = (tag: CachedTable) => {
+    if (!pendingTags.has(tag)) return;
+    for (const p of ofTransaction) if (p.tag === tag) p.cancelled = true;
+    for (const p of ofBatch) if (p.tag === tag) p.cancelled = true;
+  };
+  const cancelKey = (key: string) => {
+    const pending = pendingByKey.get(key);
+    if (pending !== undefined) for (const p of pending) p.cancelled = true;
+  };
+  const forgetPending = () => {
+    ofTransaction = [];
+    ofBatch = [];
+    pendingByKey.clear();
+    pendingTags.clear();
   };
   const keep = (part: Part, key: string, value: unknown) => {
     if (part.entries.size >= MAX_ENTRIES[part.name] && !part.entries.has(key)) part.entries.delete(part.entries.keys().next().value as string);
@@ -121,7 +136,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   const clear = (part: Part) => {
     part.generation++;
     part.entries.clear();
-    if (ofTransaction.length > 0 || ofBatch.length > 0) cancel((p) => p.tag === part.name);
+    cancelTag(part.name);
   };
 
   // The lock epoch of the last exact check (inside a transaction, so under the write lock).
@@ -161,7 +176,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         part.generation++;
         part.entries.delete(key);
       }
-      cancel((p) => p.keys.includes(key));
+      cancelKey(key);
     },
     changed(table) {
       if (table === undefined) all.forEach(clear);
@@ -170,8 +185,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         const users = parts.get('users') as Part;
         users.generation++;
         for (const key of narrowed) users.entries.delete(key);
-        const keys = narrowed;
-        cancel((p) => p.tag === 'users' && p.keys.some((k) => keys.includes(k)));
+        for (const key of narrowed) cancelKey(key);
         clear(parts.get('user_listings') as Part);
       } else {
         for (const name of PARTS_OF_TABLE[table] ?? [table]) {
@@ -185,22 +199,29 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
     },
     keepAfterCommit(tag, keys, value) {
       // Outside a batch there is no COMMIT to wait for that this cache would hear of.
-      if (batchActive) ofTransaction.push({ tag, keys, value, cancelled: false });
+      if (!batchActive) return;
+      const pending: Pending = { tag, keys, value, cancelled: false };
+      ofTransaction.push(pending);
+      pendingTags.add(tag);
+      for (const key of keys) {
+        const list = pendingByKey.get(key);
+        if (list === undefined) pendingByKey.set(key, [pending]);
+        else list.push(pending);
+      }
     },
     batchBegan() {
       batchActive = true;
-      ofTransaction = [];
-      ofBatch = [];
+      forgetPending();
     },
     transactionEnded(kept) {
       if (kept) ofBatch.push(...ofTransaction);
+      else for (const p of ofTransaction) p.cancelled = true;
       ofTransaction = [];
     },
     batchEnded(committed) {
       const written = ofBatch;
       batchActive = false;
-      ofTransaction = [];
-      ofBatch = [];
+      forgetPending();
       if (!committed) return;
       for (const p of written) {
         if (p.cancelled) continue;
