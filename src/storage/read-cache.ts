@@ -1,4 +1,5 @@
 import { requestsArrived } from '../kernel/request-epoch.js';
+import { createPendingWrites } from './read-cache-write-through.js';
 
 /**
  * Rows that nearly every request reads (a user pool and its settings; the app client of every
@@ -99,35 +100,8 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   const nextTurn = () => {
     checkedThisTurn = false;
   };
-  // Write-through (keepAfterCommit): what the current transaction and the batch so far wrote.
-  interface Pending {
-    tag: CachedTable;
-    keys: readonly string[];
-    value: unknown;
-    cancelled: boolean;
-  }
-  let batchActive = false;
-  let ofTransaction: Pending[] = [];
-  let ofBatch: Pending[] = [];
-  // Every pending value by each of its keys, and the tables that have any: what a change
-  // cancels is found without walking the batch.
-  const pendingByKey = new Map<string, Pending[]>();
-  const pendingTags = new Set<CachedTable>();
-  const cancelTag = (tag: CachedTable) => {
-    if (!pendingTags.has(tag)) return;
-    for (const p of ofTransaction) if (p.tag === tag) p.cancelled = true;
-    for (const p of ofBatch) if (p.tag === tag) p.cancelled = true;
-  };
-  const cancelKey = (key: string) => {
-    const pending = pendingByKey.get(key);
-    if (pending !== undefined) for (const p of pending) p.cancelled = true;
-  };
-  const forgetPending = () => {
-    ofTransaction = [];
-    ofBatch = [];
-    pendingByKey.clear();
-    pendingTags.clear();
-  };
+  // Write-through (keepAfterCommit): what the current batch wrote, kept when it commits.
+  const pending = createPendingWrites();
   const keep = (part: Part, key: string, value: unknown) => {
     if (part.entries.size >= MAX_ENTRIES[part.name] && !part.entries.has(key)) part.entries.delete(part.entries.keys().next().value as string);
     part.entries.set(key, value);
@@ -136,7 +110,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   const clear = (part: Part) => {
     part.generation++;
     part.entries.clear();
-    cancelTag(part.name);
+    pending.cancelTag(part.name);
   };
 
   // The lock epoch of the last exact check (inside a transaction, so under the write lock).
@@ -176,7 +150,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         part.generation++;
         part.entries.delete(key);
       }
-      cancelKey(key);
+      pending.cancelKey(key);
     },
     changed(table) {
       if (table === undefined) all.forEach(clear);
@@ -185,7 +159,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         const users = parts.get('users') as Part;
         users.generation++;
         for (const key of narrowed) users.entries.delete(key);
-        for (const key of narrowed) cancelKey(key);
+        for (const key of narrowed) pending.cancelKey(key);
         clear(parts.get('user_listings') as Part);
       } else {
         for (const name of PARTS_OF_TABLE[table] ?? [table]) {
@@ -198,33 +172,12 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
       narrowed = keys;
     },
     keepAfterCommit(tag, keys, value) {
-      // Outside a batch there is no COMMIT to wait for that this cache would hear of.
-      if (!batchActive) return;
-      const pending: Pending = { tag, keys, value, cancelled: false };
-      ofTransaction.push(pending);
-      pendingTags.add(tag);
-      for (const key of keys) {
-        const list = pendingByKey.get(key);
-        if (list === undefined) pendingByKey.set(key, [pending]);
-        else list.push(pending);
-      }
+      pending.add(tag, keys, value);
     },
-    batchBegan() {
-      batchActive = true;
-      forgetPending();
-    },
-    transactionEnded(kept) {
-      if (kept) ofBatch.push(...ofTransaction);
-      else for (const p of ofTransaction) p.cancelled = true;
-      ofTransaction = [];
-    },
+    batchBegan: () => pending.batchBegan(),
+    transactionEnded: (kept) => pending.transactionEnded(kept),
     batchEnded(committed) {
-      const written = ofBatch;
-      batchActive = false;
-      forgetPending();
-      if (!committed) return;
-      for (const p of written) {
-        if (p.cancelled) continue;
+      for (const p of pending.batchEnded(committed)) {
         const part = parts.get(p.tag) as Part;
         const value = deepFreeze(p.value);
         for (const key of p.keys) keep(part, key, value);

@@ -347,18 +347,8 @@ export function userListingFromRow(row: Pick<Selectable<UsersTable>, (typeof LIS
 }
 
 function userFromRow(row: Selectable<UsersTable>): UserRecord {
-  // Spelled out rather than spread from userListingFromRow: every request that names a user
-  // makes one, and the spread cost as much as the rest.
   return {
-    poolId: row.pool_id,
-    sub: row.sub,
-    username: row.username,
-    usernameKey: row.username_key,
-    status: row.status as UserRecord['status'],
-    enabled: Number(row.enabled) === 1,
-    attributes: JSON.parse(row.attributes) as Record<string, string>,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
+    ...userListingFromRow(row),
     passwordHash: row.password_hash,
     passwordUpdatedAt: row.password_updated_at === null ? null : Number(row.password_updated_at),
     srp: row.srp_salt !== null && row.srp_verifier_sealed !== null ? { saltHex: row.srp_salt, verifierSealed: row.srp_verifier_sealed } : null,
