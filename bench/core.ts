@@ -210,6 +210,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           scenarios.push({ name: 'USER_SRP_AUTH round trip (2 requests)', common: false, step: srpStep(pool.id, clientId, srpHolders) });
           const createSideClient = (poolId: string) => createClient(first.url, prepare, poolId);
           scenarios.push(...(await hot.scenarios({ url: first.url, prepare, mainPoolId: pool.id, size, createClient: createSideClient })));
+          await prewarm(urls, scenarios.filter(wanted), options.quick, log);
           for (const scenario of scenarios.filter(wanted)) {
             const before = await usage();
             const result = await runLoad({ url: urls, step: scenario.step, ...load });
@@ -270,6 +271,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             { poolId: peer.poolId, clientId: peer.clientId, size, from: 0, codeHolders: peer.codeHolders, prepare, lacks: peer.lacks as ReadonlySet<never> },
             options.quick,
           );
+          await prewarm([peer.server.url], scenarios.filter(wanted), options.quick, log);
           for (const scenario of scenarios.filter(wanted)) {
             const result = await runLoad({ url: peer.server.url, step: scenario.step, ...load });
             log(`  ${scenario.name}: ${fmt(result)}`);
@@ -282,6 +284,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   }
   return { bare, argon2, rs256, threadPool: threadPoolSize(), dialect: options.dialect, rows, phases, peers };
+}
+
+/**
+ * Before a fresh server's first measurement, its cheap scenarios run unmeasured for a moment
+ * each. A server just started spends its first seconds of load compiling (V8's optimizing
+ * compiler works on threads of its own, whose CPU is the server's): measured on one server, five
+ * 2-second windows of AdminGetUser in a row cost 97, 72, 62, 62 and 59 µs of CPU a request
+ * (bench/RESULTS.md, session 6), and the first scenario of a run paid that alone. Password-bound
+ * scenarios (slow, and some use up one-time inputs) are left out; peers are warmed the same way.
+ */
+async function prewarm(urls: readonly string[], scenarios: readonly Scenario[], quick: boolean, log: (line: string) => void): Promise<void> {
+  const each = quick ? 1_000 : 2_000;
+  const warmed = scenarios.filter((s) => !s.passwordBound && s.common !== false);
+  for (const scenario of warmed) await runLoad({ url: urls, step: scenario.step, concurrency: 16, warmupMs: 0, durationMs: each });
+  if (warmed.length > 0) log(`  warmed up: ${warmed.length} scenarios, ${each / 1000} s each, unmeasured`);
 }
 
 async function createClient(url: string, prepare: ReturnType<typeof createPreparer>, poolId: string): Promise<string> {
