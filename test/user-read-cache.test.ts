@@ -128,6 +128,33 @@ describe('SQLite read cache of users, MFA settings and ListUsers pages', () => {
       assert.deepEqual(await readAllWays(b, next), [next, next, next]);
     });
 
+    it('an update given the record read in its transaction reports the change narrowed to that user (on the batch’s connection)', async () => {
+      // Were the UPDATE to run anywhere but inside the narrowing's synchronous window, its report
+      // would forget every cached user: still right, but every write would empty the cache.
+      const cache = (a as unknown as { cache: { changed: (table: string | undefined) => void; narrowUsersChange: (keys: readonly string[] | undefined) => void } }).cache;
+      const reports: { table: string | undefined; narrowed: readonly string[] | undefined }[] = [];
+      let narrowed: readonly string[] | undefined;
+      const [changed, narrow] = [cache.changed, cache.narrowUsersChange];
+      cache.narrowUsersChange = (keys) => {
+        narrowed = keys;
+        narrow(keys);
+      };
+      cache.changed = (table) => {
+        reports.push({ table, narrowed });
+        changed(table);
+      };
+      const u = alice();
+      await a.insertUser(u);
+      reports.length = 0;
+      await a.transaction(async (tx) => {
+        const stored = (await tx.getUserBySub('p1', u.sub)) as UserRecord;
+        await tx.updateUser({ ...stored, status: 'RESET_REQUIRED', updatedAt: T0 + 1 }, stored);
+      });
+      const users = reports.filter((r) => r.table === 'users');
+      assert.equal(users.length, 1);
+      assert.deepEqual(users[0]?.narrowed, ['s:p1:sub-alice', 'k:p1:alice', 'a:email:p1:alice@example.com']);
+    });
+
     it('an update kept after its COMMIT reads back as the database has it; a rolled-back one is not kept', async () => {
       const u = alice();
       await a.insertUser(u);
