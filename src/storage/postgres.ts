@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from './kysely-store.js';
@@ -71,6 +72,20 @@ async function openMigrated(url: string, options: PostgresOptions, onChange?: Ta
   return { db, connection };
 }
 
+const MIGRATE_ATTEMPTS = 8;
+
+/**
+ * Kysely's introspection (which the migrator asks whether its tables exist) reads the tables of
+ * every schema of the database and asks PostgreSQL about each schema by name: when another
+ * schema is dropped during that query, PostgreSQL answers invalid_schema_name (3F000) for it,
+ * and nothing of ours has been done yet. Seen in the test suite, whose files create and drop
+ * schemas in parallel; a database shared with other applications can do the same.
+ */
+function anotherSchemaDropped(error: unknown, ours: string): boolean {
+  const e = error as { code?: string; message?: string };
+  return e.code === '3F000' && !(e.message ?? '').includes(`"${ours}"`);
+}
+
 /**
  * Runs the migrations under a session advisory lock held on a connection of its own (not one
  * from the pool, which may have a single connection), so instances starting together migrate
@@ -90,8 +105,12 @@ async function migrateOnce(db: Kysely<Database>, connection: pg.ClientConfig): P
       // Named, because Kysely looks for its bookkeeping table in every schema of the database
       // and would take another schema's for ours.
       const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
-      const { error } = await migrator.migrateToLatest();
-      if (error) throw error;
+      for (let attempt = 1; ; attempt++) {
+        const { error } = await migrator.migrateToLatest();
+        if (error === undefined) break;
+        if (!anotherSchemaDropped(error, schema) || attempt >= MIGRATE_ATTEMPTS) throw error;
+        await sleep(20 * attempt);
+      }
     } finally {
       await lockHolder.query(`select pg_advisory_unlock(${lockKey})`);
     }
