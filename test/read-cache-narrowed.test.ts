@@ -25,9 +25,9 @@ describe('read cache: a change of users narrowed to one user', () => {
   it('forgets the narrowed keys and every page, and keeps the other users', async () => {
     const { cache, loads, fill } = setup();
     await fill();
-    cache.narrowUsersChange?.(['s:p1:alice', 'k:p1:alice', 'a:email:p1:alice@example.com']);
+    cache.narrowChange?.({ table: 'users', keys: ['s:p1:alice', 'k:p1:alice', 'a:email:p1:alice@example.com'] });
     cache.changed('users');
-    cache.narrowUsersChange?.(undefined);
+    cache.narrowChange?.(undefined);
     await fill();
     assert.deepEqual(Object.fromEntries(loads), {
       's:p1:alice': 2,
@@ -43,8 +43,8 @@ describe('read cache: a change of users narrowed to one user', () => {
   it('without narrowing (or after it is lifted), forgets every user and page', async () => {
     const { cache, loads, fill } = setup();
     await fill();
-    cache.narrowUsersChange?.(['s:p1:alice']);
-    cache.narrowUsersChange?.(undefined);
+    cache.narrowChange?.({ table: 'users', keys: ['s:p1:alice'] });
+    cache.narrowChange?.(undefined);
     cache.changed('users');
     await fill();
     for (const key of ['s:p1:alice', 'k:p1:alice', 'a:email:p1:alice@example.com', 's:p1:bob', 'k:p1:bob', 'l:p1:{}']) assert.equal(loads.get(key), 2, key);
@@ -54,17 +54,17 @@ describe('read cache: a change of users narrowed to one user', () => {
   it('a narrowing does not apply to other tables, nor keep a read begun before the change', async () => {
     const { cache, loads, read, fill } = setup();
     await fill();
-    cache.narrowUsersChange?.(['s:p1:alice']);
+    cache.narrowChange?.({ table: 'users', keys: ['s:p1:alice'] });
     cache.changed('user_pools');
-    cache.narrowUsersChange?.(undefined);
+    cache.narrowChange?.(undefined);
     await read('user_pools', 'pool:p1');
     assert.equal(loads.get('pool:p1'), 2);
     // A load of bob under way while alice's row changes keeps nothing: it may have read either.
     let release = () => {};
     const slow = cache.read('users', 's:p1:carol', () => new Promise<{ key: string }>((resolve) => (release = () => resolve({ key: 'carol' }))));
-    cache.narrowUsersChange?.(['s:p1:alice']);
+    cache.narrowChange?.({ table: 'users', keys: ['s:p1:alice'] });
     cache.changed('users');
-    cache.narrowUsersChange?.(undefined);
+    cache.narrowChange?.(undefined);
     release();
     await slow;
     await read('users', 's:p1:carol');

@@ -58,9 +58,9 @@ describe('read cache: values written by a batch, kept after its COMMIT', () => {
     cache.keepAfterCommit?.('users', ['s:carol'], written('carol'));
     cache.transactionEnded(true);
     // The next transaction updates alice again (narrowed to her keys) and bob's key is dropped.
-    cache.narrowUsersChange?.(['k:alice']);
+    cache.narrowChange?.({ table: 'users', keys: ['k:alice'] });
     cache.changed('users');
-    cache.narrowUsersChange?.(undefined);
+    cache.narrowChange?.(undefined);
     cache.drop('s:bob');
     cache.transactionEnded(true);
     cache.batchEnded(true);

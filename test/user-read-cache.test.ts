@@ -131,13 +131,14 @@ describe('SQLite read cache of users, MFA settings and ListUsers pages', () => {
     it('an update given the record read in its transaction reports the change narrowed to that user (on the batch’s connection)', async () => {
       // Were the UPDATE to run anywhere but inside the narrowing's synchronous window, its report
       // would forget every cached user: still right, but every write would empty the cache.
-      const cache = (a as unknown as { cache: { changed: (table: string | undefined) => void; narrowUsersChange: (keys: readonly string[] | undefined) => void } }).cache;
-      const reports: { table: string | undefined; narrowed: readonly string[] | undefined }[] = [];
-      let narrowed: readonly string[] | undefined;
-      const [changed, narrow] = [cache.changed, cache.narrowUsersChange];
-      cache.narrowUsersChange = (keys) => {
-        narrowed = keys;
-        narrow(keys);
+      type Narrowing = { table: string; keys: readonly string[] } | undefined;
+      const cache = (a as unknown as { cache: { changed: (table: string | undefined) => void; narrowChange: (narrowing: Narrowing) => void } }).cache;
+      const reports: { table: string | undefined; narrowed: Narrowing }[] = [];
+      let narrowed: Narrowing;
+      const [changed, narrow] = [cache.changed, cache.narrowChange];
+      cache.narrowChange = (narrowing) => {
+        narrowed = narrowing;
+        narrow(narrowing);
       };
       cache.changed = (table) => {
         reports.push({ table, narrowed });
@@ -152,7 +153,7 @@ describe('SQLite read cache of users, MFA settings and ListUsers pages', () => {
       });
       const users = reports.filter((r) => r.table === 'users');
       assert.equal(users.length, 1);
-      assert.deepEqual(users[0]?.narrowed, ['s:p1:sub-alice', 'k:p1:alice', 'a:email:p1:alice@example.com']);
+      assert.deepEqual(users[0]?.narrowed, { table: 'users', keys: ['s:p1:sub-alice', 'k:p1:alice', 'a:email:p1:alice@example.com'] });
     });
 
     it('an update kept after its COMMIT reads back as the database has it; a rolled-back one is not kept', async () => {

@@ -27,11 +27,14 @@ export function precompiled<P extends object, R>(build: (db: Db, values: P) => C
       const key = slots[i];
       return key === undefined ? constant : (values as Record<string, unknown>)[key];
     });
-    const query = { ...compiled, parameters };
-    // Inside a SQLite batch, on the connection the batch holds (held-connection.ts).
-    const connection = heldConnection(db);
-    return connection !== undefined ? connection.executeQuery<R>(query) : db.executeQuery<R>(query);
+    return execute(db, { ...compiled, parameters });
   };
+}
+
+/** Inside a SQLite batch, on the connection the batch holds (held-connection.ts); else through Kysely. */
+function execute<R>(db: Db, query: CompiledQuery<R>): Promise<QueryResult<R>> {
+  const connection = heldConnection(db);
+  return connection !== undefined ? connection.executeQuery<R>(query) : db.executeQuery<R>(query);
 }
 
 /** Runs the query compiled once with this call's values, given in the order of the names it was made with. */
@@ -56,9 +59,7 @@ export function precompiledList<R>(names: readonly string[], build: (db: Db, val
       const at = positions[i] as number;
       parameters[i] = at < 0 ? compiled.parameters[i] : values[at];
     }
-    const query = { ...compiled, parameters };
-    const connection = heldConnection(db);
-    return connection !== undefined ? connection.executeQuery<R>(query) : db.executeQuery<R>(query);
+    return execute(db, { ...compiled, parameters });
   };
 }
 

@@ -32,13 +32,13 @@ export interface ReadCache {
   /** A statement of this process changed rows of `table` (undefined: a table it cannot name). */
   changed(table: string | undefined): void;
   /**
-   * Until called again with undefined: a report that `users` changed concerns only the user
-   * whose entries are `keys` (and every ListUsers page). The caller sets it just before running,
-   * synchronously, the one statement that writes that user's row, and clears it just after, so
-   * no other statement's report can be taken for it (storage/kysely/users.ts). A cache may
-   * ignore it and forget the whole table, as every other report does.
+   * Until called again with undefined: a report that `table` changed concerns only the entries
+   * `keys` of its own part (and forgets the parts derived from it, PARTS_OF_TABLE). The caller
+   * sets it just before running, synchronously, the one statement that writes those rows, and
+   * clears it just after, so no other statement's report can be taken for it (storage/kysely/
+   * users.ts). A cache may ignore it and forget the whole table, as every other report does.
    */
-  narrowUsersChange?(keys: readonly string[] | undefined): void;
+  narrowChange?(narrowing: { table: CachedTable; keys: readonly string[] } | undefined): void;
   /**
    * Write-through, SQLite batches only (sqlite-transactions.ts tells the cache where a batch and
    * each of its transactions end): `value` is what the transaction just wrote, to be kept under
@@ -115,7 +115,7 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
 
   // The lock epoch of the last exact check (inside a transaction, so under the write lock).
   let checkedUnderLock = -1;
-  let narrowed: readonly string[] | undefined;
+  let narrowed: { table: CachedTable; keys: readonly string[] } | undefined;
   const current = (exact = false): void => {
     if (exact && lockEpoch !== undefined && lockEpoch() === checkedUnderLock) return;
     const requests = requestsArrived();
@@ -154,13 +154,16 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
     },
     changed(table) {
       if (table === undefined) all.forEach(clear);
-      else if (table === 'users' && narrowed !== undefined) {
-        // One user's row: its entries go, and every page of ListUsers (which shows it).
-        const users = parts.get('users') as Part;
-        users.generation++;
-        for (const key of narrowed) users.entries.delete(key);
-        for (const key of narrowed) pending.cancelKey(key);
-        clear(parts.get('user_listings') as Part);
+      else if (narrowed !== undefined && narrowed.table === table) {
+        // Some rows of the table: their entries go, and every part derived from the table
+        // (ListUsers pages show every user).
+        const own = parts.get(table) as Part;
+        own.generation++;
+        for (const key of narrowed.keys) {
+          own.entries.delete(key);
+          pending.cancelKey(key);
+        }
+        for (const name of PARTS_OF_TABLE[table] ?? []) if (name !== table) clear(parts.get(name) as Part);
       } else {
         for (const name of PARTS_OF_TABLE[table] ?? [table]) {
           const part = parts.get(name);
@@ -168,8 +171,8 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         }
       }
     },
-    narrowUsersChange(keys) {
-      narrowed = keys;
+    narrowChange(narrowing) {
+      narrowed = narrowing;
     },
     keepAfterCommit(tag, keys, value) {
       pending.add(tag, keys, value);

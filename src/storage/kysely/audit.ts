@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditPort, AuditQuery, AuditRecord } from '../../ports/audit.js';
 import type { Database } from '../schema.js';
 import { KyselyContext, type Db } from './context.js';
-import { AUDIT_CHUNK } from './audit-columns.js';
+import { AUDIT_CHUNK, AUDIT_COLUMNS } from './audit-columns.js';
 
 export class KyselyAudit extends KyselyContext implements AuditPort {
   async appendAudit(entries: readonly AuditRecord[]): Promise<void> {
@@ -28,13 +28,12 @@ export class KyselyAudit extends KyselyContext implements AuditPort {
   }
 }
 
-
 /** The values of AUDIT_CHUNK rows from `from` on, row after row in the order of AUDIT_COLUMNS (hot-queries.ts insertAuditRows). */
 function chunkValues(entries: readonly AuditRecord[], from: number): unknown[] {
   const values: unknown[] = [];
   for (let r = 0; r < AUDIT_CHUNK; r++) {
-    const e = entries[from + r] as AuditRecord;
-    values.push(e.at, e.requestId, e.operation, e.principal, e.clientId, e.poolId, e.username, e.outcome, e.status, e.sourceIp, e.durationMs ?? null);
+    const row = auditRow(entries[from + r] as AuditRecord);
+    for (const column of AUDIT_COLUMNS) values.push(row[column]);
   }
   return values;
 }

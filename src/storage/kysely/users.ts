@@ -150,22 +150,22 @@ async function writeChangedColumns(dialect: DialectSql, q: HotQueries, db: Db, u
   const columns = Object.keys(changes).sort();
   if (columns.length === 0) return;
   const update = userUpdate(dialect, columns);
-  const narrow = keys === undefined || cache?.narrowUsersChange === undefined ? undefined : (to: readonly string[] | undefined) => cache.narrowUsersChange?.(to);
+  const narrowing = keys !== undefined && cache?.narrowChange !== undefined ? { table: 'users' as const, keys } : undefined;
   await unique(dialect, db, () => {
-    if (narrow === undefined) return update(db, { ...changes, whereSub: user.sub });
+    if (narrowing === undefined) return update(db, { ...changes, whereSub: user.sub });
     // The UPDATE runs within this call when the transaction holds its connection (a SQLite
     // batch, held-connection.ts), so its report of the change is narrowed to this user; run
     // later (any other way), it is reported after the narrowing is lifted, for the whole table.
-    narrow(keys);
+    cache?.narrowChange?.(narrowing);
     try {
       return update(db, { ...changes, whereSub: user.sub });
     } finally {
-      narrow(undefined);
+      cache?.narrowChange?.(undefined);
     }
   });
   // The row is now `user` (created_at aside, which no update changes): kept once the batch
   // commits, so the next read of this user (the next reset of it, say) needs no SELECT.
-  if (narrow !== undefined && stored !== undefined) cache?.keepAfterCommit?.('users', keysOf(user), asStored(user, stored));
+  if (narrowing !== undefined && stored !== undefined) cache?.keepAfterCommit?.('users', keysOf(user), asStored(user, stored));
 }
 
 /** The read cache's keys of a user (reads above, and the narrowing of writeChangedColumns). */
@@ -209,14 +209,7 @@ function asStored(user: UserRecord, stored: UserRecord): UserRecord {
 
 /** Every entry the user's row answers, before the update and after. */
 function cacheKeysOf(stored: UserRecord, user: UserRecord): string[] {
-  const keys = [bySub(user.poolId, user.sub), byUsernameKey(user.poolId, stored.usernameKey)];
-  if (user.usernameKey !== stored.usernameKey) keys.push(byUsernameKey(user.poolId, user.usernameKey));
-  for (const alias of ALIAS_KINDS) {
-    const [was, now] = [stored.aliases[alias], user.aliases[alias]];
-    if (was !== null) keys.push(byAlias(alias, user.poolId, was));
-    if (now !== null && now !== was) keys.push(byAlias(alias, user.poolId, now));
-  }
-  return keys;
+  return [...new Set([...keysOf(stored), ...keysOf(user)])];
 }
 
 /**
@@ -244,35 +237,23 @@ function userUpdate(dialect: DialectSql, columns: readonly string[]): Precompile
 
 /**
  * The columns of `user` whose values differ from `stored`, as userRow would write them, without
- * serializing either record whole: a reset changes one column, and making both rows (and the
- * attributes' JSON twice) was a tenth of its JavaScript.
+ * serializing the attributes of either unless they are another object: a reset changes one
+ * column, and making both rows (and the attributes' JSON twice) was a tenth of its JavaScript.
  */
 function changedUserColumns(stored: UserRecord, user: UserRecord): Partial<UsersTable> {
-  const c: Partial<UsersTable> = {};
-  if (user.username !== stored.username) c.username = user.username;
-  if (user.usernameKey !== stored.usernameKey) c.username_key = user.usernameKey;
-  if (user.status !== stored.status) c.status = user.status;
-  if (user.enabled !== stored.enabled) c.enabled = user.enabled ? 1 : 0;
-  if (user.passwordHash !== stored.passwordHash) c.password_hash = user.passwordHash;
-  if (user.passwordUpdatedAt !== stored.passwordUpdatedAt) c.password_updated_at = user.passwordUpdatedAt;
-  const [salt, verifier] = [user.srp?.saltHex ?? null, user.srp?.verifierSealed ?? null];
-  if (salt !== (stored.srp?.saltHex ?? null)) c.srp_salt = salt;
-  if (verifier !== (stored.srp?.verifierSealed ?? null)) c.srp_verifier_sealed = verifier;
+  const { sub: _sub, pool_id: _pool, created_at: _created, ...now } = userScalarColumns(user);
+  const changes: Partial<UsersTable> = changedColumns(userScalarColumns(stored), now);
   if (user.attributes !== stored.attributes) {
     const json = JSON.stringify(user.attributes);
     if (json !== JSON.stringify(stored.attributes)) {
-      c.attributes = json;
+      changes.attributes = json;
       for (const name of FILTER_COPIES) {
         const value = user.attributes[name] ?? null;
-        if (value !== (stored.attributes[name] ?? null)) c[name] = value;
+        if (value !== (stored.attributes[name] ?? null)) changes[name] = value;
       }
     }
   }
-  if (user.aliases.email !== stored.aliases.email) c.alias_email = user.aliases.email;
-  if (user.aliases.phone_number !== stored.aliases.phone_number) c.alias_phone = user.aliases.phone_number;
-  if (user.aliases.preferred_username !== stored.aliases.preferred_username) c.alias_preferred_username = user.aliases.preferred_username;
-  if (user.updatedAt !== stored.updatedAt) c.updated_at = user.updatedAt;
-  return c;
+  return changes;
 }
 
 /** The members of `next` that differ from `current` (PostgreSQL returns bigint columns as text). */
@@ -304,10 +285,14 @@ function prefixUpperBound(prefix: string): string | undefined {
 const FILTER_COPIES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
 
 export function userRow(user: UserRecord): UsersTable {
-  const copies = Object.fromEntries(FILTER_COPIES.map((name) => [name, user.attributes[name] ?? null])) as Pick<
-    UsersTable,
-    (typeof FILTER_COPIES)[number]
-  >;
+  const copies = Object.fromEntries(FILTER_COPIES.map((name) => [name, user.attributes[name] ?? null])) as Pick<UsersTable, FilterCopy>;
+  return { ...userScalarColumns(user), attributes: JSON.stringify(user.attributes), ...copies };
+}
+
+type FilterCopy = (typeof FILTER_COPIES)[number];
+
+/** Every column of the user's row but its attributes and their filter copies: cheap to make. */
+function userScalarColumns(user: UserRecord): Omit<UsersTable, 'attributes' | FilterCopy> {
   return {
     sub: user.sub,
     pool_id: user.poolId,
@@ -319,11 +304,9 @@ export function userRow(user: UserRecord): UsersTable {
     password_updated_at: user.passwordUpdatedAt,
     srp_salt: user.srp?.saltHex ?? null,
     srp_verifier_sealed: user.srp?.verifierSealed ?? null,
-    attributes: JSON.stringify(user.attributes),
     alias_email: user.aliases.email,
     alias_phone: user.aliases.phone_number,
     alias_preferred_username: user.aliases.preferred_username,
-    ...copies,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };
