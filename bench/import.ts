@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,7 +8,7 @@ import { defaultThreadPoolSize } from '../src/kernel/thread-pool-size.js';
 import { postgresDatabase, sqliteDatabase, type BenchDialect } from './databases.js';
 import { Pool } from 'undici';
 import type { PreparedRequest } from './load.js';
-import { bundle, SERVER_ENTRY, spawnServer, type ServerProcess } from './process.js';
+import { bundle, mainThreadCpuUs, SERVER_ENTRY, spawnServer, type ServerProcess } from './process.js';
 import { createPool, seededUsername, seedUsers } from './seed.js';
 import { createPreparer, type Preparer } from './sign.js';
 
@@ -267,19 +267,6 @@ export async function runImportBench(options: ImportBenchOptions): Promise<Impor
 function deadline(ms: number): () => boolean {
   const end = performance.now() + ms;
   return () => performance.now() >= end;
-}
-
-/** CPU time (µs) of the process's main thread (its event loop), from /proc; undefined where there is none. */
-function mainThreadCpuUs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    // Fields after the command (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Rows [from, to) in the pool's header order: a username, an email verified, MFA off, a given name. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +96,20 @@ export async function spawnServer(command: string, args: readonly string[], opti
       return rss ? Number(rss[1]) : undefined;
     },
   };
+}
+
+/**
+ * CPU time (µs) of a process's main thread (its event loop), from /proc; undefined where there
+ * is none. schedstat's first field is the thread's time on a CPU in nanoseconds (user and
+ * system), where stat's utime and stime count 10 ms ticks.
+ */
+export function mainThreadCpuUs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -119,6 +119,16 @@ export function hotQueries() {
           )
           .returning('count'),
     ),
+    /** The counter set to `count` in the window starting at `windowStart`, whatever it held (values bound once each, as above). */
+    setCounter: precompiled<{ key: string; windowStart: number; count: number; window: number; value: number }, never>((db, v) =>
+      db
+        .insertInto('counters')
+        .values({ key: v.key, window_start: v.windowStart, count: v.count })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ window_start: v.window, count: v.value })),
+    ),
+    resetCounter: precompiled<{ key: string }, never>((db, v) => db.deleteFrom('counters').where('key', '=', v.key)),
+    /** A sign-in's refresh token (storage/kysely/refresh-tokens.ts): one per password sign-in. */
+    insertRefreshToken: precompiled<Insertable<Database['refresh_tokens']>, never>((db, v) => db.insertInto('refresh_tokens').values(v)),
     insertAudit: precompiled<Insertable<Database['audit_log']>, never>((db, v) =>
       db.insertInto('audit_log').values(v),
     ),

@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { closeSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import { groupFsync } from './group-fsync.js';
 import { type TableChanged, writtenTable } from './written-table.js';
 import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnection, type QueryResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
 
@@ -124,10 +123,10 @@ function lockingWrites(database: BetterSqlite3.Database, connection: DatabaseCon
         await beginImmediate(database);
         try {
           const result = await connection.executeQuery<R>(query);
-          database.exec('commit');
+          lockStatementsOf(database).commit.run();
           return result;
         } catch (err) {
-          if (database.inTransaction) database.exec('rollback');
+          if (database.inTransaction) lockStatementsOf(database).rollback.run();
           throw err;
         }
       })();
@@ -136,15 +135,47 @@ function lockingWrites(database: BetterSqlite3.Database, connection: DatabaseCon
   };
 }
 
+/** What beginImmediate runs, made once per database. */
+interface LockStatements {
+  /** The connection's busy_timeout as configured, to put back. */
+  restore: string;
+  begin: BetterSqlite3.Statement;
+  commit: BetterSqlite3.Statement;
+  rollback: BetterSqlite3.Statement;
+}
+const lockStatements = new WeakMap<BetterSqlite3.Database, LockStatements>();
+
+/**
+ * Made once per database: BEGIN and COMMIT prepared anew at every write outside a transaction,
+ * and the busy_timeout read back each time, were a twentieth of a password sign-in's event-loop
+ * time (bench/RESULTS.md, session 7). The configured busy_timeout is read once: only the two
+ * beginImmediate functions change it, and both always put it back. The pragmas that change it
+ * are not kept prepared: SQLite applies busy_timeout when the statement is compiled, so a kept
+ * statement's first run after another pragma changed it would change nothing.
+ */
+function lockStatementsOf(database: BetterSqlite3.Database): LockStatements {
+  let statements = lockStatements.get(database);
+  if (statements === undefined) {
+    statements = {
+      restore: `busy_timeout = ${Math.trunc(database.pragma('busy_timeout', { simple: true }) as number)}`,
+      begin: database.prepare('begin immediate'),
+      commit: database.prepare('commit'),
+      rollback: database.prepare('rollback'),
+    };
+    lockStatements.set(database, statements);
+  }
+  return statements;
+}
+
 /** Takes the write lock without SQLite's synchronous busy wait: tries, and pauses asynchronously between tries. */
 async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
   const deadline = performance.now() + LOCK_WAIT_MS;
-  const configured = database.pragma('busy_timeout', { simple: true }) as number;
+  const { restore, begin } = lockStatementsOf(database);
   database.pragma('busy_timeout = 0');
   try {
     for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
       try {
-        database.exec('begin immediate');
+        begin.run();
         return;
       } catch (err) {
         if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw err;
@@ -152,75 +183,6 @@ async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
       await sleep(pauseMs);
     }
   } finally {
-    database.pragma(`busy_timeout = ${Math.trunc(configured)}`);
+    database.pragma(restore);
   }
-}
-
-/**
- * The fsync runs on a thread of its own: on libuv's pool it would wait behind the argon2
- * hashes that fill that pool during a sign-in burst (measured: update p99 from 40 ms to 470 ms).
- */
-const FSYNC_THREAD = `
-const { parentPort } = require('node:worker_threads');
-const { fsyncSync } = require('node:fs');
-parentPort.on('message', (fd) => {
-  try {
-    fsyncSync(fd);
-    parentPort.postMessage(null);
-  } catch (err) {
-    parentPort.postMessage(String((err && err.code) || err));
-  }
-});
-`;
-
-/** fsync of one file, shared by every caller that arrives while none is waiting to start. */
-function groupFsync(path: string): { sync: () => Promise<void>; close: () => void } {
-  let fd: number | undefined;
-  let thread: Worker | undefined;
-  let waiting: ((error: string | null) => void) | undefined;
-  let running: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  const once = () =>
-    new Promise<void>((resolve, reject) => {
-      fd ??= openSync(path, 'r');
-      if (thread === undefined) {
-        thread = new Worker(FSYNC_THREAD, { eval: true });
-        thread.on('message', (error: string | null) => waiting?.(error));
-        thread.on('error', (err) => waiting?.(String(err)));
-      }
-      waiting = (error) => {
-        waiting = undefined;
-        // Idle, the thread must not keep the process alive; busy, it must.
-        thread?.unref();
-        if (error === null) resolve();
-        else reject(new Error(`fsync of ${path} failed: ${error}`));
-      };
-      thread.ref();
-      thread.postMessage(fd);
-    });
-  const sync = (): Promise<void> => {
-    if (running === undefined) {
-      running = once().finally(() => {
-        running = undefined;
-      });
-      return running;
-    }
-    // The fsync under way may have started before this caller's commit: wait for the next one.
-    next ??= running
-      .catch(() => undefined)
-      .then(() => {
-        next = undefined;
-        return sync();
-      });
-    return next;
-  };
-  return {
-    sync,
-    close() {
-      void thread?.terminate();
-      thread = undefined;
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
-    },
-  };
 }

@@ -32,6 +32,29 @@ storeContract((onOpen) => {
       assert.equal(await store.getCounter('other', w1), 1);
     });
 
+    it('sets a counter whatever it held, in a transaction and outside one', async () => {
+      await store.setCounter('s', T0, 7);
+      assert.deepEqual(await store.readCounter('s'), { windowStart: T0, count: 7 });
+      await store.incrementCounter('s', T0, 2);
+      await store.setCounter('s', T0 + 5, 1);
+      assert.deepEqual(await store.readCounter('s'), { windowStart: T0 + 5, count: 1 }, 'the window moves with the value');
+      await store.transaction(async (tx) => {
+        await tx.setCounter('s', T0 + 9, 4);
+        await tx.setCounter('t', T0, 3);
+      });
+      assert.deepEqual(await store.readCounter('s'), { windowStart: T0 + 9, count: 4 });
+      assert.equal(await store.getCounter('t', T0), 3);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.setCounter('s', T0, 100);
+          throw new Error('rolled back');
+        }),
+      );
+      assert.deepEqual(await store.readCounter('s'), { windowStart: T0 + 9, count: 4 }, 'a rolled-back set leaves the counter as it was');
+      const other = await opened.openAnother();
+      assert.deepEqual(await other.readCounter('s'), { windowStart: T0 + 9, count: 4 });
+    });
+
     it('loses no concurrent increments', async () => {
       const other = await opened.openAnother();
       const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? store : other).incrementCounter('k', T0)));

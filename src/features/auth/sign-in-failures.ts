@@ -75,12 +75,10 @@ export class SignInFailures {
         const proven = streak && { ...streak, failures: streak.failures - pending };
         return lockedUntil(proven, nowMs) !== undefined ? 'locked' : 'busy';
       }
-      // Reset first: a failure in the same millisecond as the last would otherwise add to the count twice.
-      await tx.resetCounter(this.countKey);
-      await tx.incrementCounter(this.countKey, nowMs, (streak?.failures ?? 0) + 1);
-      await tx.incrementCounter(this.lastKey, nowMs);
-      await tx.resetCounter(this.pendingKey);
-      await tx.incrementCounter(this.pendingKey, nowMs, pending + 1);
+      // Set, not added to: the streak read above is what counts (a stale one has already ended).
+      await tx.setCounter(this.countKey, nowMs, (streak?.failures ?? 0) + 1);
+      await tx.setCounter(this.lastKey, nowMs, 1);
+      await tx.setCounter(this.pendingKey, nowMs, pending + 1);
       return 'taken';
     });
   }

@@ -19,7 +19,11 @@ export class KyselyCounters extends KyselyContext implements CountersPort {
     return row && { windowStart: Number(row.window_start), count: Number(row.count) };
   }
 
+  async setCounter(key: string, windowStart: number, count: number): Promise<void> {
+    await this.q.setCounter(this.db, { key, windowStart, count, window: windowStart, value: count });
+  }
+
   async resetCounter(key: string): Promise<void> {
-    await this.db.deleteFrom('counters').where('key', '=', key).execute();
+    await this.q.resetCounter(this.db, { key });
   }
 }

@@ -5,22 +5,19 @@ import { KyselyContext } from './context.js';
 
 export class KyselyRefreshTokens extends KyselyContext implements RefreshTokensPort {
   async insertRefreshToken(token: RefreshTokenRecord): Promise<void> {
-    await this.db
-      .insertInto('refresh_tokens')
-      .values({
-        token_hash: token.tokenHash,
-        pool_id: token.poolId,
-        client_id: token.clientId,
-        user_sub: token.userSub,
-        origin_jti: token.originJti,
-        auth_time: token.authTime,
-        created_at: token.createdAt,
-        expires_at: token.expiresAt,
-        revoked_at: token.revokedAt,
-        device_key: token.deviceKey ?? null,
-        rotated_at: token.rotatedAt ?? null,
-      })
-      .execute();
+    await this.q.insertRefreshToken(this.db, {
+      token_hash: token.tokenHash,
+      pool_id: token.poolId,
+      client_id: token.clientId,
+      user_sub: token.userSub,
+      origin_jti: token.originJti,
+      auth_time: token.authTime,
+      created_at: token.createdAt,
+      expires_at: token.expiresAt,
+      revoked_at: token.revokedAt,
+      device_key: token.deviceKey ?? null,
+      rotated_at: token.rotatedAt ?? null,
+    });
   }
 
   async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
