@@ -95,7 +95,7 @@ const Repos = combinePorts([
 /** The one Store implementation, over a migrated database. */
 export function createKyselyStore(db: Kysely<Database>, dialect: DialectName, options: KyselyStoreOptions = {}): Store {
   // Both or nothing: without the connection's reports, the store's own writes would go unseen.
-  const counted = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter, dialect === 'sqlite' ? writeLockEpoch : undefined) : undefined;
+  const counted = options.changeCounter && options.onTableChanged ? createReadCache(options.changeCounter, dialect === 'sqlite' ? writeLockEpoch : undefined, dialect === 'sqlite') : undefined;
   if (counted) options.onTableChanged?.((table) => counted.changed(table));
   if (counted && dialect === 'sqlite') listenToBatches(db, counted);
   const cache = options.readCache ?? counted;

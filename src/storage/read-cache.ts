@@ -86,8 +86,17 @@ interface Part {
  * `lockEpoch` (SQLite: sqlite-transactions.ts): moves whenever this process takes the write lock
  * for a batch of transactions. Reads inside a transaction run under that lock, so one exact
  * check per epoch covers them all: no other connection can commit until the lock is let go.
+ *
+ * `shareRequestChecks`: the check a request needs (one arrived since the last check) is made
+ * once for all the requests of a turn, in its check phase, instead of once per request as each
+ * arrives. The requests of a turn arrive one after another in its poll phase, each running up to
+ * its first read before the next is read from its socket, so a check made for one of them may
+ * precede the next one's arrival and cannot cover it; a check made after the poll phase covers
+ * every request that phase read. Its reads wait for it: a hop of the event loop, no more. On
+ * SQLite the check is a read of the -shm file, 9% of an AdminGetUser's event-loop time when made
+ * for every request (bench/RESULTS.md, session 7).
  */
-export function createReadCache(changeCounter: () => number, lockEpoch?: () => number): ReadCache & BatchListener {
+export function createReadCache(changeCounter: () => number, lockEpoch?: () => number, shareRequestChecks = false): ReadCache & BatchListener {
   const parts = new Map<string, Part>(TABLES.map((t) => [t, { name: t, entries: new Map(), generation: 0 }]));
   const all = [...parts.values()];
   let counter = changeCounter();
@@ -116,13 +125,12 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   // The lock epoch of the last exact check (inside a transaction, so under the write lock).
   let checkedUnderLock = -1;
   let narrowed: { table: CachedTable; keys: readonly string[] } | undefined;
-  const current = (exact = false): void => {
-    if (exact && lockEpoch !== undefined && lockEpoch() === checkedUnderLock) return;
-    const requests = requestsArrived();
-    if (checkedThisTurn && !exact && requests === checkedForRequest) return;
+  const check = (exact: boolean): void => {
     if (!checkedThisTurn) setImmediate(nextTurn);
     checkedThisTurn = true;
-    checkedForRequest = requests;
+    // Every request that has arrived by now is covered, including those that came after the
+    // caller's own (a shared check).
+    checkedForRequest = requestsArrived();
     const now = changeCounter();
     if (exact && lockEpoch !== undefined) checkedUnderLock = lockEpoch();
     if (now !== counter) {
@@ -130,10 +138,34 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
       all.forEach(clear);
     }
   };
+  // The check phase's shared check, while requests wait for it.
+  let shared: Promise<void> | undefined;
+  const sharedCheck = (): Promise<void> =>
+    (shared ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        shared = undefined;
+        try {
+          check(false);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    ));
+  /** Makes the check this read needs: at once, in the check phase (returned), or none. */
+  const current = (exact = false, mayShare = false): Promise<void> | undefined => {
+    if (exact && lockEpoch !== undefined && lockEpoch() === checkedUnderLock) return undefined;
+    const requests = requestsArrived();
+    if (checkedThisTurn && !exact && requests === checkedForRequest) return undefined;
+    if (shareRequestChecks && mayShare && !exact && requests !== checkedForRequest) return sharedCheck();
+    check(exact);
+    return undefined;
+  };
 
   return {
     async read<T>(tag: CachedTable, key: string, load: () => Promise<T | undefined>, inTransaction = false): Promise<T | undefined> {
-      current(inTransaction);
+      const checking = current(inTransaction, true);
+      if (checking !== undefined) await checking;
       const part = parts.get(tag) as Part;
       const hit = part.entries.get(key);
       if (hit !== undefined) return hit as T;
