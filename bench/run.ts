@@ -137,7 +137,10 @@ function render(r: BenchReport): string {
       const peerText = peerNames
         .map((name) => {
           const peer = theirs.find((t) => t.server === name && t.scenario === row.scenario);
-          return peer ? ` ${peer.requestsPerSecond.toFixed(1)} | ${peer.p50Ms.toFixed(0)} | ${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(1)}x |` : ' – | – | – |';
+          if (!peer) return ' – | – | – |';
+          // A peer that completed nothing (every request an error) has no rate to compare with.
+          if (peer.requests === 0) return ` 0 (${peer.errors} errors) | – | – |`;
+          return ` ${peer.requestsPerSecond.toFixed(1)} | ${peer.p50Ms.toFixed(0)} | ${(row.requestsPerSecond / peer.requestsPerSecond).toFixed(1)}x |`;
         })
         .join('');
       lines.push(
