@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +15,14 @@ import { batchedSqliteTransactions, type RunTransaction } from '../src/storage/s
 
 const dirs: string[] = [];
 let db: Kysely<Database>;
+let file: string;
 let run: RunTransaction;
 
 beforeEach(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'userpoold-batch-'));
   dirs.push(dir);
-  db = await openSqliteDatabase(join(dir, 'db.sqlite'));
+  file = join(dir, 'db.sqlite');
+  db = await openSqliteDatabase(file);
   run = batchedSqliteTransactions();
   // A foreign key checked only at COMMIT: the one way to make a COMMIT itself fail on demand.
   await sql`create table parent (id integer primary key)`.execute(db);
@@ -106,5 +109,28 @@ describe('batched SQLite transactions', () => {
     await first.done;
     assert.deepEqual(await Promise.all(results), [1, 2, 3, 4, 5]);
     assert.equal(await count('parent'), 5);
+  });
+
+  it("waits for another connection's write lock without holding the event loop, a batch and a lone write alike", async () => {
+    const other = new BetterSqlite3(file);
+    try {
+      other.exec('begin immediate');
+      const batch = run(db, (trx) => sql`insert into parent (id) values (1)`.execute(trx));
+      const lone = sql`insert into parent (id) values (2)`.execute(db);
+      // Timers keep firing while both wait: nothing waits inside SQLite's synchronous busy handler.
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      clearInterval(timer);
+      assert.ok(ticks >= 5, `the event loop ran ${ticks} timer ticks in 100 ms`);
+      assert.equal(Number(other.prepare('select count(*) as n from parent').pluck().get()), 0, 'neither wrote while the lock was held');
+      other.exec('commit');
+      await Promise.all([batch, lone]);
+      assert.equal(await count('parent'), 2);
+      // The connection's own busy_timeout is as it was (each try sets 0 and puts it back).
+      assert.equal(Number((await sql<{ timeout: number }>`pragma busy_timeout`.execute(db)).rows[0]?.timeout), 5000);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -115,8 +115,9 @@ const MAX_PAUSE_MS = 10;
  * exactly while the lock is taken. Statements inside a transaction need no wait of their own:
  * BEGIN IMMEDIATE took the lock before them.
  */
-function lockingWrites(database: BetterSqlite3.Database, connection: DatabaseConnection, writes: (sql: string) => boolean): DatabaseConnection {
+function lockingWrites(database: BetterSqlite3.Database, connection: DatabaseConnection, writes: (sql: string) => boolean): WriteLockConnection {
   return {
+    tryWriteLock: (last) => tryBeginImmediate(database, last),
     executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
       if (database.inTransaction || !writes(query.sql)) return connection.executeQuery<R>(query);
       return (async () => {
@@ -135,7 +136,16 @@ function lockingWrites(database: BetterSqlite3.Database, connection: DatabaseCon
   };
 }
 
-/** What beginImmediate runs, made once per database. */
+/**
+ * The connection as this dialect hands it out: it also takes the write lock for a batch of
+ * transactions (sqlite-transactions.ts), the same way it takes it for a write of its own.
+ */
+export interface WriteLockConnection extends DatabaseConnection {
+  /** One try at BEGIN IMMEDIATE (tryBeginImmediate): true when taken, false when busy; on the `last` try busy is an error. */
+  tryWriteLock(last: boolean): boolean;
+}
+
+/** What tryBeginImmediate runs, made once per database. */
 interface LockStatements {
   /** The connection's busy_timeout as configured, to put back. */
   restore: string;
@@ -148,9 +158,9 @@ const lockStatements = new WeakMap<BetterSqlite3.Database, LockStatements>();
 /**
  * Made once per database: BEGIN and COMMIT prepared anew at every write outside a transaction,
  * and the busy_timeout read back each time, were a twentieth of a password sign-in's event-loop
- * time (bench/RESULTS.md, session 7). The configured busy_timeout is read once: only the two
- * beginImmediate functions change it, and both always put it back. The pragmas that change it
- * are not kept prepared: SQLite applies busy_timeout when the statement is compiled, so a kept
+ * time (bench/RESULTS.md, session 7). The configured busy_timeout is read once: only
+ * tryBeginImmediate changes it, and it always puts it back. The pragmas that change it are not
+ * kept prepared: SQLite applies busy_timeout when the statement is compiled, so a kept
  * statement's first run after another pragma changed it would change nothing.
  */
 function lockStatementsOf(database: BetterSqlite3.Database): LockStatements {
@@ -167,22 +177,31 @@ function lockStatementsOf(database: BetterSqlite3.Database): LockStatements {
   return statements;
 }
 
-/** Takes the write lock without SQLite's synchronous busy wait: tries, and pauses asynchronously between tries. */
-async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
-  const deadline = performance.now() + LOCK_WAIT_MS;
+/**
+ * BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file serialize
+ * their read-modify-write transactions instead of failing at commit. better-sqlite3 waits for a
+ * busy lock synchronously, which would stall this process's event loop (and deadlock against
+ * another connection of the same process), so it is tried without waiting: false when the lock
+ * is busy (the caller waits asynchronously and tries again), an error on the `last` try.
+ */
+function tryBeginImmediate(database: BetterSqlite3.Database, last: boolean): boolean {
   const { restore, begin } = lockStatementsOf(database);
   database.pragma('busy_timeout = 0');
   try {
-    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-      try {
-        begin.run();
-        return;
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) throw err;
-      }
-      await sleep(pauseMs);
-    }
+    begin.run();
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY' || last) throw err;
+    return false;
   } finally {
     database.pragma(restore);
+  }
+}
+
+/** Takes the write lock for a write of its own: tries, and pauses asynchronously between tries. */
+async function beginImmediate(database: BetterSqlite3.Database): Promise<void> {
+  const deadline = performance.now() + LOCK_WAIT_MS;
+  for (let pauseMs = 1; !tryBeginImmediate(database, performance.now() >= deadline); pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
+    await sleep(pauseMs);
   }
 }

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { holdConnection, releaseConnection } from './held-connection.js';
 import type { BatchListener } from './read-cache.js';
+import type { WriteLockConnection } from './sqlite-connection.js';
 
 /**
  * SQLite transactions, several to one COMMIT. The transactions that are waiting when the
@@ -91,7 +92,13 @@ export function listenToBatches(db: Kysely<Database>, listener: BatchListener): 
 async function runWhenUnlocked(db: Kysely<Database>, batch: readonly Waiting[]): Promise<Outcome[]> {
   const deadline = performance.now() + LOCK_WAIT_MS;
   for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-    const outcomes = await db.connection().execute(async (conn) => ((await beginImmediate(db, conn, performance.now() >= deadline)) ? runBatch(conn, batch, listeners.get(db)) : undefined));
+    const last = performance.now() >= deadline;
+    const outcomes = await db.connection().execute(async (conn) => {
+      // The connection this Kysely instance holds, for the precompiled statements of the batch
+      // and the control statements of runBatch (held-connection.ts).
+      const connection = await conn.getExecutor().provideConnection(async (c) => c);
+      return takeWriteLock(connection, last) ? runBatch(conn, connection, batch, listeners.get(db)) : undefined;
+    });
     if (outcomes) return outcomes;
     await sleep(pauseMs);
   }
@@ -99,24 +106,19 @@ async function runWhenUnlocked(db: Kysely<Database>, batch: readonly Waiting[]):
 
 /**
  * The transaction control statements, compiled once: built from a template on every call they
- * cost Kysely's parse and compile each time, two per request and five more per batch.
+ * cost Kysely's parse and compile each time, two per request and the COMMIT per batch (BEGIN
+ * IMMEDIATE is the connection's own: sqlite-connection.ts tryWriteLock).
  */
 const SAVEPOINT = CompiledQuery.raw('savepoint batched');
 const RELEASE = CompiledQuery.raw('release batched');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to batched');
 const COMMIT = CompiledQuery.raw('commit');
 const ROLLBACK = CompiledQuery.raw('rollback');
-const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
-const READ_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout');
-const NO_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout = 0');
 
 /** Runs the batch in the transaction just begun; throws (so that all fail) when it cannot commit. */
-async function runBatch(conn: Kysely<Database>, batch: readonly Waiting[], listener: BatchListener | undefined): Promise<Outcome[]> {
+async function runBatch(conn: Kysely<Database>, connection: DatabaseConnection, batch: readonly Waiting[], listener: BatchListener | undefined): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   listener?.batchBegan();
-  // The connection this Kysely instance holds, for the precompiled statements of the batch and
-  // the control statements below (held-connection.ts).
-  const connection = await conn.getExecutor().provideConnection(async (c) => c);
   holdConnection(conn, connection);
   try {
     for (const waiting of batch) {
@@ -162,34 +164,11 @@ export function writeLockEpoch(): number {
 }
 
 /**
- * The connection's own busy_timeout, read once per store: only beginImmediate changes it, and
- * always puts it back.
+ * The write lock for a batch, taken by the connection as it takes it for a write of its own
+ * (sqlite-connection.ts tryWriteLock): one try, false when another connection holds it.
  */
-const configuredBusyTimeout = new WeakMap<Kysely<Database>, CompiledQuery>();
-
-/**
- * BEGIN IMMEDIATE takes the write lock at once, so two processes sharing the file serialize
- * their read-modify-write transactions instead of failing at commit. better-sqlite3 waits for a
- * busy lock synchronously, which would stall this process's event loop (and deadlock against
- * another connection of the same process), so it is tried without waiting: false when the lock
- * is busy (the caller waits asynchronously and tries again), an error after the `last` try.
- */
-async function beginImmediate(db: Kysely<Database>, conn: Kysely<Database>, last: boolean): Promise<boolean> {
-  let restore = configuredBusyTimeout.get(db);
-  if (restore === undefined) {
-    const { rows } = await conn.executeQuery<{ timeout: number }>(READ_BUSY_TIMEOUT);
-    restore = CompiledQuery.raw(`pragma busy_timeout = ${Math.trunc(rows[0]?.timeout ?? 0)}`);
-    configuredBusyTimeout.set(db, restore);
-  }
-  await conn.executeQuery(NO_BUSY_TIMEOUT);
-  try {
-    await conn.executeQuery(BEGIN_IMMEDIATE);
-    lockEpoch++;
-    return true;
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY' || last) throw err;
-    return false;
-  } finally {
-    await conn.executeQuery(restore);
-  }
+function takeWriteLock(connection: DatabaseConnection, last: boolean): boolean {
+  const taken = (connection as WriteLockConnection).tryWriteLock(last);
+  if (taken) lockEpoch++;
+  return taken;
 }
