@@ -1,4 +1,5 @@
 import { requestsArrived } from '../kernel/request-epoch.js';
+import { createAdmission } from './read-cache-admission.js';
 import { createPendingWrites } from './read-cache-write-through.js';
 
 /**
@@ -75,8 +76,17 @@ const PARTS_OF_TABLE: Partial<Record<string, readonly CachedTable[]>> = { users:
  */
 const MAX_ENTRIES: Record<CachedTable, number> = { user_pools: 10_000, user_pool_clients: 10_000, credentials: 16, users: 10_000, user_listings: 10_000, user_mfa: 10_000 };
 
+/**
+ * The tables that can hold more rows than MAX_ENTRIES: once a table's entries are full, a value of
+ * theirs is kept only when its key was asked for recently or is kept already
+ * (read-cache-admission.ts). Pools, clients and credentials are few and always kept.
+ */
+const ADMITTED_ON_SECOND_ASK: ReadonlySet<CachedTable> = new Set(['users', 'user_listings', 'user_mfa']);
+
 interface Part {
   name: CachedTable;
+  /** The part's number for the admission's hash; -1: every value is kept. */
+  admission: number;
   entries: Map<string, unknown>;
   /** Moves on every change to the table, so a read that began before a write keeps nothing. */
   generation: number;
@@ -97,7 +107,7 @@ interface Part {
  * for every request (bench/RESULTS.md, session 7).
  */
 export function createReadCache(changeCounter: () => number, lockEpoch?: () => number, shareRequestChecks = false): ReadCache & BatchListener {
-  const parts = new Map<string, Part>(TABLES.map((t) => [t, { name: t, entries: new Map(), generation: 0 }]));
+  const parts = new Map<string, Part>(TABLES.map((t, i) => [t, { name: t, admission: ADMITTED_ON_SECOND_ASK.has(t) ? i : -1, entries: new Map(), generation: 0 }]));
   const all = [...parts.values()];
   let counter = changeCounter();
   // Asking SQLite costs a read lock (about 3 µs on a WAL file): it is asked once per turn of the
@@ -111,6 +121,13 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   };
   // Write-through (keepAfterCommit): what the current batch wrote, kept when it commits.
   const pending = createPendingWrites();
+  const admission = createAdmission();
+  /**
+   * Whether a value read or written under `key` is worth keeping (ADMITTED_ON_SECOND_ASK): always
+   * while the part has room; once it is full, keeping a value means dropping another.
+   */
+  const admits = (part: Part, key: string): boolean =>
+    part.admission < 0 || part.entries.size < MAX_ENTRIES[part.name] || part.entries.has(key) || admission.seen(part.admission, key);
   const keep = (part: Part, key: string, value: unknown) => {
     if (part.entries.size >= MAX_ENTRIES[part.name] && !part.entries.has(key)) part.entries.delete(part.entries.keys().next().value as string);
     part.entries.set(key, value);
@@ -174,7 +191,9 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
       if (inTransaction) return value;
       current();
       // Misses are not kept: anyone can ask for many pools or users that do not exist.
-      if (value !== undefined && started === part.generation) keep(part, key, deepFreeze(value));
+      if (value === undefined || started !== part.generation) return value;
+      if (admits(part, key)) keep(part, key, deepFreeze(value));
+      else admission.mark(part.admission, key);
       return value;
     },
     drop(key) {
@@ -192,7 +211,9 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
         const own = parts.get(table) as Part;
         own.generation++;
         for (const key of narrowed.keys) {
-          own.entries.delete(key);
+          // A key that was kept is remembered as asked for, so that what the batch writes under
+          // it is kept after the COMMIT (write-through) however long ago it was first asked for.
+          if (own.entries.delete(key) && own.admission >= 0) admission.mark(own.admission, key);
           pending.cancelKey(key);
         }
         for (const name of PARTS_OF_TABLE[table] ?? []) if (name !== table) clear(parts.get(name) as Part);
@@ -214,6 +235,9 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
     batchEnded(committed) {
       for (const p of pending.batchEnded(committed)) {
         const part = parts.get(p.tag) as Part;
+        // A value no read asked for lately is not kept: at random over a large pool it would
+        // replace an entry on every write (read-cache-admission.ts).
+        if (!p.keys.some((key) => admits(part, key))) continue;
         const value = deepFreeze(p.value);
         for (const key of p.keys) keep(part, key, value);
       }

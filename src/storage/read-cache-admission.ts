@@ -1,0 +1,58 @@
+/**
+ * Which values the read cache keeps once a table's entries are full, for the tables that can hold
+ * more rows than it has room for (users, their MFA settings, ListUsers pages): a value is kept only
+ * when its key was asked for before, recently, or is already kept. A pool read at random from more
+ * users than the cache holds otherwise replaced an entry on nearly every read and every update:
+ * each entry lived long enough to be moved to V8's old space and died there, and the old space
+ * grew to four times the live data between full collections (bench/RESULTS.md, session 8: peak
+ * RSS). A key asked for once is now marked, not kept; a key asked for again while its mark lasts
+ * is kept, in place of the entry kept longest.
+ *
+ * A mark is a stamp in a fixed table of slots indexed by the key's hash: no key is held, so
+ * marking allocates nothing. Stamps are counted in epochs of EPOCH_MARKS marks and a mark lasts
+ * until the epoch after its own ends, so a key is remembered for the next 8,192 to 16,384 misses.
+ * That is a count of misses, not of time: a pool that fits the cache misses rarely, and its keys
+ * are remembered for as long as that takes. Two keys may share a slot, so at most
+ * 16,384 / 1,048,576 (1.6%) of the keys never asked for pass as asked for: a bound on memory, never a
+ * question of correctness, since whatever is kept is checked as before.
+ */
+export interface Admission {
+  /** A read missed `key` (outside a transaction): remember it. */
+  mark(part: number, key: string): void;
+  /** Whether `key` was marked recently. */
+  seen(part: number, key: string): boolean;
+}
+
+const SLOTS = 1 << 20;
+const EPOCH_MARKS = 8192;
+
+export function createAdmission(): Admission {
+  const stamps = new Uint8Array(SLOTS);
+  let epoch = 1;
+  let marks = 0;
+  return {
+    mark(part, key) {
+      stamps[slotOf(part, key)] = epoch;
+      if (++marks < EPOCH_MARKS) return;
+      marks = 0;
+      epoch++;
+      // Stamps wrap after 255 epochs: start again from an empty table (1 MiB to clear, once in
+      // two million marks).
+      if (epoch > 0xff) {
+        stamps.fill(0);
+        epoch = 1;
+      }
+    },
+    seen(part, key) {
+      const stamp = stamps[slotOf(part, key)] as number;
+      return stamp !== 0 && epoch - stamp <= 1;
+    },
+  };
+}
+
+/** FNV-1a over the key's UTF-16 code units, seeded by the part so that equal keys of two parts differ. */
+function slotOf(part: number, key: string): number {
+  let hash = (0x811c9dc5 ^ part) >>> 0;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) & (SLOTS - 1);
+}
