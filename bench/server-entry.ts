@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApp } from '../src/app/create-app.js';
 import { loadConfig } from '../src/kernel/config.js';
+import { limitHeapGrowth } from '../src/kernel/heap-growth.js';
 
 /**
  * The real server for the benchmark, in its own process: the CLI's flags, then
@@ -9,6 +10,7 @@ import { loadConfig } from '../src/kernel/config.js';
  * message is answered with the process's CPU time and current RSS.
  */
 const config = loadConfig(process.argv.slice(2), {});
+limitHeapGrowth(); // as `userpoold serve` does
 const started = performance.now();
 const app = await createApp(config);
 const port = await app.listen();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { commandHelp, isCommand, mainHelp } from './help.js';
 import { ConfigError, loadConfig } from '../kernel/config.js';
+import { limitHeapGrowth } from '../kernel/heap-growth.js';
 
 /**
  * `userpoold [command] [flags]`, as the bin script runs it. Never rejects: bad flags or
@@ -93,6 +94,8 @@ function version(): string {
 
 async function serve(args: readonly string[]): Promise<void> {
   const config = loadConfig(args, process.env);
+  // The process is the server's own, so its heap is tuned for it (kernel/heap-growth.ts).
+  limitHeapGrowth();
   // Loaded only once the configuration is known to be good, so a typo fails fast.
   const { createApp } = await import('../app/create-app.js');
   const { startUpSummary } = await import('../app/start-up-summary.js');
