@@ -7,9 +7,10 @@ import { setFlagsFromString } from 'node:v8';
  * any machine with a few GiB of memory: under load the read caches replace entries, which die in
  * the old space, and it grew to four times the live data (35-45 MB live, 110-166 MB of old space)
  * before V8 collected it. Peak RSS at 1,000,000 users was 380 MB with that, against 203 MB before the
- * caches (bench/RESULTS.md, session 8). At 1.5 a full collection comes sooner and costs about
- * the same each time (its work follows the live data, not the garbage), so CPU per request did
- * not move beyond noise in the same-window comparison there.
+ * caches; with this setting and the caches' admission (storage/read-cache-admission.ts) the
+ * bench's peaks were 214-239 MB from 1,000 to 1,000,000 users (bench/RESULTS.md, session 8). At
+ * 1.5 a full collection comes sooner and costs about the same each time (its work follows the
+ * live data, not the garbage): CPU per request did not move beyond noise in alternated runs.
  *
  * The flag is read by V8 at each full collection, so setting it once the process runs works.
  * Someone who set it (NODE_OPTIONS or node's own arguments) keeps their value.
