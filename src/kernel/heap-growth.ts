@@ -15,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
  * The flag is read by V8 at each full collection, so setting it once the process runs works.
  * Someone who set it (NODE_OPTIONS or node's own arguments) keeps their value.
  */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
   const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^--heap[-_]growing[-_]percent(=|$)/.test(arg));

@@ -21,10 +21,12 @@
  * bound on memory, never a question of correctness, since whatever is kept is checked as before.
  */
 export interface Admission {
-  /** A read missed `key` (outside a transaction), or its entry was pushed out: remember it. */
+  /** Remember `key`: its entry was pushed out, or dropped by an update of its user. */
   mark(part: number, key: string): void;
   /** Whether `key` was marked recently. */
   seen(part: number, key: string): boolean;
+  /** A read missed `key` (outside a transaction): whether it was marked recently, marking it if not (one hash). */
+  seenElseMark(part: number, key: string): boolean;
 }
 
 const SLOTS = 1 << 20;
@@ -34,22 +36,30 @@ export function createAdmission(): Admission {
   const stamps = new Uint8Array(SLOTS);
   let epoch = 1;
   let marks = 0;
+  const recent = (slot: number) => {
+    const stamp = stamps[slot] as number;
+    return stamp !== 0 && epoch - stamp <= 1;
+  };
+  const stamp = (slot: number) => {
+    stamps[slot] = epoch;
+    if (++marks < EPOCH_MARKS) return;
+    marks = 0;
+    epoch++;
+    // Stamps wrap after 255 epochs: start again from an empty table (1 MiB to clear, once in
+    // two million marks).
+    if (epoch > 0xff) {
+      stamps.fill(0);
+      epoch = 1;
+    }
+  };
   return {
-    mark(part, key) {
-      stamps[slotOf(part, key)] = epoch;
-      if (++marks < EPOCH_MARKS) return;
-      marks = 0;
-      epoch++;
-      // Stamps wrap after 255 epochs: start again from an empty table (1 MiB to clear, once in
-      // two million marks).
-      if (epoch > 0xff) {
-        stamps.fill(0);
-        epoch = 1;
-      }
-    },
-    seen(part, key) {
-      const stamp = stamps[slotOf(part, key)] as number;
-      return stamp !== 0 && epoch - stamp <= 1;
+    mark: (part, key) => stamp(slotOf(part, key)),
+    seen: (part, key) => recent(slotOf(part, key)),
+    seenElseMark(part, key) {
+      const slot = slotOf(part, key);
+      if (recent(slot)) return true;
+      stamp(slot);
+      return false;
     },
   };
 }

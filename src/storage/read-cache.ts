@@ -124,10 +124,11 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
   const admission = createAdmission();
   /**
    * Whether a value read or written under `key` is worth keeping (ADMITTED_ON_SECOND_ASK): always
-   * while the part has room; once it is full, keeping a value means dropping another.
+   * while the part has room (or holds the key, or is not admitted at all); once it is full,
+   * keeping a value means dropping another, so only a key asked for recently is kept.
    */
-  const admits = (part: Part, key: string): boolean =>
-    part.admission < 0 || part.entries.size < MAX_ENTRIES[part.name] || part.entries.has(key) || admission.seen(part.admission, key);
+  const hasRoomFor = (part: Part, key: string): boolean => part.admission < 0 || part.entries.size < MAX_ENTRIES[part.name] || part.entries.has(key);
+  const admits = (part: Part, key: string): boolean => hasRoomFor(part, key) || admission.seen(part.admission, key);
   const keep = (part: Part, key: string, value: unknown) => {
     if (part.entries.size >= MAX_ENTRIES[part.name] && !part.entries.has(key)) {
       const oldest = part.entries.keys().next().value as string;
@@ -198,8 +199,8 @@ export function createReadCache(changeCounter: () => number, lockEpoch?: () => n
       current();
       // Misses are not kept: anyone can ask for many pools or users that do not exist.
       if (value === undefined || started !== part.generation) return value;
-      if (admits(part, key)) keep(part, key, deepFreeze(value));
-      else admission.mark(part.admission, key);
+      // A key not kept is marked, so that its next miss keeps it.
+      if (hasRoomFor(part, key) || admission.seenElseMark(part.admission, key)) keep(part, key, deepFreeze(value));
       return value;
     },
     drop(key) {
