@@ -6,6 +6,13 @@
 // PostgreSQL, child processes), so more files than cores keep the machine busy. Node's own
 // default is one less than the cores, which on a 2-core machine is one file at a time.
 // USERPOOLD_TEST_CONCURRENCY overrides the number.
+//
+// No file may stall the run: Node's runner waits for every file's process without limit, so one
+// test awaiting what never comes (or a file whose process keeps a handle open) held a CI run
+// until its own time ran out, with nothing said about which file. --test-timeout, given to the
+// runner here, bounds each file's process: past it the file is cancelled and named as timed out.
+// The slowest file takes about two minutes on a loaded 2-core machine; the bound leaves room.
+// --test-force-exit ends a file's process once its tests are done, open handles or not.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -30,10 +37,15 @@ function find(dir) {
 const args = process.argv.slice(2);
 const files = args.some((a) => a.endsWith('.ts')) ? [] : ['src', 'test', 'scripts'].flatMap(find).sort();
 const concurrency = process.env.USERPOOLD_TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism() * 2));
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...args, ...files], {
-  stdio: 'inherit',
-  // The AWS SDK's notice that its 2027 releases will need Node 22 says nothing about this
-  // project's tests and would otherwise be printed once per test file.
-  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-});
+const fileTimeoutMs = process.env.USERPOOLD_TEST_FILE_TIMEOUT_MS ?? '360000';
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${fileTimeoutMs}`, '--test-force-exit', '--test-reporter=spec', ...args, ...files],
+  {
+    stdio: 'inherit',
+    // The AWS SDK's notice that its 2027 releases will need Node 22 says nothing about this
+    // project's tests and would otherwise be printed once per test file.
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  },
+);
 process.exit(result.status ?? 1);
