@@ -87,6 +87,30 @@ for (const dialect of E2E_DIALECTS) describe(`user import jobs (${dialect})`, { 
     return created.UserImportJob as UserImportJobType;
   }
 
+  /**
+   * Holds every import batch after the first at the store until released: without it a loaded
+   * machine could finish all 30,000 rows between the poll that saw the first batch and the
+   * request that should interrupt the job.
+   */
+  function holdAfterFirstBatch(): { release: () => void } {
+    const store = server.app.deps.store;
+    const commit = store.commitImportBatch;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    store.commitImportBatch = async (batch) => {
+      if (!first) await held;
+      first = false;
+      return commit.call(store, batch);
+    };
+    return {
+      release() {
+        store.commitImportBatch = commit;
+        release();
+      },
+    };
+  }
+
   const start = (poolId: string, jobId: string) => server.client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: jobId }));
   const finished = (poolId: string, jobId: string) => waitForJob(server.client, poolId, jobId, (j) => TERMINAL.has(j.Status ?? ''));
 
@@ -265,10 +289,15 @@ for (const dialect of E2E_DIALECTS) describe(`user import jobs (${dialect})`, { 
     const rows = Array.from({ length: 30_000 }, (_, i) => userRow(`bulk${i}`));
     const job = await createJob(poolId);
     assert.equal((await upload(job.PreSignedUrl as string, csvOf(header, rows))).status, 200);
-    await start(poolId, job.JobId as string);
-    await waitForJob(server.client, poolId, job.JobId as string, (j) => (j.ImportedUsers ?? 0) > 0 || TERMINAL.has(j.Status ?? ''));
-    const stopping = await server.client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
-    assert.equal(stopping.UserImportJob?.Status, 'Stopping');
+    const hold = holdAfterFirstBatch();
+    try {
+      await start(poolId, job.JobId as string);
+      await waitForJob(server.client, poolId, job.JobId as string, (j) => (j.ImportedUsers ?? 0) > 0 || TERMINAL.has(j.Status ?? ''));
+      const stopping = await server.client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
+      assert.equal(stopping.UserImportJob?.Status, 'Stopping');
+    } finally {
+      hold.release();
+    }
     const stopped = await finished(poolId, job.JobId as string);
     assert.equal(stopped.Status, 'Stopped');
     assert.ok((stopped.ImportedUsers ?? 0) > 0 && (stopped.ImportedUsers ?? 0) < 30_000, String(stopped.ImportedUsers));
@@ -281,9 +310,14 @@ for (const dialect of E2E_DIALECTS) describe(`user import jobs (${dialect})`, { 
     const { poolId, header } = await pool();
     const job = await createJob(poolId);
     await upload(job.PreSignedUrl as string, csvOf(header, Array.from({ length: 30_000 }, (_, i) => userRow(`gone${i}`))));
-    await start(poolId, job.JobId as string);
-    await waitForJob(server.client, poolId, job.JobId as string, (j) => (j.ImportedUsers ?? 0) > 0 || TERMINAL.has(j.Status ?? ''));
-    await server.client.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+    const hold = holdAfterFirstBatch();
+    try {
+      await start(poolId, job.JobId as string);
+      await waitForJob(server.client, poolId, job.JobId as string, (j) => (j.ImportedUsers ?? 0) > 0 || TERMINAL.has(j.Status ?? ''));
+      await server.client.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+    } finally {
+      hold.release();
+    }
     const store = server.app.deps.store;
     const deadline = Date.now() + 60_000;
     let ended = await store.getImportJob(job.JobId as string);
