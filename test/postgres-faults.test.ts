@@ -101,18 +101,34 @@ describe('PostgreSQL outages under a stream of writes', { skip: postgresSkip ?? 
       while (!stop) outcomes.push(await createUser(`user${String(next++).padStart(4, '0')}`));
     });
 
-    await sleep(300);
-    // A restart: everything dropped, then nothing answers for a while.
-    const relayedBefore = proxy.open;
-    proxy.outage();
-    await sleep(700);
-    proxy.restore();
-    await sleep(400);
-    // A failover or an administrator: the database ends this server's sessions.
-    const ended = await schema.terminateConnections();
-    await sleep(400);
-    stop = true;
-    await Promise.all(writers);
+    // Each phase lasts until some writes went through, not a fixed time: a loaded machine may
+    // acknowledge only a few writes a second.
+    const acknowledgedCount = () => outcomes.filter((o) => o.ok).length;
+    const moreAcknowledged = async (more: number, what: string) => {
+      const target = acknowledgedCount() + more;
+      const deadline = Date.now() + 30_000;
+      while (acknowledgedCount() < target) {
+        if (Date.now() > deadline) assert.fail(`${what}: ${acknowledgedCount()} writes acknowledged, ${target} expected`);
+        await sleep(20);
+      }
+    };
+    let relayedBefore = 0;
+    let ended = 0;
+    try {
+      await moreAcknowledged(4, 'before the outage');
+      // A restart: everything dropped, then nothing answers for a while.
+      relayedBefore = proxy.open;
+      proxy.outage();
+      await sleep(700);
+      proxy.restore();
+      await moreAcknowledged(3, 'after the restart');
+      // A failover or an administrator: the database ends this server's sessions.
+      ended = await schema.terminateConnections();
+      await moreAcknowledged(3, 'after the sessions were ended');
+    } finally {
+      stop = true;
+      await Promise.all(writers);
+    }
 
     assert.ok(relayedBefore > 0, 'the server held connections when the outage began');
     assert.ok(ended > 0, 'the database ended some of this server’s sessions');
