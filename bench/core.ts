@@ -54,6 +54,12 @@ export interface Row extends LoadResult {
   passwordBound: boolean;
   /** RS256 signatures per step (the OAuth token workloads), for the comparison with the signing rate. */
   signsPerStep?: number | undefined;
+  /**
+   * Password-bound rows: the raw argon2id rate measured right after the row ran, the server idle.
+   * The rate measured at the start of a run was minutes old by then, and on a shared host it
+   * moved by 72–84 hashes/s between runs (bench/RESULTS.md, session 8): ±7% of the comparison.
+   */
+  hashesPerSecondNextTo?: number | undefined;
 }
 
 export interface PhaseFacts {
@@ -223,7 +229,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             const systemUs = before !== undefined && after !== undefined ? (after.systemUs - before.systemUs) / result.completed : undefined;
             const loopUs = before !== undefined && after !== undefined ? (after.loopUs - before.loopUs) / result.completed : undefined;
             log(`  ${scenario.name}: ${fmt(result)}${cpuUsPerRequest ? `, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request (system ${systemUs?.toFixed(0)}, event loop ${loopUs?.toFixed(0)})` : ''}`);
-            rows.push({ server: 'userpoold', poolSize: size, instances, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, signsPerStep: scenario.signsPerStep, cpuUsPerRequest, ...result });
+            let hashesPerSecondNextTo: number | undefined;
+            if (scenario.passwordBound) {
+              hashesPerSecondNextTo = (await argon2Rate(config, options.quick ? 2_000 : 4_000)).hashesPerSecond;
+              log(`    raw argon2id right after: ${hashesPerSecondNextTo.toFixed(1)} hashes/s (${((100 * result.requestsPerSecond) / hashesPerSecondNextTo).toFixed(0)}%)`);
+            }
+            rows.push({ server: 'userpoold', poolSize: size, instances, scenario: scenario.name, passwordBound: scenario.passwordBound ?? false, signsPerStep: scenario.signsPerStep, cpuUsPerRequest, hashesPerSecondNextTo, ...result });
           }
           for (const [name, operation] of [
             [MIXED, 'AdminGetUser'],
