@@ -88,8 +88,15 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * A test's administrative statement (a database or schema made or dropped, sessions ended) fails
+ * with PostgreSQL's own message rather than waiting without end: a lock that some connection
+ * never gives back would otherwise hold the whole run until CI's time runs out, naming nothing.
+ */
+export const ADMIN_LIMITS = { connectionTimeoutMillis: 10_000, lock_timeout: 30_000, statement_timeout: 60_000 } as const;
+
 async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, ...ADMIN_LIMITS });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { DIALECTS } from './dialects.js';
+import { ADMIN_LIMITS, DIALECTS } from './dialects.js';
 
 /** The dialects every end-to-end story runs on. */
 export const E2E_DIALECTS = ['sqlite', 'postgres'] as const;
@@ -27,7 +27,7 @@ export interface TestSchema {
 }
 
 export async function adminQuery<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<T>> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  const client = new pg.Client({ connectionString: POSTGRES_URL, ...ADMIN_LIMITS });
   client.on('error', () => undefined);
   await client.connect();
   try {
