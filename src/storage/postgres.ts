@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import { startChangeFeed } from './pg-change-feed.js';
 import { reportingPostgresDialect } from './pg-reporting-dialect.js';
+import { withOwnSchemaIntrospection } from './pg-own-schema-introspector.js';
 import type { TableChanged } from './written-table.js';
 import type { Database } from './schema.js';
 import type { Store } from '../ports/store.js';
@@ -62,7 +62,8 @@ async function openMigrated(url: string, options: PostgresOptions, onChange?: Ta
   // Likewise for a connection lost while checked out (a failover mid-transaction): the query
   // in flight, or the next one, fails and the request gets an error, but the process lives.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: onChange ? reportingPostgresDialect({ pool }, onChange) : new PostgresDialect({ pool }) });
+  const dialect = onChange ? reportingPostgresDialect({ pool }, onChange) : new PostgresDialect({ pool });
+  const db = new Kysely<Database>({ dialect: withOwnSchemaIntrospection(dialect) });
   try {
     await migrateOnce(db, connection);
   } catch (err) {
@@ -70,20 +71,6 @@ async function openMigrated(url: string, options: PostgresOptions, onChange?: Ta
     throw err;
   }
   return { db, connection };
-}
-
-const MIGRATE_ATTEMPTS = 8;
-
-/**
- * Kysely's introspection (which the migrator asks whether its tables exist) reads the tables of
- * every schema of the database and asks PostgreSQL about each schema by name: when another
- * schema is dropped during that query, PostgreSQL answers invalid_schema_name (3F000) for it,
- * and nothing of ours has been done yet. Seen in the test suite, whose files create and drop
- * schemas in parallel; a database shared with other applications can do the same.
- */
-function anotherSchemaDropped(error: unknown, ours: string): boolean {
-  const e = error as { code?: string; message?: string };
-  return e.code === '3F000' && !(e.message ?? '').includes(`"${ours}"`);
 }
 
 /**
@@ -102,15 +89,10 @@ async function migrateOnce(db: Kysely<Database>, connection: pg.ClientConfig): P
     const schema = rows[0]?.schema;
     if (!schema) throw new Error('PostgreSQL: no schema of the search_path exists to hold the tables');
     try {
-      // Named, because Kysely looks for its bookkeeping table in every schema of the database
-      // and would take another schema's for ours.
-      const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
-      for (let attempt = 1; ; attempt++) {
-        const { error } = await migrator.migrateToLatest();
-        if (error === undefined) break;
-        if (!anotherSchemaDropped(error, schema) || attempt >= MIGRATE_ATTEMPTS) throw error;
-        await sleep(20 * attempt);
-      }
+      // Named, so that Kysely creates and finds its bookkeeping tables in our schema (the
+      // introspection sees no other: pg-own-schema-introspector.ts).
+      const { error } = await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateToLatest();
+      if (error !== undefined) throw error;
     } finally {
       await lockHolder.query(`select pg_advisory_unlock(${lockKey})`);
     }
