@@ -22,7 +22,9 @@ import { defaultConfig } from '../src/kernel/config.js';
 import type { RouteRequest } from '../src/http/routes/route.js';
 import { createConfirmedUser, createInvitedUser, createPoolWithClient } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
+import { messagesFor } from './support/outbox.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { until } from './support/until.js';
 
 /**
  * The admin console in a real browser: Debian's Chromium driven by playwright-core (no browser
@@ -57,19 +59,6 @@ async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
     if (await target.evaluate((el) => el.ownerDocument.activeElement === el)) return;
   }
   assert.fail(`${selector} was not reached with ${max} presses of Tab`);
-}
-
-/** Waits until the console's data route says the user's newest message is delivered. */
-async function delivered(server: TestServer, pool: string, username: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await fetch(`${server.url}/_console/api/messages?pool=${pool}&user=${username}&limit=1`);
-    const { messages } = (await res.json()) as { messages: { state: string }[] };
-    const state = messages.at(-1)?.state;
-    if (state === 'delivered') return;
-    if (Date.now() > deadline) assert.fail(`the message to ${username} is ${state ?? 'absent'} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The text of the error box that matches `expected` once it shows (the previous page's box may linger while the next loads). */
@@ -145,7 +134,7 @@ describe('admin console, open mode', { skip }, () => {
     await smtp.waitFor(() => smtp.messages.some((m) => m.envelope.to.includes('ann@example.com')));
     // The test SMTP server keeps the mail before it answers 250; the outbox says delivered only
     // once the server has that answer and has recorded it.
-    await delivered(server, poolId, 'ann');
+    await until('the mail to ann to be recorded as delivered', async () => (await messagesFor(server, poolId, 'ann')).at(-1)?.state === 'delivered');
     await page.goto(`${server.url}/_console#/outbox?pool=${poolId}`);
     await page.getByRole('heading', { name: 'Outbox' }).waitFor();
     const row = page.locator('tbody tr', { hasText: 'ann@example.com' });

@@ -20,6 +20,7 @@ import { createConfirmedUser, createPoolWithClient } from './support/fixtures.js
 import { messagesFor } from './support/outbox.js';
 import { expectAwsError, startServer, type TestServer } from './support/server.js';
 import { codeIn, startSmsWebhook, type SmsWebhook } from './support/sms-webhook.js';
+import { until } from './support/until.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
@@ -340,7 +341,7 @@ describe('AdminResetUserPassword by SMS, end to end through the webhook', () => 
     await server.client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'pat', ConfirmationCode: code, Password: 'New-Password-2' }));
     const tokens = await signIn(clientId, 'pat', 'New-Password-2');
     assert.ok(tokens.AuthenticationResult?.AccessToken);
-    await waitFor(async () => (await messagesFor(server, poolId, 'pat'))[0]?.state === 'delivered');
+    await until('the message to pat to be delivered', async () => (await messagesFor(server, poolId, 'pat'))[0]?.state === 'delivered');
   });
 
   it('a 500 from the webhook leaves the SMS pending; the retry delivers it with the same idempotency key', async () => {
@@ -349,7 +350,7 @@ describe('AdminResetUserPassword by SMS, end to end through the webhook', () => 
     const seen = hook.calls.length;
     await server.client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'quinn' }));
     const first = await hook.nextCall(seen);
-    await waitFor(async () => (await messagesFor(server, poolId, 'quinn'))[0]?.attempts === 1);
+    await until('a first attempt for quinn', async () => (await messagesFor(server, poolId, 'quinn'))[0]?.attempts === 1);
     const [pending] = await messagesFor(server, poolId, 'quinn');
     assert.equal(pending?.state, 'pending');
     assert.equal(pending?.lastError, 'SMS webhook answered HTTP 500');
@@ -372,7 +373,7 @@ describe('AdminResetUserPassword by SMS, end to end through the webhook', () => 
     const seen = hook.calls.length;
     await server.client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'rory' }));
     await hook.nextCall(seen);
-    await waitFor(async () => (await messagesFor(server, poolId, 'rory'))[0]?.state === 'failed');
+    await until('the message to rory to fail', async () => (await messagesFor(server, poolId, 'rory'))[0]?.state === 'failed');
     const [failed] = await messagesFor(server, poolId, 'rory');
     assert.equal(failed?.attempts, 1);
     assert.equal(failed?.lastError, 'SMS webhook answered HTTP 400');
@@ -381,14 +382,6 @@ describe('AdminResetUserPassword by SMS, end to end through the webhook', () => 
     assert.equal(hook.calls.length, seen + 1);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function restoreEnv(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];

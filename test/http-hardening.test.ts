@@ -7,6 +7,7 @@ import { createLogger } from '../src/kernel/logger.js';
 import type { Config } from '../src/kernel/config.js';
 import { closed, rawHttp, stalledUpload } from './support/raw-http.js';
 import { startServer, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 /**
  * Security review findings on the HTTP layer (issue 13: 5b, 6, 7, 8, 9, 11b), each through real
@@ -63,14 +64,6 @@ function apiRequest(port: number, target: string, body: unknown, headers: Record
 const get = (path: string, host: string, headers = '') => `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${headers}Connection: close\r\n\r\n`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('finding 5b: malformed targets and aborted bodies', () => {
   it('answers a path of // with a plain 404, for GET and POST', async () => {

@@ -19,6 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import { ROWS_PER_BATCH } from '../src/domain/import/import-job.js';
 import { killRunningChildren, startChildServer, stopChildServer, type ChildServer } from './support/child-server.js';
 import { expectAwsError, sdkClient, startServer, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 
 /**
  * The pre-signed upload streams (issue 21): the CSV is cut into chunks and stored as it
@@ -65,14 +66,6 @@ function storedChunks(dataDir: string, jobId: string): number {
     return (db.prepare('SELECT count(*) AS n FROM import_job_chunks WHERE job_id = ?').get(jobId) as { n: number }).n;
   } finally {
     db.close();
-  }
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -136,10 +129,10 @@ describe('streamed user import uploads (embedded server)', () => {
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    await until('the second upload has stored chunks', () => storedChunks(dataDir, jobId) >= kept + 3);
+    await until('the second upload has stored chunks', () => storedChunks(dataDir, jobId) >= kept + 3, 60_000);
     await writing;
     req.destroy();
-    await until('the cut-off upload is deleted', () => storedChunks(dataDir, jobId) === kept);
+    await until('the cut-off upload is deleted', () => storedChunks(dataDir, jobId) === kept, 60_000);
 
     // Start imports the first upload only.
     await server.client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: jobId }));
@@ -167,7 +160,7 @@ describe('streamed user import uploads (embedded server)', () => {
     assert.equal(refused.status, 413);
     assert.match(refused.body, /<Code>EntityTooLarge<\/Code>/u);
     req.destroy();
-    await until('the refused upload is deleted', () => storedChunks(dataDir, jobId) === 2);
+    await until('the refused upload is deleted', () => storedChunks(dataDir, jobId) === 2, 60_000);
   });
 });
 

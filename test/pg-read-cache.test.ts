@@ -1,7 +1,6 @@
 import { AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserMFAPreferenceCommand, AdminUpdateUserAttributesCommand, CreateUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { requestArrived } from '../src/kernel/request-epoch.js';
@@ -10,6 +9,7 @@ import type { UserRecord } from '../src/domain/users/user.js';
 import type { Store } from '../src/ports/store.js';
 import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from './support/postgres-schema.js';
 import { sdkClient, startServer, type TestServer } from './support/server.js';
+import { until } from './support/until.js';
 import { pool, user } from './storage/contract.js';
 
 // On PostgreSQL each instance keeps pools, users, MFA settings and ListUsers pages in memory
@@ -34,14 +34,6 @@ async function connect(schema: TestSchema): Promise<pg.Client> {
   client.on('error', () => undefined);
   await client.connect();
   return client;
-}
-
-async function waitFor(what: string, ok: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await ok()) return;
-    await sleep(25);
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 describe('PostgreSQL read cache, two instances on one schema', { skip: postgresSkip ?? false }, () => {
@@ -142,12 +134,12 @@ describe('PostgreSQL read cache, two instances on one schema', { skip: postgresS
     await raw.query('update users set updated_at = $1 where sub = $2', [u.updatedAt + 2, u.sub]);
     request();
     assert.equal(await updatedAtOn(b), u.updatedAt + 2);
-    await waitFor('both stores to listen again', async () => (await listeners(schema)) === 2);
+    await until('both stores to listen again', async () => (await listeners(schema)) === 2);
     // Back: announced writes are seen, and reads come from memory again.
     await raw.query('update users set updated_at = $1 where sub = $2', [u.updatedAt + 3, u.sub]);
     request();
     assert.equal(await updatedAtOn(b), u.updatedAt + 3);
-    await waitFor('the cache to be in use again', async () => {
+    await until('the cache to be in use again', async () => {
       request();
       const before = await updatedAtOn(b);
       await unseenWrite((before ?? 0) + 1);

@@ -13,6 +13,7 @@ import { createLogger } from '../src/kernel/logger.js';
 import { createTestSchema, postgresSkip, type TestSchema } from './support/postgres-schema.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { until } from './support/until.js';
 
 /**
  * PostgreSQL goes away under a stream of writes, twice: once as a restart looks from the
@@ -104,13 +105,9 @@ describe('PostgreSQL outages under a stream of writes', { skip: postgresSkip ?? 
     // Each phase lasts until some writes went through, not a fixed time: a loaded machine may
     // acknowledge only a few writes a second.
     const acknowledgedCount = () => outcomes.filter((o) => o.ok).length;
-    const moreAcknowledged = async (more: number, what: string) => {
+    const moreAcknowledged = (more: number, what: string) => {
       const target = acknowledgedCount() + more;
-      const deadline = Date.now() + 30_000;
-      while (acknowledgedCount() < target) {
-        if (Date.now() > deadline) assert.fail(`${what}: ${acknowledgedCount()} writes acknowledged, ${target} expected`);
-        await sleep(20);
-      }
+      return until(`${more} more acknowledged writes ${what}`, () => acknowledgedCount() >= target, 30_000);
     };
     let relayedBefore = 0;
     let ended = 0;

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { PostgresAdapter, sql, type Kysely, type RawBuilder, type TableMetadata, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type TableMetadata, type Transaction } from 'kysely';
 import type { SecretBox } from '../kernel/secret-box.js';
 import type { DialectName } from './dialect-sql.js';
 import { migrationNames } from './migrations/index.js';
@@ -302,14 +302,12 @@ function rowLine(item: unknown, lineNo: number): RowLine {
 }
 
 /**
- * The tables the store's queries see. Kysely lists the tables of every schema of a PostgreSQL
- * database; a database shared by several deployments (or test runs) holds others' tables too.
+ * The tables the store's queries see. On PostgreSQL the store's introspection lists its own
+ * schema only (pg-own-schema-introspector.ts), not the tables other deployments or test runs
+ * keep in the same database.
  */
 async function ownTables(db: Kysely<Database>): Promise<TableMetadata[]> {
-  const tables = await db.introspection.getTables();
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return tables;
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return tables.filter((t) => t.schema === rows[0]?.schema);
+  return db.introspection.getTables();
 }
 
 async function tableColumns(db: Kysely<Database>): Promise<Map<string, Set<string>>> {
