@@ -62,5 +62,25 @@ storeContract((onOpen) => {
       assert.deepEqual(listed.slice(0, 107), rows);
       assert.deepEqual(listed.slice(107).map((r) => r.requestId), rows.slice(0, 50).map((r) => `again-${r.requestId}`));
     });
+
+    it('keeps text exactly, whatever characters it holds', async () => {
+      // PostgreSQL's insert sends each column as one array (kysely/audit.ts): quotes, backslashes,
+      // braces, commas and the word NULL must come back as they were sent.
+      const awkward = ['"quoted"', 'back\\slash', '{braces},', 'NULL', 'null', ' spaced ', 'ünïcødé ✓', "it's", 'a,b;c'];
+      const rows: AuditRecord[] = awkward.map((text, n) => ({
+        at: T0 + n,
+        requestId: text,
+        operation: 'AdminGetUser',
+        principal: text,
+        clientId: text,
+        poolId: 'p5',
+        username: text,
+        outcome: 'OK',
+        status: 200,
+        sourceIp: text,
+      }));
+      await store.appendAudit(rows);
+      assert.deepEqual(await store.listAudit({ limit: 50, poolId: 'p5' }), rows);
+    });
   });
 });
