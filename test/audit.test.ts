@@ -25,6 +25,7 @@ import { silentLogger } from '../src/kernel/logger.js';
 import { auditRecordOf, createAuditLog } from '../src/services/audit/audit-log.js';
 import { openSqliteFile } from '../src/storage/sqlite.js';
 import type { AuditRecord } from '../src/ports/audit.js';
+import type { Store } from '../src/ports/store.js';
 import { addingMembers } from './support/adding-members.js';
 import { createConfirmedUser } from './support/fixtures.js';
 import { latestCode } from './support/outbox.js';
@@ -113,6 +114,48 @@ describe('audit rows', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('writes whole batches while rows keep coming during each write, and the rest on close', async () => {
+    // A store slower than the rows arrive: every row recorded while a batch is being written
+    // must wait for a batch of its own, not be written in a batch of the few that came meanwhile.
+    const written: string[][] = [];
+    let release: (() => void) | undefined;
+    const store = {
+      appendAudit: async (rows: readonly AuditRecord[]) => {
+        written.push(rows.map((r) => r.requestId));
+        await new Promise<void>((resolve) => (release = resolve));
+      },
+      getClient: async () => undefined,
+    } as unknown as Store;
+    const log = createAuditLog({ store, clock: new ManualClock(1000), logger: silentLogger }, { flushMs: 60_000, maxBatch: 4 });
+    const outcome = (n: number) => ({ operation: 'AdminGetUser', input: { UserPoolId: 'p', Username: `u${n}` }, ctx: ctx({ requestId: `r${n}` }), status: 200, errorType: undefined });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    let n = 0;
+    // Four batches' worth, one row at a time, each write finishing only after a row more came.
+    while (n < 16) {
+      log.record(outcome(++n));
+      await settle();
+      if (n % 3 === 0) {
+        release?.();
+        release = undefined;
+        await settle();
+      }
+    }
+    for (let i = 0; i < 10 && release !== undefined; i++) {
+      release();
+      release = undefined;
+      await settle();
+    }
+    log.record(outcome(++n));
+    const closing = log.close();
+    for (let i = 0; i < 10; i++) {
+      release?.();
+      release = undefined;
+      await settle();
+    }
+    await closing;
+    assert.deepEqual(written.map((batch) => batch.length), [4, 4, 4, 4, 1], `batches: ${JSON.stringify(written)}`);
+    assert.deepEqual(written.flat(), Array.from({ length: 17 }, (_, i) => `r${i + 1}`));
   });
 });
 
