@@ -205,3 +205,37 @@ describe('reads after writes through the API, on two instances sharing one Postg
     }
   });
 });
+
+describe('what the barrier relies on: PostgreSQL itself', { skip: postgresSkip ?? false }, () => {
+  it('delivers every notification acknowledged before a select 1 on the listening connection, before its answer', async () => {
+    // pg-change-feed.ts waits for one select 1 on its listening connection and takes every
+    // commit acknowledged before it as seen. Checked here on the server CI runs, with plain
+    // connections: if a PostgreSQL version broke the promise, the cache would be wrong, not slow.
+    const schema = await createTestSchema();
+    const listener = new pg.Client({ connectionString: schema.url });
+    const notifier = new pg.Client({ connectionString: schema.url });
+    try {
+      await listener.connect();
+      await notifier.connect();
+      const channel = `barrier_${schema.schema}`;
+      await listener.query(`listen ${channel}`);
+      let received = 0;
+      listener.on('notification', () => received++);
+      const late: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        // Counted before the NOTIFY is sent: its notification may reach this process before
+        // the NOTIFY's own acknowledgement does.
+        const before = received;
+        await notifier.query(`notify ${channel}`);
+        await listener.query('select 1');
+        if (received === before) late.push(i);
+      }
+      assert.deepEqual(late, [], 'tries whose notification came after the barrier answered');
+      await until('every notification has come', () => received === 300);
+    } finally {
+      await listener.end().catch(() => undefined);
+      await notifier.end().catch(() => undefined);
+      await schema.drop();
+    }
+  });
+});
